@@ -1,0 +1,211 @@
+"""The library calls behind each command. They return result objects; the CLI only prints them."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline import __version__, archive
+from pipeline.checks import CheckResult, Finding, check_workbook
+from pipeline.context import TEMPLATE_NAMES, compose_title, document_context
+from pipeline.errors import PipelineError, UsageError
+from pipeline.model import Ledger
+from pipeline.text import safe_filename
+from pipeline.workbook import read_workbook, write_blank_ledger
+
+DEFAULT_INPUT = Path("input")
+DEFAULT_OUTPUT = Path("output")
+DEFAULT_TEMPLATES = Path("templates")
+# Output names sort in reading order and say what they are.
+OUTPUT_NAMES = {name: f"{i:02d}_{name}" for i, name in enumerate(TEMPLATE_NAMES, start=1)}
+
+
+def init_ledger(path: Path) -> Path:
+    """Write a blank ledger workbook (refusing to overwrite)."""
+    return write_blank_ledger(Path(path))
+
+
+def check_file(path: Path) -> CheckResult:
+    """Read and check one workbook."""
+    return check_workbook(read_workbook(Path(path)))
+
+
+def find_workbooks(paths: Iterable[Path]) -> list[Path]:
+    """The workbooks named, or every workbook in input/ when none is named (lock files skipped)."""
+    paths = [Path(p) for p in paths]
+    if paths:
+        found: list[Path] = []
+        for p in paths:
+            found.extend(_workbooks_in(p) if p.is_dir() else [p])
+        return found
+    if not DEFAULT_INPUT.is_dir():
+        raise UsageError("没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
+                         "如：rectify build 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。")
+    found = _workbooks_in(DEFAULT_INPUT)
+    if not found:
+        raise UsageError(f"“{DEFAULT_INPUT}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
+    return found
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$"))
+
+
+class TemplateSet:
+    """The four templates a build uses: the folder given, ./templates, or the built-in defaults."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if directory is None and DEFAULT_TEMPLATES.is_dir():
+            directory = DEFAULT_TEMPLATES
+        if directory is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="rectify-templates-")
+            directory = Path(self._tmp.name)
+            from pipeline.template_builder import build_templates
+            build_templates(directory)
+        self.directory = Path(directory)
+
+    def path(self, name: str) -> Path:
+        """Path of one template."""
+        return self.directory / name
+
+    def close(self) -> None:
+        """Remove the temporary defaults, if any."""
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> "TemplateSet":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class BuildResult:
+    """The outcome of building one workbook."""
+
+    workbook: Path
+    status: str  # "written" | "replaced" | "unchanged" | "failed"
+    folder: Path | None = None
+    check: CheckResult | None = None
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when nothing was built."""
+        return self.status == "failed"
+
+
+def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
+    """Render the four documents for a checked ledger, keyed by output file name."""
+    from pipeline import templates
+    from pipeline.render import DocProperties
+
+    info = ledger.inspection
+    props = DocProperties(title=compose_title(ledger), author=info.issuer, when=info.issued)
+    out = {}
+    for name in TEMPLATE_NAMES:
+        context = document_context(ledger, name)
+        out[OUTPUT_NAMES[name]] = templates.render_checked(tset.path(name), context, props)
+    return out
+
+
+def build_label(ledger: Ledger) -> str:
+    """The distinguishing part of the build folder's name: 发文字号, else a short title."""
+    info = ledger.inspection
+    return info.doc_number or f"{info.group}反馈意见整改进展"
+
+
+def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes: bytes,
+             tset: TemplateSet, files: dict[str, bytes]) -> dict[str, object]:
+    """The manifest describing one build (no clock time: identical builds give identical bytes)."""
+    return {
+        "工具": "rectify",
+        "版本": __version__,
+        "成文日期": ledger.inspection.issued.isoformat(),
+        "标题": compose_title(ledger),
+        "输入": {"文件名": workbook.name, "大小": len(workbook_bytes), "sha256": archive.sha256(workbook_bytes)},
+        "模板": {name: archive.sha256(tset.path(name).read_bytes()) for name in TEMPLATE_NAMES},
+        "输出": [{"文件名": n, "大小": len(d), "sha256": archive.sha256(d)} for n, d in files.items()],
+        "统计": ledger.counts.as_dict(),
+        "警告": [f.as_dict() for f in check.warnings],
+    }
+
+
+def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUTPUT,
+                   force: bool = False, pdf: bool = False) -> BuildResult:
+    """Check one workbook and, when it has no errors, write its build folder."""
+    workbook = Path(workbook)
+    try:
+        workbook_bytes = workbook.read_bytes() if workbook.is_file() else b""
+        check = check_file(workbook)
+    except PipelineError as err:
+        return BuildResult(workbook=workbook, status="failed", message=err.message)
+    except OSError as err:
+        return BuildResult(workbook=workbook, status="failed",
+                           message=f"无法读取“{workbook.name}”：{err.strerror or err}。请确认文件没有被独占打开。")
+    if check.ledger is None:
+        return BuildResult(workbook=workbook, status="failed", check=check,
+                           message=f"有 {len(check.errors)} 个错误，没有生成任何文件。")
+    ledger = check.ledger
+    try:
+        # The archived copy must be the workbook that was checked: refuse when it changed meanwhile.
+        if workbook.read_bytes() != workbook_bytes:
+            raise UsageError(f"“{workbook.name}”在检查期间被修改了。请保存并关闭台账后重新运行。")
+        docs = render_documents(ledger, tset)
+        files = dict(docs)
+        files[safe_filename(workbook.name)] = workbook_bytes
+        files[archive.MANIFEST] = archive.manifest_bytes(manifest(ledger, check, workbook, workbook_bytes,
+                                                                  tset, docs))
+        name = archive.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
+        result = archive.write_build(output, name, files, force=force, pdf=pdf,
+                                     pdf_sources=tuple(docs))
+    except PipelineError as err:
+        return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
+    return BuildResult(workbook=workbook, status=result.status, folder=result.folder, check=check,
+                       notes=result.pdf_messages)
+
+
+def build_many(workbooks: list[Path], templates_dir: Path | None = None, output: Path = DEFAULT_OUTPUT,
+               force: bool = False, pdf: bool = False,
+               progress: Callable[[Path], None] | None = None) -> list[BuildResult]:
+    """Build every workbook; one failing does not stop the others. Templates are checked first."""
+    from pipeline import templates
+
+    with TemplateSet(templates_dir) as tset:
+        templates.require_valid(tset.directory)
+        results = []
+        for wb in workbooks:
+            results.append(build_workbook(wb, tset, output, force=force, pdf=pdf))
+            if progress:
+                progress(wb)
+        return results
+
+
+def check_templates(directory: Path | None = None) -> list[Finding]:
+    """Lint the four templates: syntax, unknown variables, unreadable tags."""
+    from pipeline import templates
+
+    with TemplateSet(directory) as tset:
+        return templates.lint(tset.directory)
+
+
+def write_default_templates(directory: Path) -> list[Path]:
+    """Write the default templates into `directory` (refusing to overwrite existing ones)."""
+    directory = Path(directory)
+    existing = [directory / n for n in TEMPLATE_NAMES if (directory / n).exists()]
+    if existing:
+        raise UsageError("以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing)
+                         + "。请换一个文件夹，或先移走这些文件。")
+    directory.mkdir(parents=True, exist_ok=True)
+    from pipeline.template_builder import build_templates
+    return build_templates(directory)
+
+
+__all__ = ["init_ledger", "check_file", "find_workbooks", "build_many", "build_workbook", "check_templates",
+           "write_default_templates", "BuildResult", "TemplateSet"]

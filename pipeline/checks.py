@@ -1,0 +1,462 @@
+"""Checks: raw workbook → typed Ledger plus every Finding at once. Pure functions, no I/O.
+
+Tests assert the stable `code` and the cell of a finding, not its wording.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable
+
+from pipeline import schema
+from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
+from pipeline.text import find_control_chars, find_halfwidth_punct, parse_date_text
+from pipeline.workbook import RawCell, RawRow, RawTable, RawWorkbook
+
+ERROR = "error"
+WARNING = "warning"
+
+PLACEHOLDER_RE = re.compile(r"[{｛]([^{}｛｝]*)[}｝]")
+REPEATED_PUNCT_RE = re.compile(r"([，、；。：])\1")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with the user's input, located as Excel shows it."""
+
+    level: str
+    code: str
+    sheet: str
+    cell: str
+    message: str
+    header: str = ""
+
+    @property
+    def location(self) -> str:
+        """Sheet!Cell, or the sheet alone when no cell applies."""
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain dict for `--json` and the manifest."""
+        return {"level": self.level, "code": self.code, "sheet": self.sheet, "cell": self.cell,
+                "header": self.header, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The typed ledger (None when errors prevent building it) and every finding."""
+
+    ledger: Ledger | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings that stop a build."""
+        return tuple(f for f in self.findings if f.level == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings that are reported but do not stop a build."""
+        return tuple(f for f in self.findings if f.level == WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+
+class _Collector:
+    """Gathers findings while values are converted."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, level: str, code: str, sheet: str, cell: str, message: str, header: str = "") -> None:
+        self.findings.append(Finding(level, code, sheet, cell, message, header))
+
+    def error(self, code: str, sheet: str, cell: str, message: str, header: str = "") -> None:
+        self.add(ERROR, code, sheet, cell, message, header)
+
+    def warn(self, code: str, sheet: str, cell: str, message: str, header: str = "") -> None:
+        self.add(WARNING, code, sheet, cell, message, header)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _to_text(value: Any, multiline: bool) -> str:
+    """A cell value as text: numbers without a spurious .0, line breaks kept only when allowed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == time(0) else value
+    text = str(value).strip()
+    if not multiline and "\n" in text:
+        # A line break typed inside a one-line cell: drop it between Chinese characters,
+        # keep a space between Latin words.
+        parts = [p.strip() for p in text.split("\n") if p.strip()]
+        text = parts[0] if parts else ""
+        for part in parts[1:]:
+            sep = "" if (_is_cjk(text[-1]) or _is_cjk(part[0])) else " "
+            text += sep + part
+    return text
+
+
+class _Converter:
+    """Converts the cells of one sheet by schema kind, reporting what cannot be converted."""
+
+    def __init__(self, table: RawTable, out: _Collector) -> None:
+        self.table = table
+        self.sheet = table.title
+        self.out = out
+
+    def value(self, cell: RawCell | None, col: schema.Column) -> Any:
+        """The typed value of `cell` for `col`, or None (with a finding) when it is missing or invalid."""
+        if cell is None:
+            return None
+        where = (self.sheet, cell.coord)
+        if cell.formula_without_value:
+            self.out.error("formula-no-value", *where,
+                           f"〔{col.header}〕是公式，但文件中没有保存计算结果。"
+                           "请在 Excel 或 WPS 中打开台账、确认公式结果正确后保存，再运行本程序。", col.header)
+            return None
+        if cell.empty:
+            if col.required:
+                self.out.error("required-missing", *where, f"〔{col.header}〕必须填写。{col.help}", col.header)
+            return None
+        raw = cell.value
+        if isinstance(raw, str):
+            bad = find_control_chars(raw)
+            if bad:
+                codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
+                self.out.error("control-char", *where,
+                               f"〔{col.header}〕含有 Word 无法保存的不可见控制字符（{codes}），"
+                               "通常来自网页或其他系统的复制粘贴。请删除后重新输入这段文字。", col.header)
+                return None
+        convert: Callable[[Any, schema.Column, tuple[str, str]], Any] = {
+            schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
+            schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,
+            schema.CHOICE: self._choice,
+        }[col.kind]
+        return convert(raw, col, where)
+
+    def _text(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str:
+        return _to_text(raw, multiline=False)
+
+    def _longtext(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str:
+        return _to_text(raw, multiline=True)
+
+    def _id(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str:
+        return unicodedata.normalize("NFKC", _to_text(raw, multiline=False))
+
+    def _int(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> int | None:
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+            return int(raw)
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        m = re.fullmatch(r"(\d+)\s*[个项条件]?", text)
+        if m:
+            return int(m.group(1))
+        self.out.error("bad-number", *where, f"〔{col.header}〕“{raw}”不是整数。请填写如 32 的数字。",
+                       col.header)
+        return None
+
+    def _date(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | None:
+        if isinstance(raw, datetime):
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1 <= raw < 2958466:
+            return (_EXCEL_EPOCH + timedelta(days=int(raw))).date()  # Excel serial number
+        parsed = parse_date_text(str(raw))
+        if parsed is None:
+            self.out.error("bad-date", *where,
+                           f"〔{col.header}〕“{raw}”不是有效日期。请填写如 2024-09-30 或 2024年9月30日 的日期。",
+                           col.header)
+        return parsed
+
+    def _deadline(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | str | None:
+        if isinstance(raw, str) and raw.strip() in schema.LONG_TERM_WORDS:
+            return schema.STATUS_LONG_TERM
+        if isinstance(raw, str) and parse_date_text(raw) is None:
+            self.out.error("bad-date", *where,
+                           f"〔{col.header}〕“{raw}”既不是日期也不是“长期坚持”。"
+                           "请填写如 2024-12-31 的日期，或填写“长期坚持”。", col.header)
+            return None
+        return self._date(raw, col, where)
+
+    def _choice(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str | None:
+        text = unicodedata.normalize("NFKC", _to_text(raw, multiline=False)).replace(" ", "")
+        for choice in col.choices:
+            if unicodedata.normalize("NFKC", choice) == text:
+                return choice
+        self.out.error("bad-choice", *where,
+                       f"〔{col.header}〕“{raw}”不在可选范围内。请从下拉列表中选择：{'、'.join(col.choices)}。",
+                       col.header)
+        return None
+
+
+def _missing_structure(wb: RawWorkbook, out: _Collector) -> None:
+    for spec in schema.SHEETS:
+        table = wb.tables.get(spec.key)
+        if table is None:
+            have = "、".join(wb.sheet_names)
+            out.error("missing-sheet", spec.name, "",
+                      f"找不到“{spec.name}”工作表（现有：{have}）。"
+                      f"请按空白台账（rectify init）恢复该表，或把对应的表改名为“{spec.name}”。")
+            continue
+        for col in table.missing_columns():
+            if spec.keyvalue:
+                out.error("missing-column", table.title, "",
+                          f"缺少“{col.header}”一行。请在 A 列添加“{col.header}”，在 B 列填写内容。", col.header)
+            else:
+                out.error("missing-column", table.title, f"{table.header_row or 1}:{table.header_row or 1}",
+                          f"找不到列“{col.header}”。请在表头行添加这一列（列名须与空白台账一致）。", col.header)
+
+
+def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, out: _Collector) -> None:
+    """Warnings about text the documents will print: half-width punctuation, doubled marks."""
+    if cell is None or not isinstance(value, str) or not value:
+        return
+    col = table.spec.column(key)
+    if col.kind not in (schema.TEXT, schema.LONGTEXT) or not any(_is_cjk(ch) for ch in value):
+        return
+    marks = find_halfwidth_punct(value)
+    if marks:
+        shown = "".join(dict.fromkeys(ch for _, ch in marks))
+        out.warn("halfwidth-punct", table.title, cell.coord,
+                 f"〔{col.header}〕中文之间有半角标点“{shown}”。生成文档时会自动改为全角；"
+                 "如需保留原样，请检查生成结果。", col.header)
+    m = REPEATED_PUNCT_RE.search(value)
+    if m:
+        out.warn("repeated-punct", table.title, cell.coord,
+                 f"〔{col.header}〕有重复的标点“{m.group(0)}”（“…{value[max(0, m.start() - 6):m.end() + 4]}…”）。"
+                 "请确认是否多打了一个。", col.header)
+
+
+def _rows(table: RawTable | None, out: _Collector) -> list[tuple[RawRow, dict[str, Any]]]:
+    """Convert every row of a table sheet."""
+    if table is None:
+        return []
+    conv = _Converter(table, out)
+    result = []
+    for row in table.rows:
+        values: dict[str, Any] = {}
+        for col in table.spec.columns:
+            cell = row.get(col.key)
+            values[col.key] = conv.value(cell, col)
+            if values[col.key] is None and col.default is not None and (cell is None or cell.empty):
+                values[col.key] = col.default
+            _check_strings(table, col.key, cell, values[col.key], out)
+        result.append((row, values))
+    return result
+
+
+def _inspection(table: RawTable | None, out: _Collector) -> tuple[Inspection | None, dict[str, Any]]:
+    if table is None:
+        return None, {}
+    conv = _Converter(table, out)
+    values = {col.key: conv.value(table.fields.get(col.key), col) for col in table.spec.columns}
+    for col in table.spec.columns:
+        _check_strings(table, col.key, table.fields.get(col.key), values[col.key], out)
+    if any(values[c.key] is None for c in table.spec.columns if c.required):
+        return None, values
+    texts = {k: (v if v is not None else "") for k, v in values.items()
+             if table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)}
+    insp = Inspection(**{**values, **texts})
+    cells = table.fields
+    order = [("start", "end"), ("end", "feedback"), ("feedback", "issued")]
+    for a, b in order:
+        if values[a] > values[b]:
+            out.error("date-order", table.title, cells[b].coord,
+                      f"〔{table.spec.column(b).header}〕{values[b]:%Y-%m-%d} 早于"
+                      f"〔{table.spec.column(a).header}〕{values[a]:%Y-%m-%d}。请核对这两个日期。",
+                      table.spec.column(b).header)
+    return insp, values
+
+
+def check_workbook(wb: RawWorkbook) -> CheckResult:
+    """Type every value of the raw workbook and run every check; all findings at once."""
+    out = _Collector()
+    _missing_structure(wb, out)
+    tables = wb.tables
+    info_table = tables.get("info")
+    inspection, _ = _inspection(info_table, out)
+
+    problem_rows = _rows(tables.get("problems"), out)
+    measure_rows = _rows(tables.get("measures"), out)
+    narrative_rows = _rows(tables.get("narrative"), out)
+    document_rows = _rows(tables.get("documents"), out)
+
+    problems = [
+        Problem(id=v["id"], aspect=v["aspect"], heading=v["heading"], item=v["item"] or "",
+                progress=tuple(p.strip() for p in (v["progress"] or "").split("\n") if p.strip()),
+                status=v["status"], public=(v["public"] != schema.NO), row=r.row)
+        for r, v in problem_rows
+        if all(v[k] is not None for k in ("id", "aspect", "heading", "progress", "status"))
+    ]
+    measures = [
+        Measure(id=v["id"], problem_id=v["problem_id"], action=v["action"], target=v["target"],
+                leader=v["leader"], department=v["department"], partner=v["partner"] or "",
+                deadline=None if v["deadline"] == schema.STATUS_LONG_TERM else v["deadline"],
+                result=v["result"] or "", status=v["status"], row=r.row)
+        for r, v in measure_rows
+        if all(v[c.key] is not None for c in schema.MEASURES.columns if c.required)
+    ]
+    narrative = [
+        Paragraph(section=v["section"], heading=v["heading"] or "", text=v["text"], row=r.row)
+        for r, v in narrative_rows if v["section"] is not None and v["text"] is not None
+    ]
+    documents = [
+        Document(name=v["name"], kind=v["kind"], date=v["date"],
+                 problem_ids=tuple(x for x in re.split(r"[、,，;；\s]+", v["problem_ids"] or "") if x),
+                 row=r.row)
+        for r, v in document_rows if v["name"] is not None and v["kind"] is not None
+    ]
+
+    if tables.get("problems") is not None and not problem_rows:
+        out.error("no-problems", tables["problems"].title, "",
+                  "“问题”表中没有任何问题。请至少填写一个具体问题。")
+    _check_ids(tables.get("problems"), problem_rows, out)
+    _check_ids(tables.get("measures"), measure_rows, out)
+    _check_references(tables, problem_rows, measure_rows, document_rows, out)
+    _check_placeholders(tables.get("narrative"), narrative_rows, out)
+    if inspection is not None:
+        _check_deadlines(tables["measures"] if "measures" in tables else None, measure_rows, inspection, out)
+    _check_status_consistency(tables, problem_rows, measure_rows, out)
+
+    ledger = None
+    if inspection is not None:
+        ledger = Ledger(inspection=inspection, problems=tuple(problems), measures=tuple(measures),
+                        narrative=tuple(narrative), documents=tuple(documents))
+        _check_declared(info_table, ledger, out)
+    result_findings = tuple(out.findings)
+    if any(f.level == ERROR for f in result_findings):
+        ledger = None
+    return CheckResult(ledger=ledger, findings=result_findings)
+
+
+def _cell(table: RawTable, row: RawRow, key: str) -> str:
+    cell = row.get(key)
+    return cell.coord if cell else f"{row.row}:{row.row}"
+
+
+def _check_ids(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+    if table is None:
+        return
+    seen: dict[str, RawRow] = {}
+    for row, v in rows:
+        ident = v.get("id")
+        if ident is None:
+            continue
+        if ident in seen:
+            out.error("duplicate-id", table.title, _cell(table, row, "id"),
+                      f"〔编号〕“{ident}”与第 {seen[ident].row} 行重复。每行的编号必须唯一，请改为未用过的编号。", "编号")
+        else:
+            seen[ident] = row
+
+
+def _check_references(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
+                      measure_rows: list[tuple[RawRow, dict[str, Any]]],
+                      document_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+    problem_ids = {v["id"] for _, v in problem_rows if v["id"] is not None}
+    mtable, ptable, dtable = tables.get("measures"), tables.get("problems"), tables.get("documents")
+    referenced: set[str] = set()
+    if mtable is not None:
+        for row, v in measure_rows:
+            pid = v["problem_id"]
+            if pid is None:
+                continue
+            referenced.add(pid)
+            if ptable is not None and pid not in problem_ids:
+                out.error("unknown-problem", mtable.title, _cell(mtable, row, "problem_id"),
+                          f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请填写该措施所属问题的编号。",
+                          "问题编号")
+    if ptable is not None and mtable is not None:
+        for row, v in problem_rows:
+            if v["id"] is not None and v["id"] not in referenced:
+                out.error("problem-without-measure", ptable.title, _cell(ptable, row, "id"),
+                          f"问题“{v['id']}”没有任何整改措施。请在“{mtable.title}”表中为它添加至少一条措施"
+                          f"（〔问题编号〕填 {v['id']}）。", "编号")
+    if dtable is not None and ptable is not None:
+        for row, v in document_rows:
+            for pid in re.split(r"[、,，;；\s]+", v["problem_ids"] or ""):
+                if pid and pid not in problem_ids:
+                    out.warn("unknown-problem", dtable.title, _cell(dtable, row, "problem_ids"),
+                             f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请核对编号。", "问题编号")
+
+
+def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
+                        out: _Collector) -> None:
+    if table is None:
+        return
+    allowed = "、".join("{" + k + "}" for k in schema.PLACEHOLDERS)
+    for row, v in rows:
+        for key in ("heading", "text"):
+            for m in PLACEHOLDER_RE.finditer(v.get(key) or ""):
+                name = m.group(1).strip()
+                if name not in schema.PLACEHOLDERS:
+                    header = table.spec.column(key).header
+                    out.error("unknown-placeholder", table.title, _cell(table, row, key),
+                              f"〔{header}〕中的占位符“{m.group(0)}”无法识别。可用的占位符：{allowed}。"
+                              "如果要印出花括号本身，请改用其他符号。", header)
+
+
+def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
+                     info: Inspection, out: _Collector) -> None:
+    if table is None:
+        return
+    for row, v in rows:
+        deadline = v["deadline"]
+        if not isinstance(deadline, date):
+            continue
+        where = (table.title, _cell(table, row, "deadline"))
+        if deadline < info.feedback:
+            out.error("deadline-before-feedback", *where,
+                      f"〔完成时限〕{deadline:%Y-%m-%d} 早于反馈日期 {info.feedback:%Y-%m-%d}。"
+                      "整改措施的时限应在反馈之后，请核对。", "完成时限")
+        elif deadline < info.issued and v["status"] not in (schema.STATUS_DONE, None):
+            out.warn("deadline-passed", *where,
+                     f"〔完成时限〕{deadline:%Y-%m-%d} 在成文日期 {info.issued:%Y-%m-%d} 之前已到期，"
+                     f"但状态是“{v['status']}”。请更新状态或说明原因。", "完成时限")
+
+
+def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
+                              measure_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+    ptable, mtable = tables.get("problems"), tables.get("measures")
+    if ptable is None or mtable is None:
+        return
+    finished = (schema.STATUS_DONE, schema.STATUS_LONG_TERM)
+    open_measures: dict[str, list[str]] = {}
+    for _, v in measure_rows:
+        if v["problem_id"] is not None and v["status"] is not None and v["status"] not in finished:
+            open_measures.setdefault(v["problem_id"], []).append(str(v["id"]))
+    for row, v in problem_rows:
+        if v["status"] == schema.STATUS_DONE and v["id"] in open_measures:
+            ids = "、".join(open_measures[v["id"]])
+            out.warn("done-with-open-measure", ptable.title, _cell(ptable, row, "status"),
+                     f"问题“{v['id']}”标为“已完成”，但它的措施（编号 {ids}）尚未完成。请核对问题或措施的状态。",
+                     "整改状态")
+
+
+def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
+    if table is None:
+        return
+    counts = ledger.counts
+    pairs = [("declared_problems", counts.problems_declared, counts.problems_counted, "问题", "个具体问题"),
+             ("declared_measures", counts.measures_declared, counts.measures_counted, "措施", "条措施"),
+             ("declared_documents", counts.documents_declared, counts.documents_counted, "制度文件", "个文件")]
+    for key, declared, counted, sheet, unit in pairs:
+        if declared is not None and declared != counted:
+            header = table.spec.column(key).header
+            out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
+                     f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted}{unit}。"
+                     f"通报中将使用填写的 {declared}；如需按表格统计，请清空此项。", header)

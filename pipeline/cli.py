@@ -1,0 +1,214 @@
+"""Command line: `rectify init | check | build | templates`. A thin shell over pipeline.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from pipeline import __version__, api
+from pipeline.checks import CheckResult, Finding
+from pipeline.errors import PipelineError
+
+LEVEL_NAMES = {"error": "错误", "warning": "警告"}
+STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
+    """Findings grouped by sheet (or template), errors first within each."""
+    by_sheet: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_sheet[f.sheet].append(f)
+    for sheet, items in by_sheet.items():
+        click.echo(f"【{sheet}】", err=err)
+        for f in sorted(items, key=lambda f: f.level != "error"):
+            click.echo(f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}", err=err)
+
+
+def _summary(name: str, result: CheckResult) -> str:
+    return f"{name}：{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="rectify", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="出错时显示程序内部的详细信息（供维护人员排查）。")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """巡察整改台账工具：由一个 Excel 台账生成整改进展情况通报和问题、任务、责任三个清单。
+
+    \b
+    一般步骤：
+      rectify init 台账.xlsx      新建空白台账
+      rectify check 台账.xlsx     检查台账，列出所有问题
+      rectify build 台账.xlsx     生成四个 Word 文档（不指定文件时处理 input 文件夹中的全部台账）
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def init(path: Path) -> None:
+    """新建空白台账 PATH（.xlsx），含下拉列表、日期格式和“填写说明”表。已存在的文件不会被覆盖。"""
+    written = api.init_ledger(path)
+    click.echo(f"已新建空白台账：{written}")
+    click.echo("请先阅读其中的“填写说明”表，填好后运行：rectify check " + str(written))
+
+
+@cli.command()
+@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出检查结果（供其他程序使用）。")
+def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
+    """检查台账 WORKBOOKS，列出全部错误和警告（含表名和单元格）。
+
+    不指定文件时检查 input 文件夹中的全部台账。有错误时退出码为 1。
+    """
+    paths = api.find_workbooks(workbooks)
+    failed = False
+    reports: list[dict[str, Any]] = []
+    for path in paths:
+        try:
+            result = api.check_file(path)
+        except PipelineError as err:
+            failed = True
+            if as_json:
+                reports.append({"file": str(path), "ok": False, "fatal": err.message, "findings": []})
+            else:
+                click.echo(f"{path.name}：无法读取", err=True)
+                click.echo(f"  错误  {err.message}", err=True)
+            continue
+        failed = failed or not result.ok
+        if as_json:
+            reports.append({
+                "file": str(path), "ok": result.ok,
+                "counts": result.ledger.counts.as_dict() if result.ledger else None,
+                "findings": [f.as_dict() for f in result.findings],
+            })
+            continue
+        click.echo(_summary(path.name, result))
+        _print_findings(result.findings)
+        if result.ledger is not None:
+            c = result.ledger.counts
+            click.echo(f"统计：{c.aspects} 个方面，问题表 {c.problems_counted} 行，措施表 {c.measures_counted} 行，"
+                       f"制度文件 {c.documents_counted} 个；通报中印：{c.problems} 个具体问题、{c.measures} 项措施、"
+                       f"{c.documents} 个制度文件。")
+        if result.ok:
+            click.echo("检查通过，可以运行 rectify build 生成文档。")
+        else:
+            click.echo("请按上面的提示修改台账后重新检查。")
+    if as_json:
+        click.echo(json.dumps(reports if len(reports) != 1 else reports[0], ensure_ascii=False, indent=2))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=api.DEFAULT_OUTPUT, show_default=True,
+              help="输出文件夹；每次生成在其中新建一个子文件夹。")
+@click.option("-t", "--templates", "templates_dir", type=click.Path(path_type=Path), default=None,
+              help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。")
+@click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
+def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool) -> None:
+    """检查台账并生成通报和三个清单（Word 文档）。
+
+    不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
+    有错误的台账不生成任何文件；退出码为 1 表示至少一个台账失败。
+    """
+    paths = api.find_workbooks(workbooks)
+    if len(paths) > 1:
+        with click.progressbar(length=len(paths), label="生成中", file=sys.stderr) as bar:
+            results = api.build_many(paths, templates_dir, output, force=force, pdf=pdf,
+                                     progress=lambda _p: bar.update(1))
+    else:
+        results = api.build_many(paths, templates_dir, output, force=force, pdf=pdf)
+    for r in results:
+        _print_build(r)
+    if len(results) > 1:
+        click.echo("\n汇总：")
+        width = max(len(r.workbook.name) for r in results)
+        for r in results:
+            where = str(r.folder) if r.folder else r.message
+            click.echo(f"  {r.workbook.name:<{width}}  {STATUS_NAMES[r.status]:<6}  {where}")
+    sys.exit(1 if any(r.failed for r in results) else 0)
+
+
+def _print_build(r: api.BuildResult) -> None:
+    if r.failed:
+        click.echo(f"{r.workbook.name}：生成失败。{r.message}", err=True)
+        if r.check is not None:
+            _print_findings(r.check.findings, err=True)
+        return
+    assert r.check is not None
+    warnings = r.check.warnings
+    if r.status == "unchanged":
+        click.echo(f"{r.workbook.name}：输出文件夹 {r.folder} 已存在且内容相同，没有写入任何文件。")
+    else:
+        verb = "已替换" if r.status == "replaced" else "已生成"
+        click.echo(f"{r.workbook.name}：{verb} {r.folder}")
+    if warnings:
+        click.echo(f"  有 {len(warnings)} 个警告（不影响生成）：")
+        _print_findings(warnings)
+    for note in r.notes:
+        click.echo(f"  注意：{note}")
+
+
+@cli.group()
+def templates() -> None:
+    """模板相关命令：检查模板、生成默认模板。"""
+
+
+@templates.command("check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def templates_check(directory: Path | None) -> None:
+    """检查 DIRECTORY 中的四个模板（默认：templates 文件夹）：语法、变量名、全角标签。"""
+    findings = api.check_templates(directory)
+    if not findings:
+        click.echo("四个模板检查通过。")
+        return
+    _print_findings(findings)
+    sys.exit(1)
+
+
+@templates.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+def templates_init(directory: Path) -> None:
+    """在 DIRECTORY 中生成四个默认模板，供修改版头、字体或措辞。不会覆盖已有文件。"""
+    for path in api.write_default_templates(directory):
+        click.echo(f"已生成模板：{path}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI; user errors print their Chinese message, bugs a short notice."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="rectify", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    except PipelineError as e:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"错误：{e.message}", err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断，没有留下未完成的文件。", err=True)
+        sys.exit(130)
+    except Exception:  # noqa: BLE001 - last line of defence: no traceback for users
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo("程序内部错误。请加 --debug 重新运行，并把显示的内容发给维护人员。", err=True)
+        sys.exit(2)

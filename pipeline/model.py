@@ -1,0 +1,182 @@
+"""The ledger as frozen dataclasses, with derived counts computed (never stored twice)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+from pipeline import schema
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """The facts of the 基本信息 sheet."""
+
+    issuer: str
+    unit: str
+    deployer: str
+    group: str
+    round: str
+    start: date
+    end: date
+    feedback: date
+    issued: date
+    doc_number: str = ""
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    cc: str = ""
+    printer: str = ""
+    printed: date | None = None
+    declared_problems: int | None = None
+    declared_measures: int | None = None
+    declared_documents: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One specific problem (one row of the 问题 sheet)."""
+
+    id: str
+    aspect: str
+    heading: str
+    item: str
+    progress: tuple[str, ...]
+    status: str
+    public: bool
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One rectification measure (one row of the 措施 sheet)."""
+
+    id: str
+    problem_id: str
+    action: str
+    target: str
+    leader: str
+    department: str
+    partner: str
+    deadline: date | None  # None means a standing measure (长期坚持)
+    result: str
+    status: str
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One narrative paragraph of the 正文 sheet."""
+
+    section: str
+    heading: str
+    text: str
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """One rule or document made or revised during rectification."""
+
+    name: str
+    kind: str
+    date: date | None
+    problem_ids: tuple[str, ...]
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The whole ledger workbook, read and typed."""
+
+    inspection: Inspection
+    problems: tuple[Problem, ...]
+    measures: tuple[Measure, ...]
+    narrative: tuple[Paragraph, ...]
+    documents: tuple[Document, ...]
+
+    @property
+    def aspects(self) -> tuple[str, ...]:
+        """Aspects in first-appearance order."""
+        return tuple(dict.fromkeys(p.aspect for p in self.problems))
+
+    @property
+    def public_problems(self) -> tuple[Problem, ...]:
+        """Problems printed in the published notice."""
+        return tuple(p for p in self.problems if p.public)
+
+    def measures_of(self, problem_id: str) -> tuple[Measure, ...]:
+        """Measures belonging to one problem, in sheet order."""
+        return tuple(m for m in self.measures if m.problem_id == problem_id)
+
+    @property
+    def status_counts(self) -> Mapping[str, int]:
+        """Number of problems per 整改状态 (every status present, zero included)."""
+        counts = Counter(p.status for p in self.problems)
+        return {s: counts.get(s, 0) for s in schema.STATUSES}
+
+    @property
+    def counts(self) -> "Counts":
+        """Counted and declared totals."""
+        return Counts.of(self)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The figures printed in the notice: declared totals where given, else counted rows."""
+
+    aspects: int
+    problems_counted: int
+    measures_counted: int
+    documents_counted: int
+    problems_declared: int | None
+    measures_declared: int | None
+    documents_declared: int | None
+    by_status: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ledger: Ledger) -> "Counts":
+        """Count a ledger."""
+        info = ledger.inspection
+        return cls(
+            aspects=len(ledger.aspects),
+            problems_counted=len(ledger.problems),
+            measures_counted=len(ledger.measures),
+            documents_counted=len(ledger.documents),
+            problems_declared=info.declared_problems,
+            measures_declared=info.declared_measures,
+            documents_declared=info.declared_documents,
+            by_status=dict(ledger.status_counts),
+        )
+
+    @property
+    def problems(self) -> int:
+        """Problems as printed: the declared total when given."""
+        return self.problems_declared if self.problems_declared is not None else self.problems_counted
+
+    @property
+    def measures(self) -> int:
+        """Measures as printed: the declared total when given."""
+        return self.measures_declared if self.measures_declared is not None else self.measures_counted
+
+    @property
+    def documents(self) -> int:
+        """Documents as printed: the declared total when given."""
+        return (
+            self.documents_declared if self.documents_declared is not None else self.documents_counted
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output and the manifest."""
+        return {
+            "方面数": self.aspects,
+            "问题数": self.problems,
+            "措施数": self.measures,
+            "制度文件数": self.documents,
+            "问题表行数": self.problems_counted,
+            "措施表行数": self.measures_counted,
+            "制度文件表行数": self.documents_counted,
+            "按整改状态": dict(self.by_status),
+        }

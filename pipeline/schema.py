@@ -1,0 +1,231 @@
+"""The ledger workbook's schema: every sheet, column, type, allowed value and help text.
+
+This module is the single place where the workbook's Chinese header texts are written. The blank
+workbook (`rectify init`), the reader, the checks and the fill-in guide all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds of value a column holds. The reader and the checks convert and validate by kind.
+TEXT = "text"  # one line of text
+LONGTEXT = "longtext"  # may hold several paragraphs (line breaks inside the cell)
+INT = "int"  # a whole number (typed as a number or as text)
+DATE = "date"  # an Excel date, a serial number or text such as 2024-09-30 / 2024年9月30日
+DEADLINE = "deadline"  # a date, or one of LONG_TERM_WORDS for standing measures
+CHOICE = "choice"  # one of Column.choices
+ID = "id"  # an identifier (number or text), compared as text
+
+STATUS_DONE = "已完成"
+STATUS_STAGED = "取得阶段性成效"
+STATUS_ONGOING = "正在推进"
+STATUS_LONG_TERM = "长期坚持"
+STATUSES = (STATUS_DONE, STATUS_STAGED, STATUS_ONGOING, STATUS_LONG_TERM)
+
+YES, NO = "是", "否"
+DOC_MADE, DOC_REVISED = "制定", "修订"
+
+SECTION_BASIC = "基本情况"
+SECTION_PLANS = "今后打算"
+SECTION_CLOSING = "结束语"
+SECTIONS = (SECTION_BASIC, SECTION_PLANS, SECTION_CLOSING)
+
+# Words accepted in a deadline cell instead of a date, for measures that never close.
+LONG_TERM_WORDS = ("长期坚持", "长期")
+
+# Named figures that narrative text (正文) may contain as {名称}; substituted by the program,
+# never evaluated. The value is the fill-in guide's explanation.
+PLACEHOLDERS: dict[str, str] = {
+    "方面数": "反馈问题涉及的方面数（按“问题”表统计）",
+    "问题数": "反馈的具体问题数（基本信息填写了“反馈问题数”时用它，否则按“问题”表行数）",
+    "措施数": "整改措施数（基本信息填写了“整改措施数”时用它，否则按“措施”表行数）",
+    "制度文件数": "制定或修订的制度文件数（基本信息填写了“制度文件数”时用它，否则按“制度文件”表行数）",
+    "已完成数": "整改状态为“已完成”的具体问题数",
+    "阶段性成效数": "整改状态为“取得阶段性成效”的具体问题数",
+    "正在推进数": "整改状态为“正在推进”的具体问题数",
+    "长期坚持数": "整改状态为“长期坚持”的具体问题数",
+    "整改状态句": "按各问题整改状态自动生成的一句话，如“反馈的32个具体问题已全部整改完成或取得阶段性成效”",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet, or one row of the key/value sheet."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: float = 16
+    help: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+    default: str | None = None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The header text and every accepted alias."""
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the ledger workbook."""
+
+    key: str
+    name: str
+    columns: tuple[Column, ...]
+    help: str
+    keyvalue: bool = False
+    aliases: tuple[str, ...] = ()
+    freeze: str = "A2"
+
+    def column(self, key: str) -> Column:
+        """The column with this key."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The sheet name and every accepted alias."""
+        return (self.name, *self.aliases)
+
+
+INFO = Sheet(
+    key="info",
+    name="基本信息",
+    keyvalue=True,
+    aliases=("基本情况信息", "基本资料"),
+    help="发文和巡察的基本事实。每行一项：A列为项目名称（不要修改），B列填写内容。",
+    columns=(
+        Column("issuer", "发文机关", required=True, example="中共东营市总工会党组",
+               help="通报的发文机关全称，也用于落款和文档属性中的作者。"),
+        Column("unit", "被巡察单位", required=True, example="市总工会党组",
+               help="被巡察党组织的简称，用于导语“……对××开展了……巡察”。"),
+        Column("deployer", "部署机关", required=True, example="市委",
+               help="统一部署巡察的机关，用于“根据××统一部署”和“××巡察组反馈意见”。"),
+        Column("group", "巡察组", required=True, example="市委第一巡察组",
+               help="开展巡察的巡察组名称。"),
+        Column("round", "巡察轮次", required=True, example="七届市委第五轮巡察",
+               help="巡察轮次的完整说法。"),
+        Column("start", "巡察开始日期", DATE, required=True, example="2024-03-25",
+               help="巡察进驻的开始日期。"),
+        Column("end", "巡察结束日期", DATE, required=True, example="2024-06-07",
+               help="巡察结束日期。"),
+        Column("feedback", "反馈日期", DATE, required=True, example="2024-08-27",
+               help="巡察组反馈巡察情况的日期；整改措施的完成时限不能早于它。"),
+        Column("issued", "成文日期", DATE, required=True, example="2024-12-20",
+               help="通报的成文日期，用于落款、输出文件夹名和文档属性；"
+                    "判断“完成时限已过”也以它为准。"),
+        Column("doc_number", "发文字号", example="东工党〔2024〕12号",
+               help="选填。年份用六角括号〔〕，不加“第”，序号不编虚位。"),
+        Column("title", "标题", width=40,
+               help="选填。不填时自动生成“××关于××反馈意见集中整改进展情况的通报”。"),
+        Column("phone", "联系电话", example="8381897", help="选填。通报结尾的联系电话。"),
+        Column("email", "电子邮箱", example="dy8381897@dy.shandong.cn",
+               help="选填。通报结尾的电子邮箱。"),
+        Column("cc", "抄送", help="选填。版记中的抄送机关，多个机关用顿号隔开。"),
+        Column("printer", "印发机关", help="选填。版记中的印发机关。"),
+        Column("printed", "印发日期", DATE, help="选填。版记中的印发日期。"),
+        Column("declared_problems", "反馈问题数", INT,
+               help="选填。巡察反馈意见中指出的具体问题总数；与“问题”表行数不一致时给出警告，"
+                    "通报中使用这里填写的数字。"),
+        Column("declared_measures", "整改措施数", INT,
+               help="选填。整改方案中的整改措施总数；与“措施”表行数不一致时给出警告，通报中使用这里的数字。"),
+        Column("declared_documents", "制度文件数", INT,
+               help="选填。制定或修订的制度文件总数；与“制度文件”表行数不一致时给出警告，通报中使用这里的数字。"),
+    ),
+)
+
+PROBLEMS = Sheet(
+    key="problems",
+    name="问题",
+    aliases=("问题清单", "反馈问题"),
+    help="每个具体问题一行。同一方面、同一问题的多行可以合并单元格，也可以每行重复填写。",
+    columns=(
+        Column("id", "编号", ID, required=True, width=8, example="1",
+               help="具体问题的编号，在本表中不能重复；“措施”表用它指明措施属于哪个问题。"),
+        Column("aspect", "方面", required=True, width=30,
+               example="关于聚焦基层贯彻落实党的路线方针政策和党中央决策部署情况方面",
+               help="反馈意见的方面（通报中的（一）（二）……），序号自动生成，不要填写。"),
+        Column("heading", "问题", required=True, width=30,
+               example="学习贯彻习近平总书记对工人阶级和工会工作重要指示批示精神不深入问题",
+               help="问题标题（通报中的1. 2. ……），序号自动生成，不要填写。"),
+        Column("item", "具体问题", width=30, example="学习计划执行不力",
+               help="具体问题表现（通报中的“一是”“二是”……）；问题下没有细分时留空。"),
+        Column("progress", "整改进展", LONGTEXT, required=True, width=60,
+               help="印在通报中的整改进展情况；可以在单元格内换行（Alt+Enter）分成多段。"),
+        Column("status", "整改状态", CHOICE, required=True, choices=STATUSES, width=14,
+               help="从下拉列表中选择。"),
+        Column("public", "是否公开", CHOICE, choices=(YES, NO), width=10, default=YES,
+               help="选“否”的问题只列入三个清单，不在通报中公布；留空视为“是”。"),
+    ),
+)
+
+MEASURES = Sheet(
+    key="measures",
+    name="措施",
+    aliases=("整改措施", "措施清单"),
+    help="每条整改措施一行，用“问题编号”指明属于哪个具体问题。",
+    columns=(
+        Column("id", "编号", ID, required=True, width=8, example="1",
+               help="措施编号，在本表中不能重复。"),
+        Column("problem_id", "问题编号", ID, required=True, width=10, example="1",
+               help="这条措施所属具体问题在“问题”表中的编号。"),
+        Column("action", "整改措施", LONGTEXT, required=True, width=50, help="具体的整改措施。"),
+        Column("target", "整改目标", LONGTEXT, required=True, width=30, help="措施要达到的目标。"),
+        Column("leader", "责任领导", required=True, width=16, example="党组书记、主席",
+               help="责任领导，建议写职务（如“分管副主席”）。"),
+        Column("department", "责任部室（单位）", required=True, width=18, example="办公室",
+               aliases=("责任部室", "责任单位", "责任部门"), help="牵头落实的部室或单位。"),
+        Column("partner", "配合单位", width=16, help="选填。配合落实的部室或单位。"),
+        Column("deadline", "完成时限", DEADLINE, required=True, width=14, example="2024-12-31",
+               help="日期，或填写“长期坚持”。不能早于反馈日期。"),
+        Column("result", "完成情况", LONGTEXT, width=30, help="选填。措施落实的情况说明。"),
+        Column("status", "状态", CHOICE, required=True, choices=STATUSES, width=14,
+               aliases=("措施状态",), help="从下拉列表中选择。"),
+    ),
+)
+
+NARRATIVE = Sheet(
+    key="narrative",
+    name="正文",
+    aliases=("通报正文",),
+    help="通报中的叙述段落，按顺序每段一行。内容中可以用{问题数}等占位符引用自动统计的数字。",
+    columns=(
+        Column("section", "部分", CHOICE, required=True, choices=SECTIONS, width=12,
+               help="“基本情况”印在“一、整改工作基本情况”下，“今后打算”印在“三、今后整改工作打算”下，"
+                    "“结束语”印在文末（联系方式自动附在其后）。"),
+        Column("heading", "小标题", width=24, example="提高政治站位，加强组织领导",
+               help="选填。段首的小标题，序号自动生成：基本情况为（一）（二）……，今后打算为一是、二是……"),
+        Column("text", "内容", LONGTEXT, required=True, width=80,
+               help="段落内容。可用占位符：" + "、".join("{" + k + "}" for k in PLACEHOLDERS) + "。"),
+    ),
+)
+
+DOCUMENTS = Sheet(
+    key="documents",
+    name="制度文件",
+    aliases=("制度", "制度建设"),
+    help="整改中制定或修订的制度文件，每个文件一行。",
+    columns=(
+        Column("name", "名称", required=True, width=50, example="《东营市总工会党组理论学习中心组学习制度》",
+               help="制度文件名称。"),
+        Column("kind", "制定/修订", CHOICE, required=True, choices=(DOC_MADE, DOC_REVISED), width=12,
+               aliases=("类型",), help="从下拉列表中选择。"),
+        Column("date", "日期", DATE, width=14, help="选填。印发日期。"),
+        Column("problem_ids", "问题编号", width=14,
+               help="选填。相关具体问题的编号，多个用顿号或逗号隔开。"),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (INFO, PROBLEMS, MEASURES, NARRATIVE, DOCUMENTS)
+SHEETS_BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
+
+GUIDE_SHEET = "填写说明"
+CHOICES_SHEET = "_下拉选项"
+KV_HEADERS = ("项目", "内容", "说明")

@@ -1,0 +1,1047 @@
+"""Build the four docxtpl templates in the official document format (GB/T 9704-2012).
+
+The shipped files `templates/通报.docx`, `问题清单.docx`, `任务清单.docx` and `责任清单.docx` are generated
+by `build_templates()`; every formatting decision (page setup, styles, fonts, footers, tables) is made in
+this module so it can be read and reviewed. An office may later edit the generated files in Word: the
+formatting lives in named styles (公文正文, 一级标题, 表格正文, …), so changing a style changes the document.
+
+Run `python -m pipeline.template_builder [DIR]` to (re)write the templates (default: `templates/`).
+
+Format facts come from /work/shared/FORMAT.md; the template variables (the context contract) are listed
+in the docstrings of `_build_notice` and `_build_checklist`.
+
+Units used below: twips (1/20 pt, 1/1440 inch) for page setup, indents, spacing and table widths;
+half-points for font sizes (`w:sz`); hundredths of a character for `w:firstLineChars` and friends.
+
+Things python-docx cannot express (East Asian fonts on styles, document grid, fields, repeated header
+rows, rows that do not split, floating tables, the font table) are written with lxml as WordprocessingML.
+Elements are always written in the order the OOXML schema requires.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.section import Section
+from docx.shared import Twips
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from pipeline.render import normalize_zip
+
+TEMPLATE_NAMES = ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx")
+
+# Core properties of the templates: fixed, never the clock (the renderer sets them per document).
+TEMPLATE_TIMESTAMP = datetime(2024, 1, 1, 0, 0, 0)
+TEMPLATE_AUTHOR = "rectify"
+
+W = nsdecls("w")
+
+
+# --------------------------------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------------------------------
+
+
+def mm(value: float) -> int:
+    """Millimetres → twips (1 mm = 1440 / 25.4 twips), rounded to whole twips."""
+    return round(value * 1440 / 25.4)
+
+
+def pt(value: float) -> int:
+    """Points → twips."""
+    return round(value * 20)
+
+
+def chars(hundredths: int, size_pt: float) -> int:
+    """`w:firstLineChars`-style hundredths of a character → the equivalent twips at `size_pt`.
+
+    Word uses the *Chars attribute and ignores the twips one when both are present; other readers
+    (and Word with the attribute removed) use the twips value, so both are always written.
+    """
+    return round(hundredths / 100 * size_pt * 20)
+
+
+# --------------------------------------------------------------------------------------------------
+# Fonts and sizes (Chinese size names: 2号 22 pt, 小二 18 pt, 3号 16 pt, 4号 14 pt, 小四 12 pt)
+# --------------------------------------------------------------------------------------------------
+
+LATIN = "Times New Roman"  # digits and Latin letters (practice)
+FANGSONG = "仿宋_GB2312"  # body text; Windows 10+ ships 仿宋 instead (see FONT_TABLE: altName)
+XIAOBIAOSONG = "方正小标宋简体"  # titles
+HEITI = "黑体"  # level-1 headings, table header cells
+KAITI = "楷体_GB2312"  # level-2 headings
+SONGTI = "宋体"  # page numbers
+
+SIZE_2 = 22.0  # 2号: document title
+SIZE_XIAO2 = 18.0  # 小二: checklist title (a landscape table page, a long title on one line)
+SIZE_3 = 16.0  # 3号: body and headings
+SIZE_4 = 14.0  # 4号: page numbers, 版记, checklist issuer line
+SIZE_XIAO4 = 12.0  # 小四: table cells
+
+BLACK = "000000"
+
+# Font table entries: Word uses them to substitute a missing font (altName, GB2312 charset 86) — e.g.
+# a Windows 10 machine without 仿宋_GB2312 falls back to 仿宋, without 楷体_GB2312 to 楷体.
+FONT_TABLE = (
+    # (name, altName or "", w:family, w:pitch)
+    (FANGSONG, "仿宋", "modern", "fixed"),
+    (KAITI, "楷体", "modern", "fixed"),
+    (XIAOBIAOSONG, "宋体", "script", "variable"),
+    (HEITI, "SimHei", "modern", "fixed"),
+    (SONGTI, "SimSun", "auto", "variable"),
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Page setup
+# --------------------------------------------------------------------------------------------------
+
+A4_SHORT = 11906  # 210 mm in twips (Word's A4 value)
+A4_LONG = 16838  # 297 mm
+
+# Notice body: 22 lines on the 225 mm text block. 225 mm = 637.8 pt; 637.8 / 22 = 28.99 pt, rounded down
+# to 579 twips = 28.95 pt so that 22 lines (12738 twips) fit the 12756-twip text block.
+LINE_PITCH = 579
+
+# Page numbers sit 7 mm below the text block (GB/T 9704 7.5); the footer distance is measured from the
+# bottom edge of the paper to the bottom of the footer's one 4号 line.
+PAGE_NUMBER_GAP = mm(7)
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """One section's paper, margins and document grid (all twips)."""
+
+    width: int
+    height: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    landscape: bool
+    doc_grid: str  # the complete <w:docGrid …/> element
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def text_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+    @property
+    def footer(self) -> int:
+        """Footer distance: the page-number line's top edge lands PAGE_NUMBER_GAP below the text block."""
+        return self.bottom - PAGE_NUMBER_GAP - pt(SIZE_4)
+
+
+# Portrait A4, 天头 37 mm, 订口 (left) 28 mm; text block 156 × 225 mm, so bottom 35 mm and right 26 mm.
+# Document grid "lines and characters": 22 lines of 579 twips and 28 characters a line. Word's character
+# pitch is the default font size (3号 = 16 pt) + charSpace/4096 pt: the 8845-twip (442.25 pt) line holds
+# 28 characters at ≤ 15.794 pt, i.e. charSpace ≤ -842; -849 (15.793 pt) leaves a little rounding room.
+NOTICE_PAGE = PageSetup(
+    width=A4_SHORT,
+    height=A4_LONG,
+    top=mm(37),
+    bottom=mm(35),
+    left=mm(28),
+    right=mm(26),
+    landscape=False,
+    doc_grid=f'<w:docGrid {W} w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="-849"/>',
+)
+
+# Landscape A4 (297 × 210 mm) for the checklists, with the same 225 × 156 mm text block turned on its
+# side: the portrait 天头/地脚 pair (37/35 mm) goes to the left/right ends of the long side and the
+# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 12 pt single-spaced text, so there is no
+# line or character grid here (a grid would snap every table line to the grid pitch).
+CHECKLIST_PAGE = PageSetup(
+    width=A4_LONG,
+    height=A4_SHORT,
+    top=mm(28),
+    bottom=mm(26),
+    left=mm(37),
+    right=mm(35),
+    landscape=True,
+    doc_grid=f'<w:docGrid {W} w:linePitch="312"/>',
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Styles
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """A paragraph or character style, written out completely (fonts, size, language, colour) so that
+    each style stands on its own when an office edits another one in Word."""
+
+    style_id: str  # ASCII id used in the XML; Word shows `name`
+    name: str
+    purpose: str  # why the style exists (kept here for readers; not written to the file)
+    kind: str = "paragraph"  # or "character"
+    east_asia: str = FANGSONG
+    latin: str = LATIN
+    size: float = SIZE_3
+    bold: bool = False
+    # paragraph properties (ignored for character styles)
+    align: str = "both"  # w:jc: both = justified, center, right, left
+    first_line_chars: int = 200  # first-line indent in hundredths of a character (200 = two)
+    hanging_chars: int = 0
+    left_chars: int = 0
+    right_chars: int = 0
+    exact_line: int | None = LINE_PITCH  # exact line height in twips; None = single spacing
+    before: int = 0  # space before, twips
+    after: int = 0  # space after, twips
+    keep_next: bool = False  # keep with the next paragraph (headings)
+    snap_to_grid: bool = True  # False: ignore the document grid (bigger or smaller text than 3号)
+    outline_level: int | None = None  # 0 = level 1 in Word's navigation pane
+    tabs: tuple[tuple[str, int], ...] = ()  # (alignment, position in twips)
+
+
+BODY = "GwBody"
+TITLE = "GwTitle"
+HEADING_1 = "GwHeading1"
+HEADING_2 = "GwHeading2"
+HEADING_3 = "GwHeading3"
+RUN_IN_KAI = "GwRunInKai"
+RUN_IN_BOLD = "GwRunInBold"
+SIGNATURE = "GwSignature"
+DATE = "GwDate"
+RECORD = "GwRecord"
+TINY = "GwTiny"
+PAGE_NUMBER = "GwPageNumber"
+TABLE_TITLE = "TableTitle"
+TABLE_ISSUER = "TableIssuer"
+TABLE_HEADER = "TableHeader"
+TABLE_BODY = "TableBody"
+TABLE_BODY_CENTER = "TableBodyCenter"
+CHECKLIST_TABLE = "ChecklistTable"
+RECORD_TABLE = "RecordTable"
+
+STYLES: tuple[StyleSpec, ...] = (
+    StyleSpec(BODY, "公文正文", "body paragraphs: 3号仿宋, two-character first-line indent, 28.95 pt lines"),
+    StyleSpec(
+        TITLE,
+        "公文标题",
+        "document title: 2号小标宋, centred, no indent; one blank line (one pitch) below it; long titles "
+        "break with line breaks inside this one paragraph; off the grid so 22 pt characters are not "
+        "spread to two grid cells",
+        east_asia=XIAOBIAOSONG,
+        size=SIZE_2,
+        align="center",
+        first_line_chars=0,
+        after=LINE_PITCH,
+        keep_next=True,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        HEADING_1,
+        "一级标题",
+        "“一、” headings: 3号黑体, indented two characters like the body (practice)",
+        east_asia=HEITI,
+        keep_next=True,
+        outline_level=0,
+    ),
+    StyleSpec(
+        HEADING_2,
+        "二级标题",
+        "“（一）” headings on their own line: 3号楷体",
+        east_asia=KAITI,
+        keep_next=True,
+        outline_level=1,
+    ),
+    StyleSpec(
+        HEADING_3,
+        "三级标题",
+        "“1.” headings: 3号仿宋, bold (practice)",
+        bold=True,
+        keep_next=True,
+        outline_level=2,
+    ),
+    StyleSpec(
+        RUN_IN_KAI,
+        "段首标题楷体",
+        "character style: a “（一）…。” heading run in at the start of a body paragraph (楷体)",
+        kind="character",
+        east_asia=KAITI,
+    ),
+    StyleSpec(
+        RUN_IN_BOLD,
+        "段首标题加粗",
+        "character style: a “一是…。” lead-in at the start of a body paragraph (仿宋, bold)",
+        kind="character",
+        bold=True,
+    ),
+    StyleSpec(
+        SIGNATURE,
+        "落款",
+        "issuing organ's signature without seal: right-aligned, two characters from the right",
+        align="right",
+        first_line_chars=0,
+        right_chars=200,
+    ),
+    StyleSpec(
+        DATE,
+        "成文日期",
+        "date under the signature: right-aligned, three characters from the right, so that for the "
+        "usual 10-character organ name and an 11-character date (half-width digits) the date starts two "
+        "characters right of the signature's first character (GB/T 9704 7.3.5.2)",
+        align="right",
+        first_line_chars=0,
+        right_chars=300,
+    ),
+    StyleSpec(
+        RECORD,
+        "版记",
+        "版记 lines (抄送, 印发机关 and 印发日期): 4号仿宋, one character in from each side; "
+        "wrapped 抄送 lines align after the colon (hanging three characters); a right tab for the date",
+        size=SIZE_4,
+        align="left",
+        first_line_chars=0,
+        left_chars=100,
+        right_chars=100,
+        exact_line=LINE_PITCH,
+        snap_to_grid=False,
+        tabs=(("right", NOTICE_PAGE.text_width - chars(100, SIZE_4)),),
+    ),
+    StyleSpec(
+        TINY,
+        "占位段落",
+        "a 1 pt paragraph that carries a section break or ends a document after a table, so it never "
+        "adds a visible line (or a page)",
+        size=1,
+        align="left",
+        first_line_chars=0,
+        exact_line=14,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        PAGE_NUMBER,
+        "页码",
+        "footer page number “— 1 —”: 4号宋体 (half-width digits); the footers set the side",
+        east_asia=SONGTI,
+        latin=SONGTI,
+        size=SIZE_4,
+        align="center",
+        first_line_chars=0,
+        exact_line=None,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        TABLE_TITLE,
+        "表格标题",
+        "checklist title: 小二小标宋, centred, 6 pt space below",
+        east_asia=XIAOBIAOSONG,
+        size=SIZE_XIAO2,
+        align="center",
+        first_line_chars=0,
+        exact_line=None,
+        after=pt(6),
+        keep_next=True,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        TABLE_ISSUER,
+        "表格署名",
+        "line under the checklist title: issuer flush left, date flush right (right tab), 4号仿宋",
+        size=SIZE_4,
+        align="left",
+        first_line_chars=0,
+        exact_line=None,
+        after=pt(6),
+        keep_next=True,
+        snap_to_grid=False,
+        tabs=(("right", CHECKLIST_PAGE.text_width),),
+    ),
+    StyleSpec(
+        TABLE_HEADER,
+        "表头",
+        "table header cells: 小四黑体, centred, single spacing",
+        east_asia=HEITI,
+        size=SIZE_XIAO4,
+        align="center",
+        first_line_chars=0,
+        exact_line=None,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        TABLE_BODY,
+        "表格正文",
+        "table body cells with running text: 小四仿宋, justified, no indent, single spacing",
+        size=SIZE_XIAO4,
+        align="both",
+        first_line_chars=0,
+        exact_line=None,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        TABLE_BODY_CENTER,
+        "表格正文居中",
+        "short table cells (序号, status, names, deadlines): as 表格正文 but centred",
+        size=SIZE_XIAO4,
+        align="center",
+        first_line_chars=0,
+        exact_line=None,
+        snap_to_grid=False,
+    ),
+)
+
+
+def _rpr_xml(spec: StyleSpec) -> str:
+    """Run properties in schema order: rFonts, b, bCs, color, sz, szCs, lang."""
+    size = round(spec.size * 2)
+    bold = "<w:b/><w:bCs/>" if spec.bold else ""
+    return (
+        "<w:rPr>"
+        f'<w:rFonts w:ascii="{spec.latin}" w:hAnsi="{spec.latin}" w:eastAsia="{spec.east_asia}" '
+        f'w:cs="{spec.latin}"/>'
+        f"{bold}"
+        f'<w:color w:val="{BLACK}"/>'
+        f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+        "</w:rPr>"
+    )
+
+
+def _ppr_xml(spec: StyleSpec) -> str:
+    """Paragraph properties in schema order: keepNext, widowControl, tabs, snapToGrid, spacing, ind,
+    jc, outlineLvl."""
+    parts = []
+    if spec.keep_next:
+        parts.append("<w:keepNext/>")
+    # No widow/orphan control: a page always holds its 22 lines (practice for official documents).
+    parts.append('<w:widowControl w:val="0"/>')
+    if spec.tabs:
+        tabs = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in spec.tabs)
+        parts.append(f"<w:tabs>{tabs}</w:tabs>")
+    if not spec.snap_to_grid:
+        parts.append('<w:snapToGrid w:val="0"/>')
+    if spec.exact_line is None:
+        line = 'w:line="240" w:lineRule="auto"'  # single
+    else:
+        line = f'w:line="{spec.exact_line}" w:lineRule="exact"'
+    parts.append(
+        f'<w:spacing w:before="{spec.before}" w:beforeLines="0" w:after="{spec.after}" '
+        f'w:afterLines="0" {line}/>'
+    )
+    ind = [
+        f'w:leftChars="{spec.left_chars}" w:left="{chars(spec.left_chars + spec.hanging_chars, spec.size)}"',
+        f'w:rightChars="{spec.right_chars}" w:right="{chars(spec.right_chars, spec.size)}"',
+    ]
+    if spec.hanging_chars:
+        ind.append(f'w:hangingChars="{spec.hanging_chars}" w:hanging="{chars(spec.hanging_chars, spec.size)}"')
+    else:
+        ind.append(
+            f'w:firstLineChars="{spec.first_line_chars}" w:firstLine="{chars(spec.first_line_chars, spec.size)}"'
+        )
+    parts.append(f"<w:ind {' '.join(ind)}/>")
+    parts.append(f'<w:jc w:val="{spec.align}"/>')
+    if spec.outline_level is not None:
+        parts.append(f'<w:outlineLvl w:val="{spec.outline_level}"/>')
+    return "<w:pPr>" + "".join(parts) + "</w:pPr>"
+
+
+def _style_xml(spec: StyleSpec) -> str:
+    if spec.kind == "character":
+        return (
+            f'<w:style {W} w:type="character" w:customStyle="1" w:styleId="{spec.style_id}">'
+            f'<w:name w:val="{spec.name}"/><w:basedOn w:val="DefaultParagraphFont"/>'
+            f'<w:uiPriority w:val="1"/><w:qFormat/>'
+            f"{_rpr_xml(spec)}</w:style>"
+        )
+    return (
+        f'<w:style {W} w:type="paragraph" w:customStyle="1" w:styleId="{spec.style_id}">'
+        f'<w:name w:val="{spec.name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+        f"{_ppr_xml(spec)}{_rpr_xml(spec)}</w:style>"
+    )
+
+
+def _table_style_xml(style_id: str, name: str, borders: str, cell_margins: str) -> str:
+    """A table style. Cells are vertically centred *here*, in the style: render.py adds `w:vMerge` as
+    the last child of a merged cell's `w:tcPr`, and `w:vAlign` must come after `w:vMerge` in the schema,
+    so cells that merge may carry nothing but their width (`w:tcW`) in `w:tcPr`."""
+    return (
+        f'<w:style {W} w:type="table" w:customStyle="1" w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+        f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders><w:tblCellMar>{cell_margins}</w:tblCellMar></w:tblPr>"
+        '<w:tcPr><w:vAlign w:val="center"/></w:tcPr>'
+        "</w:style>"
+    )
+
+
+def _border(side: str, size: int | None) -> str:
+    """One border; size in eighths of a point (8 = 1 pt ≈ 0.35 mm, 6 = 0.75 pt ≈ 0.25 mm, 4 = 0.5 pt)."""
+    if size is None:
+        return f'<w:{side} w:val="nil"/>'
+    return f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="{BLACK}"/>'
+
+
+# Checklist tables: 0.5 pt lines round every cell; 1.5 mm left/right cell padding (so the 12 mm 序号
+# column still holds "序号" on one line), 0.5 mm top/bottom.
+CHECKLIST_TABLE_XML = _table_style_xml(
+    CHECKLIST_TABLE,
+    "清单表格",
+    "".join(_border(s, 4) for s in ("top", "left", "bottom", "right", "insideH", "insideV")),
+    '<w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+    '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>',
+)
+
+# 版记 (GB/T 9704 8): full-width rules, the first and last 0.35 mm (1 pt), the ones between 0.25 mm
+# (0.75 pt); no vertical lines. A table draws them the width of the text block whatever the paragraphs'
+# indents, and its top/inside/bottom borders stay right when the 抄送 row is left out.
+RECORD_TABLE_XML = _table_style_xml(
+    RECORD_TABLE,
+    "版记表格",
+    _border("top", 8)
+    + _border("left", None)
+    + _border("bottom", 8)
+    + _border("right", None)
+    + _border("insideH", 6)
+    + _border("insideV", None),
+    '<w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+    '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>',
+)
+
+# Styles kept from python-docx's default template (Word's built-ins the package relies on); all others
+# (coloured headings, list and table designs) are removed so the style list shows only what we use.
+KEPT_BUILTIN_STYLES = ("Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Header", "Footer")
+
+
+def _doc_defaults_xml() -> str:
+    """Document defaults: 3号仿宋_GB2312 / Times New Roman, black, Chinese; no space around paragraphs."""
+    base = StyleSpec("", "", "")
+    return (
+        f"<w:docDefaults {W}>"
+        f"<w:rPrDefault>{_rpr_xml(base)}</w:rPrDefault>"
+        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>'
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        '<w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+        "</w:docDefaults>"
+    )
+
+
+def _install_styles(doc: DocxDocument) -> None:
+    styles = doc.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        if style.get(qn("w:styleId")) not in KEPT_BUILTIN_STYLES:
+            styles.remove(style)
+    old_defaults = styles.find(qn("w:docDefaults"))
+    old_defaults.addprevious(parse_xml(_doc_defaults_xml()))
+    styles.remove(old_defaults)
+    # Normal inherits everything from the defaults; drop the template's extras (rsid) for a clean file.
+    normal = styles.xpath('w:style[@w:styleId="Normal"]')[0]
+    for child in list(normal):
+        if child.tag not in (qn("w:name"), qn("w:qFormat")):
+            normal.remove(child)
+    # Header/Footer: drop the template's 4680/9360 tab stops (Letter paper); footers use 页码.
+    for style_id in ("Header", "Footer"):
+        style = styles.xpath(f'w:style[@w:styleId="{style_id}"]')[0]
+        for child in list(style):
+            if child.tag in (qn("w:link"), qn("w:rsid"), qn("w:pPr")):
+                style.remove(child)
+    for spec in STYLES:
+        styles.append(parse_xml(_style_xml(spec)))
+    styles.append(parse_xml(CHECKLIST_TABLE_XML))
+    styles.append(parse_xml(RECORD_TABLE_XML))
+
+
+# --------------------------------------------------------------------------------------------------
+# Package-level clean-up and settings
+# --------------------------------------------------------------------------------------------------
+
+
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def _prune_package(doc: DocxDocument) -> None:
+    """Drop parts of python-docx's default template that a template does not need: the thumbnail (a
+    picture of an empty Letter page), stylesWithEffects (a Word 2010 copy of the old styles), the
+    numbering definitions and the customXml bibliography store."""
+    package = doc.part.package
+    for rId, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rId]
+    unwanted = (STYLES_WITH_EFFECTS, RT.NUMBERING, RT.CUSTOM_XML)
+    for rId, rel in list(doc.part.rels.items()):
+        if rel.reltype in unwanted:
+            del doc.part.rels[rId]
+
+
+def _configure_settings(doc: DocxDocument) -> None:
+    settings = doc.settings
+    # Different odd and even footers (page numbers outside: odd right, even left).
+    settings.odd_and_even_pages_header_footer = True
+    element = settings.element
+    # East Asian theme language: Chinese (the default template says ja-JP).
+    for lang in element.findall(qn("w:themeFontLang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    # Lay out like Word 2013+ (compatibility mode 15): table borders align with the text block.
+    for setting in element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    # The rsid list of the default template means nothing for our files.
+    for rsids in element.findall(qn("w:rsids")):
+        element.remove(rsids)
+
+
+def _configure_font_table(doc: DocxDocument) -> None:
+    """Add the Chinese fonts to word/fontTable.xml with substitutes (see FONT_TABLE)."""
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
+    root = etree.fromstring(part.blob)
+    for name, alt, family, pitch in FONT_TABLE:
+        alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
+        root.append(
+            etree.fromstring(
+                f'<w:font {W} w:name="{name}">{alt_xml}<w:charset w:val="86"/>'
+                f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+            )
+        )
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_core_properties(doc: DocxDocument, title: str) -> None:
+    core = doc.core_properties
+    core.title = title
+    core.subject = ""
+    core.author = TEMPLATE_AUTHOR
+    core.last_modified_by = TEMPLATE_AUTHOR
+    core.comments = "由 pipeline/template_builder.py 生成"
+    core.keywords = ""
+    core.category = ""
+    core.revision = 1
+    core.created = TEMPLATE_TIMESTAMP
+    core.modified = TEMPLATE_TIMESTAMP
+    core.last_printed = TEMPLATE_TIMESTAMP
+
+
+# --------------------------------------------------------------------------------------------------
+# Sections and footers
+# --------------------------------------------------------------------------------------------------
+
+
+def _setup_section(section: Section, page: PageSetup) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
+    section.page_width = Twips(page.width)
+    section.page_height = Twips(page.height)
+    section.top_margin = Twips(page.top)
+    section.bottom_margin = Twips(page.bottom)
+    section.left_margin = Twips(page.left)
+    section.right_margin = Twips(page.right)
+    section.gutter = Twips(0)
+    section.header_distance = Twips(mm(15))  # no headers are used
+    section.footer_distance = Twips(page.footer)
+    sect_pr = section._sectPr
+    old_grid = sect_pr.find(qn("w:docGrid"))
+    old_grid.addprevious(parse_xml(page.doc_grid))
+    sect_pr.remove(old_grid)
+    cols = sect_pr.find(qn("w:cols"))
+    if cols is not None:
+        cols.set(qn("w:space"), "425")
+    _add_page_number_footers(section)
+
+
+# "— 1 —": U+2014 EM DASH, one space each side, the number a real PAGE field (updated by Word/LibreOffice).
+PAGE_FIELD_RUNS = (
+    '<w:r><w:t xml:space="preserve">\u2014 </w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    "<w:r><w:t>1</w:t></w:r>"
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    '<w:r><w:t xml:space="preserve"> \u2014</w:t></w:r>'
+)
+
+
+def _page_number_paragraph(odd: bool) -> str:
+    """Odd pages: right-aligned, one character (14 pt) in from the right; even pages: left, one in."""
+    one_char = chars(100, SIZE_4)
+    if odd:
+        ppr = f'<w:jc w:val="right"/>'
+        ind = f'<w:ind w:leftChars="0" w:left="0" w:rightChars="100" w:right="{one_char}"/>'
+    else:
+        ppr = f'<w:jc w:val="left"/>'
+        ind = f'<w:ind w:leftChars="100" w:left="{one_char}" w:rightChars="0" w:right="0"/>'
+    return (
+        f'<w:p {W}><w:pPr><w:pStyle w:val="{PAGE_NUMBER}"/>{ind}{ppr}</w:pPr>'
+        f"{PAGE_FIELD_RUNS}</w:p>"
+    )
+
+
+def _add_page_number_footers(section: Section) -> None:
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        body = footer._element
+        for child in list(body):
+            body.remove(child)
+        body.append(parse_xml(_page_number_paragraph(odd)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Paragraph helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _style_name(doc: DocxDocument, style_id: str) -> str:
+    return doc.styles.element.xpath(f'w:style[@w:styleId="{style_id}"]/w:name/@w:val')[0]
+
+
+def _paragraph(doc: DocxDocument, style_id: str, *runs: str | tuple[str, str]) -> Paragraph:
+    """Add a paragraph in `style_id`; each run is text or (text, character style id)."""
+    paragraph = doc.add_paragraph(style=_style_name(doc, style_id))
+    for run in runs:
+        text, char_style = (run, None) if isinstance(run, str) else run
+        added = paragraph.add_run(text)
+        if char_style:
+            added.style = _style_name(doc, char_style)
+    return paragraph
+
+
+def _tag(doc: DocxDocument, tag: str) -> Paragraph:
+    """A docxtpl paragraph tag (`{%p … %}`): the whole paragraph is replaced by the Jinja statement."""
+    return _paragraph(doc, BODY, tag)
+
+
+def _new_document(page: PageSetup, title: str) -> DocxDocument:
+    doc = Document()
+    _prune_package(doc)
+    _install_styles(doc)
+    _configure_settings(doc)
+    _configure_font_table(doc)
+    _set_core_properties(doc, title)
+    _setup_section(doc.sections[0], page)
+    return doc
+
+
+def _save(doc: DocxDocument, path: Path) -> Path:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(normalize_zip(buffer.getvalue()))
+    return path
+
+
+# --------------------------------------------------------------------------------------------------
+# 通报 (the notice)
+# --------------------------------------------------------------------------------------------------
+
+
+def _build_notice(path: Path) -> Path:
+    """Write the notice template.
+
+    Context: title (may hold "\\n" line breaks), doc_number (not printed by this template), intro,
+    headings {basic, progress, plans}, basic [{label, text}], aspects [{heading, problems [{heading,
+    items [{heading, paragraphs [str]}]}]}], plans [{label, text}], closing, signature, date, cc,
+    printer, printed.
+    """
+    doc = _new_document(NOTICE_PAGE, "巡察整改进展情况通报（模板）")
+
+    _paragraph(doc, TITLE, "{{ title }}")
+    _paragraph(doc, BODY, "{{ intro }}")
+
+    # 一、整改工作基本情况: （一）… run-in headings in 楷体, then the text in 仿宋.
+    _paragraph(doc, HEADING_1, "{{ headings.basic }}")
+    _tag(doc, "{%p for b in basic %}")
+    _paragraph(doc, BODY, ("{{ b.label }}", RUN_IN_KAI), "{{ b.text }}")
+    _tag(doc, "{%p endfor %}")
+
+    # 二、…整改落实进展情况: （一）aspect → 1. problem → 一是 specific problem → progress paragraphs.
+    _paragraph(doc, HEADING_1, "{{ headings.progress }}")
+    _tag(doc, "{%p for a in aspects %}")
+    _paragraph(doc, HEADING_2, "{{ a.heading }}")
+    _tag(doc, "{%p for pr in a.problems %}")
+    _paragraph(doc, HEADING_3, "{{ pr.heading }}")
+    _tag(doc, "{%p for it in pr.items %}")
+    _tag(doc, "{%p if it.heading %}")
+    _paragraph(doc, BODY, "{{ it.heading }}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for t in it.paragraphs %}")
+    _paragraph(doc, BODY, "{{ t }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+
+    # 三、今后整改工作打算: 一是… lead-ins in bold 仿宋.
+    _paragraph(doc, HEADING_1, "{{ headings.plans }}")
+    _tag(doc, "{%p for b in plans %}")
+    _paragraph(doc, BODY, ("{{ b.label }}", RUN_IN_BOLD), "{{ b.text }}")
+    _tag(doc, "{%p endfor %}")
+    _paragraph(doc, BODY, "{{ closing }}")
+
+    # Signature one blank line below the body, date on the next line.
+    _tag(doc, "{%p if signature or date %}")
+    _paragraph(doc, BODY)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if signature %}")
+    _paragraph(doc, SIGNATURE, "{{ signature }}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if date %}")
+    _paragraph(doc, DATE, "{{ date }}")
+    _tag(doc, "{%p endif %}")
+
+    # 版记, only when there is a 抄送 or a 印发机关: a new (last) section starting on a new page, the
+    # rules and lines at the bottom of its text block (a table floating at the bottom margin).
+    _tag(doc, "{%p if cc or printer %}")
+    section_break = _paragraph(doc, TINY)
+    # This paragraph ends the body section: it carries a copy of the body section's properties, footers
+    # included. The document's final sectPr (the 版记 section, or the whole document when there is no
+    # 版记) keeps the same properties, so leaving the 版记 out changes nothing else.
+    section_break._p.set_sectPr(_clone(doc.sections[0]._sectPr))
+    _add_record_table(doc)
+    _paragraph(doc, TINY)  # the floating table's anchor paragraph
+    _tag(doc, "{%p endif %}")
+
+    final = doc.element.body.find(qn("w:sectPr"))
+    final_type = final.find(qn("w:type"))
+    if final_type is None:
+        final_type = parse_xml(f'<w:type {W} w:val="nextPage"/>')
+        final.find(qn("w:pgSz")).addprevious(final_type)
+    return _save(doc, path)
+
+
+def _clone(element):
+    return parse_xml(etree.tostring(element))
+
+
+def _add_record_table(doc: DocxDocument) -> None:
+    """The 版记 table: one column the width of the text block; row 1 抄送 (left out when cc is empty),
+    row 2 印发机关 (left) and 印发日期 (right)."""
+    width = NOTICE_PAGE.text_width
+    table = doc.add_table(rows=4, cols=1)
+    _table_properties(
+        table,
+        RECORD_TABLE,
+        width,
+        # Float at the bottom of the text block (GB/T 9704: the 版记's last line is the page's last line).
+        floating='<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" '
+        'w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/><w:tblOverlap w:val="never"/>',
+    )
+    _table_grid(table, (width,))
+    rows = table.rows
+    _set_cell(doc, rows[0].cells[0], BODY, "{%tr if cc %}")
+    cc = _set_cell(
+        doc,
+        rows[1].cells[0],
+        RECORD,
+        "抄送：{{ cc }}{% if not cc.endswith('。') %}。{% endif %}",
+    )
+    # 抄送 wraps under the first character after "抄送：" (left 1 + 3 characters, hanging 3).
+    cc._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:ind {W} w:leftChars="400" w:left="{chars(400, SIZE_4)}" w:rightChars="100" '
+            f'w:right="{chars(100, SIZE_4)}" w:hangingChars="300" w:hanging="{chars(300, SIZE_4)}"/>'
+        )
+    )
+    _set_cell(doc, rows[2].cells[0], BODY, "{%tr endif %}")
+    printed = _set_cell(doc, rows[3].cells[0], RECORD, "{{ printer }}")
+    printed.add_run().add_tab()
+    printed.add_run("{% if printed %}{{ printed }}印发{% endif %}")
+    for row in rows:
+        _row_properties(row, cant_split=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Checklists (问题清单, 任务清单, 责任清单)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One checklist column: header text, width, the body cell's template text."""
+
+    header: str
+    width_mm: float
+    cell: str  # Jinja for the body cell, `r` is the row
+    merge: str | None = None  # `{% vmerge EXPR %}`: restart the vertical merge where EXPR is true
+    centred: bool = False
+
+
+@dataclass(frozen=True)
+class Checklist:
+    file_name: str
+    title: str  # the template's document title (core property)
+    columns: tuple[Column, ...]
+
+
+NUMBER = Column("序号", 12, "{{ r.no }}", centred=True)
+
+# Widths add up to the 225 mm text block; running text gets the wide columns.
+CHECKLISTS = (
+    Checklist(
+        "问题清单.docx",
+        "巡察反馈问题清单（模板）",
+        (
+            NUMBER,
+            Column("方面", 50, "{{ r.aspect }}", merge="r.aspect_first"),
+            Column("问题", 68, "{{ r.heading }}", merge="r.heading_first"),
+            Column("具体问题", 70, "{{ r.item or r.heading }}"),
+            Column("整改状态", 25, "{{ r.status }}", centred=True),
+        ),
+    ),
+    Checklist(
+        "任务清单.docx",
+        "巡察反馈问题整改任务清单（模板）",
+        (
+            NUMBER,
+            Column("问题", 34, "{{ r.heading }}", merge="r.heading_first"),
+            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),
+            Column("整改措施", 65, "{{ r.action }}"),
+            Column("整改目标", 32, "{{ r.target }}"),
+            Column("完成时限", 22, "{{ r.deadline }}", centred=True),
+            Column("完成情况", 30, "{{ r.result }}"),
+        ),
+    ),
+    Checklist(
+        "责任清单.docx",
+        "巡察反馈问题整改责任清单（模板）",
+        (
+            NUMBER,
+            Column("具体问题", 40, "{{ r.item or r.heading }}", merge="r.item_first"),
+            Column("整改措施", 85, "{{ r.action }}"),
+            Column("责任领导", 24, "{{ r.leader }}", centred=True),
+            Column("责任部室（单位）", 24, "{{ r.department }}", centred=True),
+            Column("配合单位", 18, "{{ r.partner }}", centred=True),
+            Column("完成时限", 22, "{{ r.deadline }}", centred=True),
+        ),
+    ),
+)
+
+
+def column_widths(columns: tuple[Column, ...], total: int) -> tuple[int, ...]:
+    """Column widths in twips; the last column takes the rounding so they add up to `total` exactly."""
+    widths = [mm(c.width_mm) for c in columns[:-1]]
+    return (*widths, total - sum(widths))
+
+
+def _build_checklist(checklist: Checklist, path: Path) -> Path:
+    """Write one checklist template.
+
+    Context: title (may hold "\\n"), issuer, date, rows [{no, aspect, aspect_first, heading,
+    heading_first, item, item_first, status, public, action, target, leader, department, partner,
+    deadline, result}].
+    """
+    doc = _new_document(CHECKLIST_PAGE, checklist.title)
+    _paragraph(doc, TABLE_TITLE, "{{ title }}")
+    _tag(doc, "{%p if issuer or date %}")
+    issuer = _paragraph(doc, TABLE_ISSUER, "{{ issuer }}")
+    issuer.add_run().add_tab()
+    issuer.add_run("{{ date }}")
+    _tag(doc, "{%p endif %}")
+
+    columns = checklist.columns
+    widths = column_widths(columns, CHECKLIST_PAGE.text_width)
+    table = doc.add_table(rows=4, cols=len(columns))
+    _table_properties(table, CHECKLIST_TABLE, CHECKLIST_PAGE.text_width)
+    _table_grid(table, widths)
+    header, loop_start, body, loop_end = table.rows
+
+    for cell, column in zip(header.cells, columns):
+        _set_cell(doc, cell, TABLE_HEADER, column.header)
+    # Repeat the header row at the top of every page; no row breaks across a page.
+    _row_properties(header, cant_split=True, repeat_header=True)
+
+    _set_cell(doc, loop_start.cells[0], TABLE_BODY, "{%tr for r in rows %}")
+    for cell, column in zip(body.cells, columns):
+        text = column.cell if column.merge is None else f"{{% vmerge {column.merge} %}}{column.cell}"
+        _set_cell(doc, cell, TABLE_BODY_CENTER if column.centred else TABLE_BODY, text)
+    _row_properties(body, cant_split=True)
+    _set_cell(doc, loop_end.cells[0], TABLE_BODY, "{%tr endfor %}")
+
+    # A document cannot end with a table; this last paragraph is 1 pt high so it never adds a page.
+    _paragraph(doc, TINY)
+    return _save(doc, path)
+
+
+# --------------------------------------------------------------------------------------------------
+# Table helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _table_properties(table: Table, style_id: str, width: int, floating: str = "") -> None:
+    """tblPr in schema order: tblStyle, tblpPr, tblOverlap, tblW, jc, tblInd, tblLayout, tblLook.
+    Fixed layout: the column widths below are kept whatever the content."""
+    tbl = table._tbl
+    old = tbl.tblPr
+    new = parse_xml(
+        f"<w:tblPr {W}>"
+        f'<w:tblStyle w:val="{style_id}"/>{floating}'
+        f'<w:tblW w:w="{width}" w:type="dxa"/>'
+        '<w:jc w:val="center"/>'
+        '<w:tblInd w:w="0" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/>'
+        "</w:tblPr>"
+    )
+    old.addprevious(new)
+    tbl.remove(old)
+
+
+def _table_grid(table: Table, widths: tuple[int, ...]) -> None:
+    """Grid columns and every cell's width (`w:tcW`, the only thing in a cell's tcPr)."""
+    grid = table._tbl.tblGrid
+    for grid_col, width in zip(grid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Twips(width)
+
+
+def _row_properties(row, cant_split: bool, repeat_header: bool = False) -> None:
+    tr = row._tr
+    tr_pr = tr.get_or_add_trPr()
+    if cant_split:
+        tr_pr.append(parse_xml(f"<w:cantSplit {W}/>"))
+    if repeat_header:
+        tr_pr.append(parse_xml(f"<w:tblHeader {W}/>"))
+
+
+def _set_cell(doc: DocxDocument, cell, style_id: str, text: str) -> Paragraph:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = _style_name(doc, style_id)
+    paragraph.add_run(text)
+    return paragraph
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------------------
+
+
+def build_templates(directory: Path) -> list[Path]:
+    """Write the four templates into `directory` (created if needed); the same bytes on every run."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [_build_notice(directory / TEMPLATE_NAMES[0])]
+    for checklist in CHECKLISTS:
+        paths.append(_build_checklist(checklist, directory / checklist.file_name))
+    return paths
+
+
+def default_directory() -> Path:
+    """The repository's `templates/` folder."""
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    directory = Path(args[0]) if args else default_directory()
+    for path in build_templates(directory):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

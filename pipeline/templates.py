@@ -1,0 +1,147 @@
+"""Template checks (`rectify templates check`) and rendering that names the template on failure."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, UndefinedError, meta
+from jinja2.exceptions import TemplateError as JinjaError
+
+from pipeline import schema
+from pipeline.checks import ERROR, Finding
+from pipeline.context import TEMPLATE_NAMES, document_context
+from pipeline.errors import TemplateError
+from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
+from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+
+# Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
+_FULLWIDTH_TAG_RE = re.compile(r"(?:[｛{][｛{％%#＃]|[％%#＃][}｝]|[}｝][}｝])")
+_TAG_STRIP_RE = re.compile(r"<[^>]+>")
+
+
+def sample_ledger() -> Ledger:
+    """A small ledger that exercises every template feature (used to trial-render templates)."""
+    info = Inspection(issuer="中共示例单位党组", unit="示例单位党组", deployer="市委", group="市委第一巡察组",
+                      round="七届市委第五轮巡察", start=date(2024, 3, 25), end=date(2024, 6, 7),
+                      feedback=date(2024, 8, 27), issued=date(2024, 12, 20), doc_number="示党〔2024〕1号",
+                      phone="1234567", email="a@example.cn", cc="市委巡察办", printer="示例单位办公室",
+                      printed=date(2024, 12, 20))
+    problems = (
+        Problem("1", "关于甲方面", "甲问题", "具体问题一", ("进展一。", "进展二。"), schema.STATUS_DONE, True),
+        Problem("2", "关于甲方面", "甲问题", "具体问题二", ("进展。",), schema.STATUS_STAGED, True),
+        Problem("3", "关于乙方面", "乙问题", "", ("进展。",), schema.STATUS_ONGOING, True),
+        Problem("4", "关于乙方面", "丙问题", "内部问题", ("进展。",), schema.STATUS_DONE, False),
+    )
+    measures = tuple(
+        Measure(str(i), pid, f"措施{i}", "目标", "分管副主席", "办公室", "", date(2024, 12, 31) if i % 2 else None,
+                "已完成", schema.STATUS_DONE)
+        for i, pid in enumerate(("1", "1", "2", "3", "4"), start=1)
+    )
+    narrative = (
+        Paragraph(schema.SECTION_BASIC, "", "共指出{方面数}个方面、{问题数}个具体问题。"),
+        Paragraph(schema.SECTION_BASIC, "加强领导", "{整改状态句}。"),
+        Paragraph(schema.SECTION_PLANS, "", "下一步打算。"),
+        Paragraph(schema.SECTION_PLANS, "持续整改", "内容。"),
+        Paragraph(schema.SECTION_CLOSING, "", "欢迎监督。"),
+    )
+    return Ledger(info, problems, measures, narrative, (Document("《制度》", schema.DOC_MADE, None, ("1",)),))
+
+
+def _text_of(xml: str) -> str:
+    return _TAG_STRIP_RE.sub("", xml)
+
+
+def _parts_xml(tpl: GroupMergeTemplate) -> str:
+    """The template's body, headers and footers as docxtpl prepares them for Jinja."""
+    tpl.init_docx()
+    xml = tpl.patch_xml(tpl.get_xml())
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            xml += tpl.patch_xml(tpl.get_part_xml(part))
+    return xml
+
+
+def _surrounding(xml: str, lineno: int | None) -> str:
+    if not lineno:
+        return ""
+    lines = xml.splitlines()
+    chunk = " ".join(_text_of(ln) for ln in lines[max(lineno - 2, 0): lineno + 1])
+    return re.sub(r"\s+", " ", chunk).strip()[:120]
+
+
+def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
+    """Findings for one template: missing, unreadable, syntax, unknown variables, full-width tags."""
+    name = path.name
+    found: list[Finding] = []
+
+    def err(code: str, message: str) -> None:
+        found.append(Finding(ERROR, code, name, "", message))
+
+    if not path.is_file():
+        err("template-missing", f"找不到模板“{path}”。请运行 rectify templates init 重新生成默认模板。")
+        return found
+    try:
+        tpl = GroupMergeTemplate(str(path))
+        xml = _parts_xml(tpl)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        err("template-unreadable", f"模板无法打开（{type(e).__name__}），可能不是 Word 文档（.docx）或已损坏。"
+                                   "请在 Word 中另存为 .docx，或重新生成默认模板。")
+        return found
+    except Exception as e:  # noqa: BLE001 - python-docx raises assorted errors on odd packages
+        err("template-unreadable", f"模板无法打开（{type(e).__name__}）。请在 Word 中另存为 .docx。")
+        return found
+    plain = _text_of(xml)
+    for m in _FULLWIDTH_TAG_RE.finditer(plain):
+        if any(ord(ch) > 0xFF for ch in m.group(0)):
+            around = plain[max(m.start() - 15, 0): m.end() + 15].replace("\n", " ")
+            err("template-fullwidth-tag",
+                f"标签用了全角符号“{m.group(0)}”（附近文字：“{around}”）。"
+                "请把 ｛ ｝ ％ 改为半角 { } %（切换到英文输入法输入）。")
+    env = jinja_env()
+    try:
+        parsed = env.parse(xml)
+    except TemplateSyntaxError as e:
+        err("template-syntax", f"模板语法错误：{e.message}（附近文字：“{_surrounding(xml, e.lineno)}”）。"
+                               "请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor。")
+        return found
+    unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
+    for var in unknown:
+        err("template-unknown-variable",
+            f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(context))}。")
+    if not found:
+        try:
+            render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
+        except (UndefinedError, JinjaError) as e:
+            err("template-render", f"用示例数据试生成时出错：{e}。请检查模板中的变量名和标签。")
+        except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML
+            err("template-render", f"用示例数据试生成时出错（{type(e).__name__}：{e}）。")
+    return found
+
+
+def lint(directory: Path) -> list[Finding]:
+    """Lint the four templates in `directory` against a sample ledger's contexts."""
+    ledger = sample_ledger()
+    findings: list[Finding] = []
+    for name in TEMPLATE_NAMES:
+        findings.extend(lint_one(Path(directory) / name, document_context(ledger, name)))
+    return findings
+
+
+def require_valid(directory: Path) -> None:
+    """Raise TemplateError listing every problem when a template cannot be used."""
+    findings = lint(directory)
+    if findings:
+        lines = "\n".join(f"  模板“{f.sheet}”：{f.message}" for f in findings)
+        raise TemplateError(f"模板有 {len(findings)} 个问题，没有生成任何文件：\n{lines}")
+
+
+def render_checked(path: Path, context: dict[str, Any], props: DocProperties) -> bytes:
+    """render_docx, with failures reported against the template's name."""
+    try:
+        return render_docx(path, context, props)
+    except (UndefinedError, JinjaError) as e:
+        raise TemplateError(f"模板“{path.name}”无法生成：{e}。请运行 rectify templates check 检查模板。") from e

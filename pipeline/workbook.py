@@ -1,0 +1,479 @@
+"""Reading the ledger workbook (openpyxl) into raw cells, and writing the blank ledger.
+
+The reader does not interpret values beyond what Excel itself says (strings are cleaned, merged
+ranges filled, formulas resolved to their cached values); typing and validation are the checks'.
+Every value keeps its sheet and cell so that a finding can point at it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline import schema
+from pipeline.errors import OutputExistsError, UsageError, WorkbookError
+
+# How far down a sheet the reader looks for its header row (users add a title row or two above).
+HEADER_SCAN_ROWS = 10
+# Rows of the blank ledger that get dropdowns and formats.
+BLANK_ROWS = 2000
+# Excel stores a list validation's literal values in a formula limited to 255 characters.
+EXCEL_LIST_LIMIT = 255
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """One value as read, with the cell it came from."""
+
+    value: Any
+    coord: str
+    formula_without_value: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """True when the cell holds nothing (None or only white space)."""
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One non-blank data row of a table sheet."""
+
+    row: int
+    cells: dict[str, RawCell]
+
+    def get(self, key: str) -> RawCell | None:
+        """The cell of column `key`, or None when the sheet lacks that column."""
+        return self.cells.get(key)
+
+
+@dataclass
+class RawTable:
+    """A table sheet (or the key/value sheet) as found in the workbook."""
+
+    spec: schema.Sheet
+    title: str
+    header_row: int
+    columns: dict[str, str] = field(default_factory=dict)  # column key -> column letter
+    rows: list[RawRow] = field(default_factory=list)
+    # key/value sheet only: field key -> the cell holding its value
+    fields: dict[str, RawCell] = field(default_factory=dict)
+
+    def missing_columns(self) -> list[schema.Column]:
+        """Required columns (or key/value rows) that were not found."""
+        found = self.fields if self.spec.keyvalue else self.columns
+        return [c for c in self.spec.columns if c.required and c.key not in found]
+
+
+@dataclass
+class RawWorkbook:
+    """Every sheet of the ledger that could be found, by schema key."""
+
+    path: Path
+    tables: dict[str, RawTable]
+    sheet_names: tuple[str, ...]
+
+
+def norm_label(text: Any) -> str:
+    """Fold a header or sheet name for matching: width, white space, line breaks, required marks."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = re.sub(r"\s+", "", s)
+    return s.strip("*＊:：").replace("(", "（").replace(")", "）")
+
+
+def _clean_string(value: str) -> str:
+    """Strip white space (full-width too) and unify line breaks; keep inner line breaks."""
+    # Excel escapes characters XML cannot hold as _xHHHH_; openpyxl leaves them in inline strings.
+    value = unescape(value).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln.strip(" \t\u3000\xa0") for ln in value.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def _sniff(path: Path) -> None:
+    """Raise WorkbookError with a clear message when `path` cannot be an .xlsx workbook."""
+    name = path.name
+    if name.startswith("~$"):
+        raise WorkbookError(
+            f"“{name}”是 Excel 或 WPS 打开工作簿时生成的临时锁定文件，不是台账。"
+            "请选择不带“~$”前缀的工作簿；如果台账已关闭，可以删除这个文件。"
+        )
+    if not path.exists():
+        raise WorkbookError(f"找不到文件“{path}”。请检查路径和文件名。")
+    if path.is_dir():
+        raise WorkbookError(f"“{path}”是文件夹，不是工作簿。请指定 .xlsx 文件。")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            size = os.fstat(fh.fileno()).st_size
+            ole = fh.read(1 << 20) if head == _OLE2_MAGIC else b""
+    except OSError as err:
+        raise WorkbookError(f"无法读取“{name}”：{err.strerror}。请确认文件没有被其他程序独占打开。") from err
+    if size == 0:
+        raise WorkbookError(f"“{name}”是空文件（0 字节）。请用 Excel 或 WPS 重新保存台账。")
+    if head == _OLE2_MAGIC:
+        if _ENCRYPTION_MARK in ole:
+            raise WorkbookError(
+                f"“{name}”设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后另存为 .xlsx。"
+            )
+        raise WorkbookError(
+            f"“{name}”是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再试。"
+        )
+    if not head.startswith(b"PK"):
+        raise WorkbookError(
+            f"“{name}”不是 Excel 工作簿（.xlsx），可能是改了扩展名的 CSV 或文本文件。"
+            "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（.xlsx）。"
+        )
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(f"“{name}”已损坏或不完整（可能没有下载或复制完）。请重新获取或用 Excel 重新保存。")
+
+
+def _open(path: Path, data_only: bool) -> Any:
+    """Load the workbook, turning every library failure into WorkbookError."""
+    try:
+        # keep_links=False: external links are never followed or kept.
+        return load_workbook(path, data_only=data_only, keep_links=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, OSError) as err:
+        raise WorkbookError(
+            f"“{path.name}”已损坏或不是 Excel 工作簿，无法读取。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
+        ) from err
+    except Exception as err:  # noqa: BLE001 - openpyxl raises many types on malformed XML
+        raise WorkbookError(
+            f"“{path.name}”的内容无法解析（{type(err).__name__}）。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
+        ) from err
+
+
+class _SheetView:
+    """A worksheet with merged ranges resolved: every cell of a range reads the top-left value."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    self.merged[(r, c)] = (rng.min_row, rng.min_col)
+
+    def value(self, row: int, col: int) -> Any:
+        """The value shown at (row, col), merged ranges included."""
+        r, c = self.merged.get((row, col), (row, col))
+        return self.ws.cell(row=r, column=c).value
+
+    def origin(self, row: int, col: int) -> tuple[int, int]:
+        """The cell that really holds the value shown at (row, col)."""
+        return self.merged.get((row, col), (row, col))
+
+
+def _match_headers(values: Iterable[Any], spec: schema.Sheet) -> dict[str, int]:
+    """Map column keys to 1-based column indexes for the header labels found in one row."""
+    wanted = {norm_label(h): col.key for col in spec.columns for h in col.headers}
+    found: dict[str, int] = {}
+    for idx, val in enumerate(values, start=1):
+        key = wanted.get(norm_label(val))
+        if key and key not in found:
+            found[key] = idx
+    return found
+
+
+def _find_header_row(view: _SheetView, spec: schema.Sheet) -> tuple[int, dict[str, int]]:
+    """The row (within the first rows) that holds most of the sheet's headers."""
+    best: tuple[int, dict[str, int]] = (0, {})
+    max_col = min(view.ws.max_column, 60)
+    for r in range(1, min(view.ws.max_row, HEADER_SCAN_ROWS) + 1):
+        found = _match_headers((view.value(r, c) for c in range(1, max_col + 1)), spec)
+        if len(found) > len(best[1]):
+            best = (r, found)
+    return best
+
+
+def _read_table(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable:
+    header_row, cols = _find_header_row(view, spec)
+    table = RawTable(spec=spec, title=title, header_row=header_row,
+                     columns={k: get_column_letter(i) for k, i in cols.items()})
+    if not header_row:
+        return table
+    for r in range(header_row + 1, view.ws.max_row + 1):
+        cells: dict[str, RawCell] = {}
+        for key, c in cols.items():
+            cells[key] = _raw_cell(view, r, c)
+        if all(cell.empty for cell in cells.values()):
+            continue  # blank row (or a row that only holds extra columns)
+        table.rows.append(RawRow(row=r, cells=cells))
+    return table
+
+
+def _raw_cell(view: _SheetView, row: int, col: int) -> RawCell:
+    value = view.value(row, col)
+    if isinstance(value, str):
+        value = _clean_string(value)
+    return RawCell(value=value, coord=f"{get_column_letter(col)}{row}")
+
+
+def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable:
+    """Key/value sheet: a label in one of the first columns, its value in the next non-label cell."""
+    labels = {norm_label(h): col.key for col in spec.columns for h in col.headers}
+    table = RawTable(spec=spec, title=title, header_row=1)
+    for r in range(1, view.ws.max_row + 1):
+        for c in range(1, min(view.ws.max_column, 6) + 1):
+            key = labels.get(norm_label(view.value(r, c)))
+            if key:
+                if key not in table.fields:
+                    table.fields[key] = _raw_cell(view, r, c + 1)
+                break
+    return table
+
+
+def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str]) -> Worksheet | None:
+    """Find a sheet by name (or alias); failing that, by its headers (renamed sheets)."""
+    names = {norm_label(n) for n in spec.names}
+    for ws in wb.worksheets:
+        if ws.title not in claimed and norm_label(ws.title) in names:
+            return ws
+    if spec.keyvalue:
+        return None
+    required = {c.key for c in spec.columns if c.required}
+    for ws in wb.worksheets:
+        if ws.title in claimed or norm_label(ws.title) in {norm_label(s.name) for s in schema.SHEETS}:
+            continue
+        _, found = _find_header_row(_SheetView(ws), spec)
+        if required <= set(found):
+            return ws
+    return None
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read a ledger workbook into raw cells; raise WorkbookError when it is not readable at all."""
+    path = Path(path)
+    _sniff(path)
+    wb = _open(path, data_only=False)
+    tables: dict[str, RawTable] = {}
+    claimed: set[str] = set()
+    for spec in schema.SHEETS:
+        ws = _sheet_for(spec, wb, claimed)
+        if ws is None:
+            continue
+        claimed.add(ws.title)
+        view = _SheetView(ws)
+        reader = _read_keyvalue if spec.keyvalue else _read_table
+        tables[spec.key] = reader(view, spec, ws.title)
+    _resolve_formulas(path, tables)
+    names = tuple(ws.title for ws in wb.worksheets)
+    wb.close()
+    return RawWorkbook(path=path, tables=tables, sheet_names=names)
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _resolve_formulas(path: Path, tables: dict[str, RawTable]) -> None:
+    """Replace formula cells by their cached values (loading the workbook a second time only if needed)."""
+    def cells() -> Iterable[tuple[RawTable, str, RawCell, RawRow | None]]:
+        for t in tables.values():
+            for k, cell in t.fields.items():
+                yield t, k, cell, None
+            for row in t.rows:
+                for k, cell in row.cells.items():
+                    yield t, k, cell, row
+
+    todo = [(t, k, c, r) for t, k, c, r in cells() if _is_formula(c.value)]
+    if not todo:
+        return
+    cached = _open(path, data_only=True)
+    for t, key, cell, row in todo:
+        value = cached[t.title][cell.coord].value
+        if isinstance(value, str):
+            value = _clean_string(value)
+        new = RawCell(value=value, coord=cell.coord, formula_without_value=value is None)
+        if row is None:
+            t.fields[key] = new
+        else:
+            row.cells[key] = new
+    cached.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The blank ledger
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FONT = Font(name="宋体", bold=True, size=11)
+_REQUIRED_FONT = Font(name="宋体", bold=True, size=11, color="C00000")
+_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+KIND_NAMES = {
+    schema.TEXT: "文字", schema.LONGTEXT: "文字（可换行分段）", schema.INT: "整数",
+    schema.DATE: "日期", schema.DEADLINE: "日期或“长期坚持”", schema.CHOICE: "下拉选择", schema.ID: "编号",
+}
+
+
+def _list_formula(col: schema.Column, choices_ws: Worksheet, slot: list[int]) -> str:
+    """A list validation formula; values go to the hidden sheet when they would pass Excel's limit."""
+    literal = '"' + ",".join(col.choices) + '"'
+    if len(literal) <= EXCEL_LIST_LIMIT and not any("," in c for c in col.choices):
+        return literal
+    slot[0] += 1
+    letter = get_column_letter(slot[0])
+    for i, choice in enumerate(col.choices, start=1):
+        choices_ws[f"{letter}{i}"] = choice
+    return f"'{schema.CHOICES_SHEET}'!${letter}$1:${letter}${len(col.choices)}"
+
+
+def _style_header(cell: Any, col: schema.Column) -> None:
+    cell.font = _REQUIRED_FONT if col.required else _HEADER_FONT
+    cell.fill = _HEADER_FILL
+    cell.border = _BORDER
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    help_text = col.help + ("（必填）" if col.required else "")
+    cell.comment = Comment(help_text, "rectify", width=260, height=110)
+
+
+def blank_workbook() -> Workbook:
+    """A blank ledger workbook built from the schema."""
+    wb = Workbook()
+    guide = wb.active
+    guide.title = schema.GUIDE_SHEET
+    choices_ws = wb.create_sheet(schema.CHOICES_SHEET)
+    choices_ws.sheet_state = "hidden"
+    slot = [0]
+    for spec in schema.SHEETS:
+        ws = wb.create_sheet(spec.name)
+        if spec.keyvalue:
+            _blank_keyvalue(ws, spec)
+        else:
+            _blank_table(ws, spec, choices_ws, slot)
+    _write_guide(guide)
+    # Put the hidden options sheet last so sheet order reads: guide, data sheets.
+    wb.move_sheet(choices_ws, offset=len(wb.sheetnames))
+    return wb
+
+
+def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int]) -> None:
+    for idx, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(idx)
+        cell = ws.cell(row=1, column=idx, value=col.header)
+        _style_header(cell, col)
+        dim = ws.column_dimensions[letter]
+        dim.width = col.width
+        rng = f"{letter}2:{letter}{BLANK_ROWS + 1}"
+        if col.kind == schema.CHOICE:
+            dv = DataValidation(type="list", formula1=_list_formula(col, choices_ws, slot),
+                                allow_blank=True, showErrorMessage=True,
+                                errorTitle="请从列表中选择", error="只能填写：" + "、".join(col.choices),
+                                promptTitle=col.header, prompt=col.help[:250], showInputMessage=True)
+            ws.add_data_validation(dv)
+            dv.add(rng)
+        if col.kind in (schema.DATE, schema.DEADLINE):
+            dim.number_format = _DATE_FORMAT
+        if col.kind == schema.LONGTEXT:
+            dim.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = spec.freeze
+
+
+def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet) -> None:
+    for idx, label in enumerate(schema.KV_HEADERS, start=1):
+        cell = ws.cell(row=1, column=idx, value=label)
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center")
+    for r, col in enumerate(spec.columns, start=2):
+        label = ws.cell(row=r, column=1, value=col.header)
+        label.font = Font(bold=True, color="C00000" if col.required else "000000")
+        label.border = _BORDER
+        value = ws.cell(row=r, column=2)
+        value.border = _BORDER
+        if col.kind == schema.DATE:
+            value.number_format = _DATE_FORMAT
+        note = col.help + ("（必填）" if col.required else "")
+        if col.example:
+            note += f"例：{col.example}"
+        ws.cell(row=r, column=3, value=note).alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 70
+    ws.freeze_panes = spec.freeze
+
+
+def _write_guide(ws: Worksheet) -> None:
+    """The 填写说明 sheet, generated from the schema's help texts."""
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 10
+    ws.column_dimensions["C"].width = 18
+    ws.column_dimensions["D"].width = 30
+    ws.column_dimensions["E"].width = 80
+    rows: list[tuple[Any, ...]] = [
+        ("巡察整改台账填写说明",),
+        ("填好各表后运行 rectify check 检查，再运行 rectify build 生成通报和三个清单。红色列名为必填项；"
+         "列名上的批注是该列的说明。不要修改表名和列名。",),
+        (),
+    ]
+    for spec in schema.SHEETS:
+        rows.append((f"【{spec.name}】", spec.help))
+        rows.append(("列名" if not spec.keyvalue else "项目", "必填", "类型", "可选值", "说明"))
+        for col in spec.columns:
+            rows.append((col.header, "是" if col.required else "", KIND_NAMES[col.kind],
+                         "、".join(col.choices), col.help + (f"例：{col.example}" if col.example else "")))
+        rows.append(())
+    rows.append(("【正文中可用的占位符】",))
+    for name, meaning in schema.PLACEHOLDERS.items():
+        rows.append(("{" + name + "}", "", "", "", meaning))
+    for row in rows:
+        ws.append(list(row))
+    ws["A1"].font = Font(bold=True, size=14)
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("【"):
+                cell.font = Font(bold=True, color="1F4E79")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A4"
+
+
+def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | None = None) -> None:
+    """Write a file that must not exist yet, through a temporary file in the same folder."""
+    path = Path(path)
+    if path.exists():
+        raise OutputExistsError(f"“{path}”已存在，不会覆盖。请换一个文件名，或先移走原文件。")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"文件夹“{folder}”不存在。请先创建它或换一个位置。")
+    fd, tmp = tempfile.mkstemp(prefix=".rectify-", suffix=path.suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if workbook is not None:
+                workbook.save(fh)
+            elif data is not None:
+                fh.write(data)
+        if path.exists():  # appeared while we were writing
+            raise OutputExistsError(f"“{path}”已存在，不会覆盖。请换一个文件名，或先移走原文件。")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_blank_ledger(path: Path) -> Path:
+    """Write a blank ledger to `path` (which must not exist)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"“{path.name}”的扩展名应为 .xlsx。请改为如“台账.xlsx”的文件名。")
+    write_new_file(path, workbook=blank_workbook())
+    return path

@@ -1,0 +1,143 @@
+"""One workbook per finding code: the check reports that code at that cell."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+import pytest
+
+from conftest import col_letter, info_cell
+from pipeline.api import check_file
+from pipeline.checks import ERROR, WARNING
+
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+def _cell(sheet_key: str, col_key: str, index: int) -> str:
+    return f"{col_letter(sheet_key, col_key)}{index + 2}"
+
+
+def _append_measure(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        base = dict(data["measures"][0], id="9")
+        base.update(fields)
+        data["measures"].append(base)
+    return change
+
+
+CASES = [
+    # (code, level, change, sheet, cell)
+    ("required-missing", ERROR, _set(["measures", 1, "leader"], None), "措施", _cell("measures", "leader", 1)),
+    ("required-missing", ERROR, _set(["info", "issuer"], None), "基本信息", info_cell("issuer")),
+    ("bad-date", ERROR, _set(["info", "feedback"], "2024年13月40日"), "基本信息", info_cell("feedback")),
+    ("bad-date", ERROR, _set(["measures", 0, "deadline"], "明年年底"), "措施", _cell("measures", "deadline", 0)),
+    ("bad-choice", ERROR, _set(["problems", 0, "status"], "差不多了"), "问题", _cell("problems", "status", 0)),
+    ("bad-choice", ERROR, _set(["problems", 0, "public"], "不公开"), "问题", _cell("problems", "public", 0)),
+    ("bad-number", ERROR, _set(["info", "declared_problems"], "三十二"), "基本信息", info_cell("declared_problems")),
+    ("unknown-problem", ERROR, _set(["measures", 1, "problem_id"], "99"), "措施",
+     _cell("measures", "problem_id", 1)),
+    ("duplicate-id", ERROR, _set(["problems", 2, "id"], "1"), "问题", _cell("problems", "id", 2)),
+    ("problem-without-measure", ERROR, lambda d: d["measures"].pop(2), "问题", _cell("problems", "id", 2)),
+    ("deadline-before-feedback", ERROR, _set(["measures", 0, "deadline"], date(2024, 8, 1)), "措施",
+     _cell("measures", "deadline", 0)),
+    ("unknown-placeholder", ERROR, _set(["narrative", 0, "text"], "共{问题总数}个问题。"), "正文",
+     _cell("narrative", "text", 0)),
+    ("unknown-placeholder", ERROR, _set(["narrative", 1, "heading"], "｛领导｝"), "正文",
+     _cell("narrative", "heading", 1)),
+    ("control-char", ERROR, _set(["problems", 1, "progress"], "进展_x000B_情况"), "问题",
+     _cell("problems", "progress", 1)),
+    ("date-order", ERROR, _set(["info", "end"], date(2024, 3, 1)), "基本信息", info_cell("end")),
+    ("declared-total-mismatch", WARNING, _set(["info", "declared_problems"], 32), "基本信息",
+     info_cell("declared_problems")),
+    ("declared-total-mismatch", WARNING, _set(["info", "declared_measures"], "4"), "基本信息",
+     info_cell("declared_measures")),
+    ("halfwidth-punct", WARNING, _set(["problems", 0, "progress"], "学习,研讨;落实(整改)。"), "问题",
+     _cell("problems", "progress", 0)),
+    ("repeated-punct", WARNING, _set(["narrative", 2, "text"], "加强建设、、推动发展。"), "正文",
+     _cell("narrative", "text", 2)),
+    ("deadline-passed", WARNING, _set(["measures", 1, "deadline"], date(2024, 11, 30)), "措施",
+     _cell("measures", "deadline", 1)),
+    ("done-with-open-measure", WARNING, _append_measure(problem_id="1", status="正在推进",
+                                                        deadline=date(2025, 3, 1)),
+     "问题", _cell("problems", "status", 0)),
+]
+
+
+@pytest.mark.parametrize("code, level, change, sheet, cell", CASES,
+                         ids=[f"{c[0]}-{c[4]}" for c in CASES])
+def test_finding_at_cell(make_ledger, code, level, change, sheet, cell):
+    result = check_file(make_ledger(change))
+    hits = [(f.level, f.code, f.sheet, f.cell) for f in result.findings]
+    assert (level, code, sheet, cell) in hits, result.findings
+    if level == WARNING:
+        assert result.ok, result.errors  # a warning alone never blocks a build
+        assert result.ledger is not None
+    else:
+        assert not result.ok and result.ledger is None
+
+
+def test_base_ledger_is_clean(make_ledger):
+    result = check_file(make_ledger())
+    assert result.findings == ()
+    assert result.ledger is not None
+    assert result.ledger.counts.problems == 3
+
+
+def test_all_problems_reported_at_once(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["measures"][0]["deadline"] = "下月"
+        d["problems"][1]["status"] = "完成了"
+        d["narrative"][0]["text"] = "{未知}"
+        d["info"]["round"] = None
+    result = check_file(make_ledger(change))
+    codes = sorted(f.code for f in result.errors)
+    assert codes == ["bad-choice", "bad-date", "required-missing", "unknown-placeholder"]
+
+
+def test_missing_sheet_and_column(make_ledger):
+    def edit(wb: Any) -> None:
+        del wb["制度文件"]
+        wb["措施"].delete_cols(5)  # 责任领导
+    result = check_file(make_ledger(edit=edit))
+    hits = {(f.code, f.sheet, f.cell) for f in result.errors}
+    assert ("missing-sheet", "制度文件", "") in hits
+    assert ("missing-column", "措施", "1:1") in hits
+
+
+def test_messages_are_chinese_and_name_the_header(make_ledger):
+    result = check_file(make_ledger(_set(["measures", 0, "deadline"], "明年年底")))
+    (finding,) = result.errors
+    assert finding.header == "完成时限"
+    assert "完成时限" in finding.message and "长期坚持" in finding.message
+    assert finding.location == f"措施!{_cell('measures', 'deadline', 0)}"
+
+
+def test_long_term_deadline_accepted(make_ledger):
+    result = check_file(make_ledger(_set(["measures", 0, "deadline"], "长期")))
+    assert result.ok
+    assert result.ledger.measures[0].deadline is None
+
+
+def test_blank_public_defaults_to_yes(make_ledger):
+    result = check_file(make_ledger(_set(["problems", 0, "public"], None)))
+    assert result.ok and result.ledger.problems[0].public
+
+
+def test_example_ledger_checks_clean_with_expected_warnings(example_copy):
+    result = check_file(example_copy)
+    assert result.ok
+    warned = sorted((f.code, f.cell) for f in result.warnings)
+    assert ("declared-total-mismatch", info_cell("declared_problems")) in warned
+    assert ("declared-total-mismatch", info_cell("declared_measures")) in warned
+    assert ("repeated-punct", "C10") in warned  # the published text's own "、、"
+    counts = result.ledger.counts
+    assert (counts.aspects, counts.problems, counts.measures, counts.documents) == (4, 32, 73, 11)
+    assert (counts.problems_counted, counts.measures_counted) == (29, 72)
