@@ -1,0 +1,247 @@
+"""The blank ledger (init), the reader's tolerance of real workbooks, and the init → fill → read round trip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import example_data
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE, col_letter, fill_workbook, info_cell
+from pipeline import schema
+from pipeline.api import check_file
+from pipeline.errors import OutputExistsError, WorkbookError
+from pipeline.workbook import (
+    EXCEL_LIST_LIMIT,
+    _list_formula,
+    blank_workbook,
+    read_workbook,
+    write_blank_ledger,
+)
+
+
+def test_blank_ledger_has_every_sheet_header_and_dropdown(tmp_path):
+    path = write_blank_ledger(tmp_path / "台账.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == schema.GUIDE_SHEET
+    for spec in schema.SHEETS:
+        ws = wb[spec.name]
+        if spec.keyvalue:
+            labels = [ws.cell(row=r, column=1).value for r in range(2, len(spec.columns) + 2)]
+            assert labels == [c.header for c in spec.columns]
+            continue
+        assert [c.value for c in ws[1]] == [c.header for c in spec.columns]
+        assert ws.freeze_panes == "A2"
+        validated = {str(rng).split(":")[0][:-1] for dv in ws.data_validations.dataValidation
+                     for rng in dv.sqref.ranges}
+        for i, col in enumerate(spec.columns, start=1):
+            letter = col_letter(spec.key, col.key)
+            assert (letter in validated) == (col.kind == schema.CHOICE), (spec.name, col.header)
+            if col.kind in (schema.DATE, schema.DEADLINE):
+                assert "yyyy" in ws.column_dimensions[letter].number_format
+            assert ws.cell(row=1, column=i).comment is not None  # the help text
+
+
+def test_guide_sheet_is_generated_from_the_schema(tmp_path):
+    wb = load_workbook(write_blank_ledger(tmp_path / "x.xlsx"))
+    text = "\n".join(str(c.value) for row in wb[schema.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    for spec in schema.SHEETS:
+        assert f"【{spec.name}】" in text
+        for col in spec.columns:
+            assert col.help in text
+    for name in schema.PLACEHOLDERS:
+        assert "{" + name + "}" in text
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(b"precious")
+    with pytest.raises(OutputExistsError):
+        write_blank_ledger(path)
+    assert path.read_bytes() == b"precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["台账.xlsx"]  # no temporary file left behind
+
+
+def test_long_choice_lists_go_to_the_hidden_sheet():
+    wb = blank_workbook()
+    col = schema.Column("x", "很长的列", schema.CHOICE, choices=tuple(f"选项{i:03d}很长很长很长" for i in range(40)))
+    formula = _list_formula(col, wb[schema.CHOICES_SHEET], [0])
+    assert formula.startswith(f"'{schema.CHOICES_SHEET}'!")
+    assert wb[schema.CHOICES_SHEET]["A40"].value == col.choices[-1]
+    short = schema.PROBLEMS.column("status")
+    assert len(_list_formula(short, wb[schema.CHOICES_SHEET], [0])) <= EXCEL_LIST_LIMIT
+    assert wb[schema.CHOICES_SHEET].sheet_state == "hidden"
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def test_round_trip_init_fill_read(tmp_path):
+    """The example data written into a blank ledger reads back as the same ledger."""
+    wb = blank_workbook()
+    data = {"info": example_data.INFO, "problems": example_data.PROBLEMS, "measures": example_data.MEASURES,
+            "narrative": example_data.NARRATIVE, "documents": example_data.DOCUMENTS}
+    fill_workbook(wb, data)
+    path = tmp_path / "rt.xlsx"
+    wb.save(path)
+    ledger = check_file(path).ledger
+    assert ledger is not None
+    assert [p.id for p in ledger.problems] == [p["id"] for p in example_data.PROBLEMS]
+    for p, src in zip(ledger.problems, example_data.PROBLEMS):
+        assert (p.aspect, p.heading, p.item, p.status) == (src["aspect"], src["heading"], src["item"], src["status"])
+        assert "\n".join(p.progress) == src["progress"]
+    for m, src in zip(ledger.measures, example_data.MEASURES, strict=True):
+        expected = None if src["deadline"] == "长期坚持" else src["deadline"]
+        assert (m.id, m.problem_id, m.action, m.leader, m.deadline) == (
+            src["id"], src["problem_id"], src["action"], src["leader"], expected)
+    assert ledger.inspection.feedback == example_data.INFO["feedback"]
+
+
+def test_shipped_example_matches_its_data_module():
+    """input/示例台账.xlsx is what scripts/make_example.py writes from scripts/example_data.py."""
+    ledger = check_file(EXAMPLE).ledger
+    assert ledger is not None
+    assert [(p.id, p.item, "\n".join(p.progress)) for p in ledger.problems] == [
+        (p["id"], p["item"], p["progress"]) for p in example_data.PROBLEMS]
+    assert [(m.id, m.action, m.target) for m in ledger.measures] == [
+        (m["id"], m["action"], m["target"]) for m in example_data.MEASURES]
+    assert [(n.section, n.heading, n.text) for n in ledger.narrative] == [
+        (n["section"], n["heading"], n["text"]) for n in example_data.NARRATIVE]
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2024, 8, 27), date(2024, 8, 27), 45531, 45531.0, "2024-08-27", "2024-8-27", "2024/8/27",
+    "2024.8.27", "2024.08.27", "2024年8月27日", " 2024年08月27日 ", "２０２４年８月２７日", "20240827",
+])
+def test_date_forms(make_ledger, value):
+    def change(d: dict[str, Any]) -> None:
+        d["info"]["feedback"] = value
+    result = check_file(make_ledger(change))
+    assert result.ok, result.errors
+    assert result.ledger.inspection.feedback == date(2024, 8, 27)
+
+
+def test_merged_cells_give_their_value_to_every_row(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["problems"][1]["aspect"] = None  # left empty: the merge supplies it
+        d["problems"][1]["heading"] = None
+
+    def edit(wb: Any) -> None:
+        ws = wb["问题"]
+        ws.merge_cells("B2:B3")
+        ws.merge_cells("C2:C3")
+    result = check_file(make_ledger(change, edit))
+    assert result.ok, result.errors
+    assert [p.aspect for p in result.ledger.problems] == ["关于甲方面", "关于甲方面", "关于乙方面"]
+    assert result.ledger.problems[1].heading == "甲问题"
+
+
+def test_messy_but_unambiguous_workbook_is_read(make_ledger):
+    """Renamed sheet, title row above the headers, odd header spacing, extra columns, blank rows,
+    trailing spaces, numbers typed as text, line breaks inside one-line cells."""
+    def change(d: dict[str, Any]) -> None:
+        d["info"]["declared_problems"] = " ３ "
+        d["problems"][0]["item"] = "具体问题一  "
+        d["problems"][1]["heading"] = "甲\n问题"
+        d["measures"][0]["problem_id"] = 1  # a number where the problem id was typed as text
+
+    def edit(wb: Any) -> None:
+        ws = wb["措施"]
+        ws.title = "整改措施表（第二版）"
+        ws.insert_rows(1)
+        ws["A1"] = "某某单位巡察整改措施"
+        ws["F2"] = "责任部室\n(单位)"
+        ws["L2"] = "备注"
+        ws["L3"] = "不相干的备注"
+        ws.insert_rows(4)  # a blank row between measures
+    result = check_file(make_ledger(change, edit))
+    assert result.ok, result.errors
+    ledger = result.ledger
+    assert ledger.inspection.declared_problems == 3
+    assert ledger.problems[0].item == "具体问题一"
+    assert ledger.problems[1].heading == "甲问题"
+    assert [m.problem_id for m in ledger.measures] == ["1", "2", "3"]
+    assert ledger.measures[0].department == "办公室"
+
+
+def _patch_zip(path: Path, member_pred: Any, old: bytes, new: bytes) -> None:
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if member_pred(name):
+                data = data.replace(old, new)
+            dst.writestr(name, data)
+    src.close()
+    path.write_bytes(out.getvalue())
+
+
+def test_formula_without_cached_value_is_an_error(make_ledger):
+    def edit(wb: Any) -> None:
+        wb["基本信息"][info_cell("declared_problems")] = "=COUNTA(问题!A2:A100)"
+    result = check_file(make_ledger(edit=edit))
+    assert ("formula-no-value", "基本信息", info_cell("declared_problems")) in {
+        (f.code, f.sheet, f.cell) for f in result.errors}
+    assert "Excel" in result.errors[0].message
+
+
+def test_formula_with_cached_value_reads_the_value(make_ledger):
+    path = make_ledger(edit=lambda wb: wb["基本信息"].__setitem__(info_cell("declared_problems"), "=1+2"))
+    # Excel saves the computed result beside the formula; openpyxl cannot, so add it as Excel would.
+    _patch_zip(path, lambda n: n.startswith("xl/worksheets/"), b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")
+    _patch_zip(path, lambda n: n.startswith("xl/worksheets/"), b"<f>1+2</f><v/>", b"<f>1+2</f><v>3</v>")
+    result = check_file(path)
+    assert result.ok, result.errors
+    assert result.ledger.inspection.declared_problems == 3
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    good = EXAMPLE.read_bytes()
+    files = {
+        "csv": ("台账.xlsx", "编号,问题\n1,学习不够\n".encode("gbk")),
+        "xls": ("旧台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+        "encrypted": ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+                      + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100),
+        "truncated": ("截断.xlsx", good[: len(good) // 2]),
+        "empty": ("空.xlsx", b""),
+        "lock": ("~$示例台账.xlsx", b"\x0bsomebody" + b"\0" * 150),
+        "not-a-workbook-zip": ("压缩包.xlsx", _zip_with({"readme.txt": b"hello"})),
+    }
+    out = {}
+    for key, (name, data) in files.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        out[key] = p
+    out["missing"] = tmp_path / "不存在.xlsx"
+    return out
+
+
+def _zip_with(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    return buf.getvalue()
+
+
+BAD_KINDS = ["csv", "xls", "encrypted", "truncated", "empty", "lock", "not-a-workbook-zip", "missing"]
+EXPECTED_WORDS = {"csv": "另存为", "xls": ".xls", "encrypted": "密码", "truncated": "损坏", "empty": "空文件",
+                  "lock": "锁定文件", "not-a-workbook-zip": "重新保存", "missing": "找不到"}
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_bad_files_raise_a_clear_error(tmp_path, kind):
+    path = _bad_files(tmp_path)[kind]
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    assert EXPECTED_WORDS[kind] in info.value.message
+    assert path.name in info.value.message
