@@ -19,32 +19,50 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
-# `{% vmerge EXPR %}` inside one cell: captures the cell's text run holding the tag.
+# `{% vmerge EXPR %}` inside one cell: the whole <w:tc> holding the tag.
 _VMERGE_CELL_RE = re.compile(
     r"<w:tc[ >](?:(?!<w:tc[ >]).)*?{%\s*vmerge\s+(?:(?!%}).)+%}.*?</w:tc>", re.DOTALL
 )
+# The text run holding the tag: everything in that <w:t> before and after it.
 _VMERGE_TEXT_RE = re.compile(
-    r"(</w:tcPr>.*?<w:t(?: [^>]*)?>)(.*?){%\s*vmerge\s+((?:(?!%}).)+?)\s*%}(.*?)(</w:t>)", re.DOTALL
+    r"(<w:t(?: [^>]*)?>)([^<]*?){%\s*vmerge\s+((?:(?!%}).)+?)\s*%}(.*?)(</w:t>)", re.DOTALL
 )
 VMERGE_TAG_RE = re.compile(r"{%\s*vmerge\s+((?:(?!%}).)+?)\s*%}")
+# Children of <w:tcPr> that the schema (CT_TcPr) puts before <w:vMerge>; the rest come after it.
+_TCPR_BEFORE_VMERGE_RE = re.compile(
+    r"^(<w:tcPr>)((?:<w:(?:cnfStyle|tcW|gridSpan|hMerge)\b[^>]*?(?:/>|>.*?</w:(?:cnfStyle|tcW|gridSpan|hMerge)>))*)",
+    re.DOTALL,
+)
 
 
 def _patch_vmerge_cell(match: re.Match[str]) -> str:
-    """Turn one cell holding `{% vmerge EXPR %}` into a conditional vertical merge."""
+    """Turn one cell holding `{% vmerge EXPR %}` into a conditional vertical merge.
 
-    def repl(m: re.Match[str]) -> str:
-        expr = m.group(3)
-        return (
-            f'<w:vMerge w:val="{{% if {expr} %}}restart{{% else %}}continue{{% endif %}}"/>'
-            + m.group(1)
-            + f"{{% if {expr} %}}"
-            + m.group(2)
-            + m.group(4)
-            + "{% endif %}"
-            + m.group(5)
-        )
-
-    return _VMERGE_TEXT_RE.sub(repl, match.group(0), count=1)
+    The cell's text shows only on the row that starts the merge; <w:vMerge> goes where the schema
+    wants it inside <w:tcPr> (Word rejects it after <w:vAlign> or <w:tcBorders>).
+    """
+    cell = match.group(0)
+    tag = VMERGE_TAG_RE.search(cell)
+    assert tag is not None
+    expr = tag.group(1)
+    cell = _VMERGE_TEXT_RE.sub(
+        lambda m: m.group(1) + f"{{% if {expr} %}}" + m.group(2) + m.group(4) + "{% endif %}" + m.group(5),
+        cell, count=1)
+    # Later text of the same cell (other runs or paragraphs) shows only where the merge starts, too.
+    vmerge = f'<w:vMerge w:val="{{% if {expr} %}}restart{{% else %}}continue{{% endif %}}"/>'
+    cell = re.sub(r"<w:vMerge\b[^>]*/>", "", cell)
+    if "<w:tcPr/>" in cell:
+        return cell.replace("<w:tcPr/>", f"<w:tcPr>{vmerge}</w:tcPr>", 1)
+    start = cell.find("<w:tcPr>")
+    if start < 0:
+        head_end = cell.index(">") + 1
+        return cell[:head_end] + f"<w:tcPr>{vmerge}</w:tcPr>" + cell[head_end:]
+    end = cell.index("</w:tcPr>", start) + len("</w:tcPr>")
+    tcpr = cell[start:end]
+    m = _TCPR_BEFORE_VMERGE_RE.match(tcpr)
+    assert m is not None
+    tcpr = tcpr[: m.end()] + vmerge + tcpr[m.end():]
+    return cell[:start] + tcpr + cell[end:]
 
 
 class GroupMergeTemplate(DocxTemplate):

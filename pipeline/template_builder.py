@@ -14,7 +14,7 @@ Units used below: twips (1/20 pt, 1/1440 inch) for page setup, indents, spacing 
 half-points for font sizes (`w:sz`); hundredths of a character for `w:firstLineChars` and friends.
 
 Things python-docx cannot express (East Asian fonts on styles, document grid, fields, repeated header
-rows, rows that do not split, floating tables, the font table) are written with lxml as WordprocessingML.
+rows, rows that do not split, the font table) are written with lxml as WordprocessingML.
 Elements are always written in the order the OOXML schema requires.
 """
 
@@ -38,9 +38,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from pipeline.context import TEMPLATE_NAMES
 from pipeline.render import normalize_zip
 
-TEMPLATE_NAMES = ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx")
 
 # Core properties of the templates: fixed, never the clock (the renderer sets them per document).
 TEMPLATE_TIMESTAMP = datetime(2024, 1, 1, 0, 0, 0)
@@ -91,6 +91,11 @@ SIZE_4 = 14.0  # 4号: page numbers, 版记, checklist issuer line
 SIZE_XIAO4 = 12.0  # 小四: table cells
 
 BLACK = "000000"
+
+# Character spacing of the 3号 text, in twentieths of a point: the 8845-twip (442.25 pt) line holds 28
+# characters of 16 pt only if each is at most 15.79 pt wide, i.e. 0.21 pt less; −0.25 pt (15.75 pt a
+# character, 441 pt for 28) leaves a little room for rounding, and 29 characters (456.75 pt) never fit.
+BODY_CHAR_SPACING = -5
 
 # Font table entries: Word uses them to substitute a missing font (altName, GB2312 charset 86) — e.g.
 # a Windows 10 machine without 仿宋_GB2312 falls back to 仿宋, without 楷体_GB2312 to 楷体.
@@ -148,9 +153,10 @@ class PageSetup:
 
 
 # Portrait A4, 天头 37 mm, 订口 (left) 28 mm; text block 156 × 225 mm, so bottom 35 mm and right 26 mm.
-# Document grid "lines and characters": 22 lines of 579 twips and 28 characters a line. Word's character
-# pitch is the default font size (3号 = 16 pt) + charSpace/4096 pt: the 8845-twip (442.25 pt) line holds
-# 28 characters at ≤ 15.794 pt, i.e. charSpace ≤ -842; -849 (15.793 pt) leaves a little rounding room.
+# Document grid "lines": 22 lines of 579 twips a page (what Word's page-setup dialog shows as 每页22行;
+# the body styles use the same pitch as an exact line height). 28 characters a line come from
+# BODY_CHAR_SPACING, not from a character grid: LibreOffice cannot draw a character grid narrower than
+# the font (it gives each 16 pt character two 15.8 pt cells, 14 characters a line).
 NOTICE_PAGE = PageSetup(
     width=A4_SHORT,
     height=A4_LONG,
@@ -159,7 +165,7 @@ NOTICE_PAGE = PageSetup(
     left=mm(28),
     right=mm(26),
     landscape=False,
-    doc_grid=f'<w:docGrid {W} w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="-849"/>',
+    doc_grid=f'<w:docGrid {W} w:type="lines" w:linePitch="{LINE_PITCH}"/>',
 )
 
 # Landscape A4 (297 × 210 mm) for the checklists, with the same 225 × 156 mm text block turned on its
@@ -196,10 +202,10 @@ class StyleSpec:
     latin: str = LATIN
     size: float = SIZE_3
     bold: bool = False
+    char_spacing: int = 0  # w:spacing in twentieths of a point (BODY_CHAR_SPACING for 3号 text)
     # paragraph properties (ignored for character styles)
     align: str = "both"  # w:jc: both = justified, center, right, left
     first_line_chars: int = 200  # first-line indent in hundredths of a character (200 = two)
-    hanging_chars: int = 0
     left_chars: int = 0
     right_chars: int = 0
     exact_line: int | None = LINE_PITCH  # exact line height in twips; None = single spacing
@@ -232,13 +238,17 @@ CHECKLIST_TABLE = "ChecklistTable"
 RECORD_TABLE = "RecordTable"
 
 STYLES: tuple[StyleSpec, ...] = (
-    StyleSpec(BODY, "公文正文", "body paragraphs: 3号仿宋, two-character first-line indent, 28.95 pt lines"),
+    StyleSpec(
+        BODY,
+        "公文正文",
+        "body paragraphs: 3号仿宋, two-character first-line indent, 28.95 pt lines, 28 characters a line",
+        char_spacing=BODY_CHAR_SPACING,
+    ),
     StyleSpec(
         TITLE,
         "公文标题",
-        "document title: 2号小标宋, centred, no indent; one blank line (one pitch) below it; long titles "
-        "break with line breaks inside this one paragraph; off the grid so 22 pt characters are not "
-        "spread to two grid cells",
+        "document title: 2号小标宋, centred, no indent, lines of one pitch; one blank line (one pitch) "
+        "below it; long titles break with line breaks inside this one paragraph",
         east_asia=XIAOBIAOSONG,
         size=SIZE_2,
         align="center",
@@ -254,6 +264,7 @@ STYLES: tuple[StyleSpec, ...] = (
         east_asia=HEITI,
         keep_next=True,
         outline_level=0,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         HEADING_2,
@@ -262,6 +273,7 @@ STYLES: tuple[StyleSpec, ...] = (
         east_asia=KAITI,
         keep_next=True,
         outline_level=1,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         HEADING_3,
@@ -270,6 +282,7 @@ STYLES: tuple[StyleSpec, ...] = (
         bold=True,
         keep_next=True,
         outline_level=2,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         RUN_IN_KAI,
@@ -277,6 +290,7 @@ STYLES: tuple[StyleSpec, ...] = (
         "character style: a “（一）…。” heading run in at the start of a body paragraph (楷体)",
         kind="character",
         east_asia=KAITI,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         RUN_IN_BOLD,
@@ -284,6 +298,7 @@ STYLES: tuple[StyleSpec, ...] = (
         "character style: a “一是…。” lead-in at the start of a body paragraph (仿宋, bold)",
         kind="character",
         bold=True,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         SIGNATURE,
@@ -292,22 +307,25 @@ STYLES: tuple[StyleSpec, ...] = (
         align="right",
         first_line_chars=0,
         right_chars=200,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         DATE,
         "成文日期",
-        "date under the signature: right-aligned, three characters from the right, so that for the "
-        "usual 10-character organ name and an 11-character date (half-width digits) the date starts two "
-        "characters right of the signature's first character (GB/T 9704 7.3.5.2)",
+        "date on the line under the signature: right-aligned, two characters from the right; with the "
+        "usual 10-character organ name the date (about 8 characters wide: half-width digits plus "
+        "Word's spacing between Chinese and digits) starts about two characters right of the "
+        "signature's first character (GB/T 9704 7.3.5.2)",
         align="right",
         first_line_chars=0,
-        right_chars=300,
+        right_chars=200,
+        char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
         RECORD,
         "版记",
-        "版记 lines (抄送, 印发机关 and 印发日期): 4号仿宋, one character in from each side; "
-        "wrapped 抄送 lines align after the colon (hanging three characters); a right tab for the date",
+        "版记 lines (抄送, 印发机关 and 印发日期): 4号仿宋, one character in from each side, a right "
+        "tab for the 印发日期 (the 抄送 paragraph adds a hanging indent, see _add_record)",
         size=SIZE_4,
         align="left",
         first_line_chars=0,
@@ -380,9 +398,10 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         TABLE_BODY,
         "表格正文",
-        "table body cells with running text: 小四仿宋, justified, no indent, single spacing",
+        "table body cells with running text: 小四仿宋, flush left (justifying narrow cells spreads "
+        "the characters of lines that end before a punctuation mark), no indent, single spacing",
         size=SIZE_XIAO4,
-        align="both",
+        align="left",
         first_line_chars=0,
         exact_line=None,
         snap_to_grid=False,
@@ -401,15 +420,16 @@ STYLES: tuple[StyleSpec, ...] = (
 
 
 def _rpr_xml(spec: StyleSpec) -> str:
-    """Run properties in schema order: rFonts, b, bCs, color, sz, szCs, lang."""
+    """Run properties in schema order: rFonts, b, bCs, color, spacing, sz, szCs, lang."""
     size = round(spec.size * 2)
     bold = "<w:b/><w:bCs/>" if spec.bold else ""
+    spacing = f'<w:spacing w:val="{spec.char_spacing}"/>' if spec.char_spacing else ""
     return (
         "<w:rPr>"
         f'<w:rFonts w:ascii="{spec.latin}" w:hAnsi="{spec.latin}" w:eastAsia="{spec.east_asia}" '
         f'w:cs="{spec.latin}"/>'
         f"{bold}"
-        f'<w:color w:val="{BLACK}"/>'
+        f'<w:color w:val="{BLACK}"/>{spacing}'
         f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr>"
@@ -437,17 +457,12 @@ def _ppr_xml(spec: StyleSpec) -> str:
         f'<w:spacing w:before="{spec.before}" w:beforeLines="0" w:after="{spec.after}" '
         f'w:afterLines="0" {line}/>'
     )
-    ind = [
-        f'w:leftChars="{spec.left_chars}" w:left="{chars(spec.left_chars + spec.hanging_chars, spec.size)}"',
-        f'w:rightChars="{spec.right_chars}" w:right="{chars(spec.right_chars, spec.size)}"',
-    ]
-    if spec.hanging_chars:
-        ind.append(f'w:hangingChars="{spec.hanging_chars}" w:hanging="{chars(spec.hanging_chars, spec.size)}"')
-    else:
-        ind.append(
-            f'w:firstLineChars="{spec.first_line_chars}" w:firstLine="{chars(spec.first_line_chars, spec.size)}"'
-        )
-    parts.append(f"<w:ind {' '.join(ind)}/>")
+    parts.append(
+        f'<w:ind w:leftChars="{spec.left_chars}" w:left="{chars(spec.left_chars, spec.size)}" '
+        f'w:rightChars="{spec.right_chars}" w:right="{chars(spec.right_chars, spec.size)}" '
+        f'w:firstLineChars="{spec.first_line_chars}" '
+        f'w:firstLine="{chars(spec.first_line_chars, spec.size)}"/>'
+    )
     parts.append(f'<w:jc w:val="{spec.align}"/>')
     if spec.outline_level is not None:
         parts.append(f'<w:outlineLvl w:val="{spec.outline_level}"/>')
@@ -541,11 +556,14 @@ def _install_styles(doc: DocxDocument) -> None:
     old_defaults = styles.find(qn("w:docDefaults"))
     old_defaults.addprevious(parse_xml(_doc_defaults_xml()))
     styles.remove(old_defaults)
-    # Normal inherits everything from the defaults; drop the template's extras (rsid) for a clean file.
+    # Normal repeats the defaults' run properties: LibreOffice takes the document grid's character
+    # pitch from Normal's own East Asian font size (not from the defaults), and Word shows them in the
+    # style dialog. Drop the template's extras (rsid).
     normal = styles.xpath('w:style[@w:styleId="Normal"]')[0]
     for child in list(normal):
         if child.tag not in (qn("w:name"), qn("w:qFormat")):
             normal.remove(child)
+    normal.append(parse_xml(_rpr_xml(StyleSpec("", "", "")).replace("<w:rPr>", f"<w:rPr {W}>", 1)))
     # Header/Footer: drop the template's 4680/9360 tab stops (Letter paper); footers use 页码.
     for style_id in ("Header", "Footer"):
         style = styles.xpath(f'w:style[@w:styleId="{style_id}"]')[0]
@@ -592,9 +610,10 @@ def _configure_settings(doc: DocxDocument) -> None:
     for setting in element.iter(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")
-    # The rsid list of the default template means nothing for our files.
-    for rsids in element.findall(qn("w:rsids")):
-        element.remove(rsids)
+    # The rsid list of the default template means nothing for our files, and no preview picture is
+    # kept (_prune_package drops the thumbnail).
+    for child in element.findall(qn("w:rsids")) + element.findall(qn("w:savePreviewPicture")):
+        element.remove(child)
 
 
 def _configure_font_table(doc: DocxDocument) -> None:
@@ -650,7 +669,7 @@ def _setup_section(section: Section, page: PageSetup) -> None:
     cols = sect_pr.find(qn("w:cols"))
     if cols is not None:
         cols.set(qn("w:space"), "425")
-    _add_page_number_footers(section)
+    _add_footers(section)
 
 
 # "— 1 —": U+2014 EM DASH, one space each side, the number a real PAGE field (updated by Word/LibreOffice).
@@ -669,23 +688,27 @@ def _page_number_paragraph(odd: bool) -> str:
     """Odd pages: right-aligned, one character (14 pt) in from the right; even pages: left, one in."""
     one_char = chars(100, SIZE_4)
     if odd:
-        ppr = f'<w:jc w:val="right"/>'
         ind = f'<w:ind w:leftChars="0" w:left="0" w:rightChars="100" w:right="{one_char}"/>'
+        jc = '<w:jc w:val="right"/>'
     else:
-        ppr = f'<w:jc w:val="left"/>'
         ind = f'<w:ind w:leftChars="100" w:left="{one_char}" w:rightChars="0" w:right="0"/>'
+        jc = '<w:jc w:val="left"/>'
     return (
-        f'<w:p {W}><w:pPr><w:pStyle w:val="{PAGE_NUMBER}"/>{ind}{ppr}</w:pPr>'
+        f'<w:p {W}><w:pPr><w:pStyle w:val="{PAGE_NUMBER}"/>{ind}{jc}</w:pPr>'
         f"{PAGE_FIELD_RUNS}</w:p>"
     )
 
 
-def _add_page_number_footers(section: Section) -> None:
+def _add_footers(section: Section, record: bool = False) -> None:
+    """Give `section` its own odd (default) and even footers holding the page number; with `record`,
+    the 版记 goes above the page number (see _build_notice)."""
     for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
         footer.is_linked_to_previous = False
         body = footer._element
         for child in list(body):
             body.remove(child)
+        if record:
+            _add_record(footer)
         body.append(parse_xml(_page_number_paragraph(odd)))
 
 
@@ -694,18 +717,19 @@ def _add_page_number_footers(section: Section) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _style_name(doc: DocxDocument, style_id: str) -> str:
-    return doc.styles.element.xpath(f'w:style[@w:styleId="{style_id}"]/w:name/@w:val')[0]
+def _style_name(style_id: str) -> str:
+    """The (Chinese) name of one of our styles: python-docx looks styles up by name."""
+    return next(spec.name for spec in STYLES if spec.style_id == style_id)
 
 
 def _paragraph(doc: DocxDocument, style_id: str, *runs: str | tuple[str, str]) -> Paragraph:
     """Add a paragraph in `style_id`; each run is text or (text, character style id)."""
-    paragraph = doc.add_paragraph(style=_style_name(doc, style_id))
+    paragraph = doc.add_paragraph(style=_style_name(style_id))
     for run in runs:
         text, char_style = (run, None) if isinstance(run, str) else run
         added = paragraph.add_run(text)
         if char_style:
-            added.style = _style_name(doc, char_style)
+            added.style = _style_name(char_style)
     return paragraph
 
 
@@ -743,7 +767,7 @@ def _build_notice(path: Path) -> Path:
     Context: title (may hold "\\n" line breaks), doc_number (not printed by this template), intro,
     headings {basic, progress, plans}, basic [{label, text}], aspects [{heading, problems [{heading,
     items [{heading, paragraphs [str]}]}]}], plans [{label, text}], closing, signature, date, cc,
-    printer, printed.
+    printer, printed ("2024年12月20日印发"; a bare date also works).
     """
     doc = _new_document(NOTICE_PAGE, "巡察整改进展情况通报（模板）")
 
@@ -762,7 +786,8 @@ def _build_notice(path: Path) -> Path:
     _paragraph(doc, HEADING_2, "{{ a.heading }}")
     _tag(doc, "{%p for pr in a.problems %}")
     _paragraph(doc, HEADING_3, "{{ pr.heading }}")
-    _tag(doc, "{%p for it in pr.items %}")
+    # `pr['items']`, not `pr.items`: on a dict, Jinja's attribute lookup finds the dict.items method.
+    _tag(doc, "{%p for it in pr['items'] %}")
     _tag(doc, "{%p if it.heading %}")
     _paragraph(doc, BODY, "{{ it.heading }}")
     _tag(doc, "{%p endif %}")
@@ -791,23 +816,27 @@ def _build_notice(path: Path) -> Path:
     _paragraph(doc, DATE, "{{ date }}")
     _tag(doc, "{%p endif %}")
 
-    # 版记, only when there is a 抄送 or a 印发机关: a new (last) section starting on a new page, the
-    # rules and lines at the bottom of its text block (a table floating at the bottom margin).
+    # 版记 (抄送, 印发机关, 印发日期), only when there is a 抄送 or a 印发机关: a new last section, starting
+    # on a new page, whose footers hold the 版记 above the page number — footers sit at the bottom of the
+    # page in every word processor, so the 版记's last rule lands on the bottom edge of the text block
+    # (GB/T 9704 8: the 版记 ends on the last line of the last page).
+    #
+    # Without a 版记 the break paragraph below is left out, and the document's final sectPr (the 版记
+    # section's) governs the whole document: it has the same page setup, and its footers print the
+    # 版记 only `{%p if cc or printer %}`, so they then show just the page number.
     _tag(doc, "{%p if cc or printer %}")
     section_break = _paragraph(doc, TINY)
-    # This paragraph ends the body section: it carries a copy of the body section's properties, footers
-    # included. The document's final sectPr (the 版记 section, or the whole document when there is no
-    # 版记) keeps the same properties, so leaving the 版记 out changes nothing else.
-    section_break._p.set_sectPr(_clone(doc.sections[0]._sectPr))
-    _add_record_table(doc)
-    _paragraph(doc, TINY)  # the floating table's anchor paragraph
+    body_section = doc.sections[0]._sectPr
+    section_break._p.set_sectPr(_clone(body_section))  # ends the body: page setup + page-number footers
+    _paragraph(doc, TINY)  # the 版记 section's only content (a section needs a paragraph)
     _tag(doc, "{%p endif %}")
 
-    final = doc.element.body.find(qn("w:sectPr"))
-    final_type = final.find(qn("w:type"))
-    if final_type is None:
-        final_type = parse_xml(f'<w:type {W} w:val="nextPage"/>')
-        final.find(qn("w:pgSz")).addprevious(final_type)
+    final = doc.sections[-1]
+    for reference in final._sectPr.findall(qn("w:footerReference")):
+        final._sectPr.remove(reference)
+    _add_footers(final, record=True)
+    # The 版记 section starts on a new page.
+    final._sectPr.find(qn("w:pgSz")).addprevious(parse_xml(f'<w:type {W} w:val="nextPage"/>'))
     return _save(doc, path)
 
 
@@ -815,41 +844,47 @@ def _clone(element):
     return parse_xml(etree.tostring(element))
 
 
-def _add_record_table(doc: DocxDocument) -> None:
-    """The 版记 table: one column the width of the text block; row 1 抄送 (left out when cc is empty),
-    row 2 印发机关 (left) and 印发日期 (right)."""
+def _add_record(footer) -> None:
+    """The 版记 in a footer: a one-column table the width of the text block — row 1 抄送 (left out when
+    cc is empty), row 2 印发机关 (left) and 印发日期 (right) — then a 7 mm gap down to the page number."""
     width = NOTICE_PAGE.text_width
-    table = doc.add_table(rows=4, cols=1)
-    _table_properties(
-        table,
-        RECORD_TABLE,
-        width,
-        # Float at the bottom of the text block (GB/T 9704: the 版记's last line is the page's last line).
-        floating='<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" '
-        'w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/><w:tblOverlap w:val="never"/>',
-    )
+    _footer_paragraph(footer, RECORD, "{%p if cc or printer %}")
+    table = footer.add_table(rows=4, cols=1, width=Twips(width))
+    _table_properties(table, RECORD_TABLE, width)
     _table_grid(table, (width,))
     rows = table.rows
-    _set_cell(doc, rows[0].cells[0], BODY, "{%tr if cc %}")
-    cc = _set_cell(
-        doc,
-        rows[1].cells[0],
-        RECORD,
-        "抄送：{{ cc }}{% if not cc.endswith('。') %}。{% endif %}",
-    )
-    # 抄送 wraps under the first character after "抄送：" (left 1 + 3 characters, hanging 3).
+    _set_cell(rows[0].cells[0], RECORD, "{%tr if cc %}")
+    # `cc` ends with "。" (added here when it does not).
+    cc = _set_cell(rows[1].cells[0], RECORD, "抄送：{{ cc }}{% if not cc.endswith('。') %}。{% endif %}")
+    # 抄送 starts one character in and wraps under the first character after "抄送：" (left 1 + 3
+    # characters, hanging 3); one character in from the right.
     cc._p.get_or_add_pPr().append(
         parse_xml(
             f'<w:ind {W} w:leftChars="400" w:left="{chars(400, SIZE_4)}" w:rightChars="100" '
             f'w:right="{chars(100, SIZE_4)}" w:hangingChars="300" w:hanging="{chars(300, SIZE_4)}"/>'
         )
     )
-    _set_cell(doc, rows[2].cells[0], BODY, "{%tr endif %}")
-    printed = _set_cell(doc, rows[3].cells[0], RECORD, "{{ printer }}")
+    _set_cell(rows[2].cells[0], RECORD, "{%tr endif %}")
+    printed = _set_cell(rows[3].cells[0], RECORD, "{{ printer }}")
     printed.add_run().add_tab()
-    printed.add_run("{% if printed %}{{ printed }}印发{% endif %}")
+    # `printed` is the 印发日期 line's text ("2024年12月20日印发"); a bare date gets "印发" added.
+    printed.add_run("{{ printed }}{% if printed and not printed.endswith('印发') %}印发{% endif %}")
     for row in rows:
         _row_properties(row, cant_split=True)
+    # The gap between the text block and the page number (PAGE_NUMBER_GAP), so the 版记's last rule is
+    # the text block's bottom edge: an empty paragraph of exactly that height.
+    gap = _footer_paragraph(footer, TINY, "")
+    gap._p.get_or_add_pPr().append(
+        parse_xml(f'<w:spacing {W} w:before="0" w:after="0" w:line="{PAGE_NUMBER_GAP}" w:lineRule="exact"/>')
+    )
+    _footer_paragraph(footer, RECORD, "{%p endif %}")
+
+
+def _footer_paragraph(footer, style_id: str, text: str) -> Paragraph:
+    paragraph = footer.add_paragraph(style=_style_name(style_id))
+    if text:
+        paragraph.add_run(text)
+    return paragraph
 
 
 # --------------------------------------------------------------------------------------------------
@@ -877,17 +912,19 @@ class Checklist:
 
 NUMBER = Column("序号", 12, "{{ r.no }}", centred=True)
 
-# Widths add up to the 225 mm text block; running text gets the wide columns.
+# Widths (mm) add up to the 225 mm text block: the measures (running text) get the widest column,
+# grouping columns (merged, short text) and names/dates narrow ones. At 小四 with 1.5 mm cell padding a
+# column holds about (width − 3) / 4.23 characters a line.
 CHECKLISTS = (
     Checklist(
         "问题清单.docx",
         "巡察反馈问题清单（模板）",
         (
             NUMBER,
-            Column("方面", 50, "{{ r.aspect }}", merge="r.aspect_first"),
-            Column("问题", 68, "{{ r.heading }}", merge="r.heading_first"),
-            Column("具体问题", 70, "{{ r.item or r.heading }}"),
-            Column("整改状态", 25, "{{ r.status }}", centred=True),
+            Column("方面", 45, "{{ r.aspect }}", merge="r.aspect_first"),
+            Column("问题", 63, "{{ r.heading }}", merge="r.heading_first"),
+            Column("具体问题", 71, "{{ r.item or r.heading }}"),
+            Column("整改状态", 34, "{{ r.status }}", centred=True),  # 取得阶段性成效 on one line
         ),
     ),
     Checklist(
@@ -895,11 +932,11 @@ CHECKLISTS = (
         "巡察反馈问题整改任务清单（模板）",
         (
             NUMBER,
-            Column("问题", 34, "{{ r.heading }}", merge="r.heading_first"),
-            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),
-            Column("整改措施", 65, "{{ r.action }}"),
-            Column("整改目标", 32, "{{ r.target }}"),
-            Column("完成时限", 22, "{{ r.deadline }}", centred=True),
+            Column("问题", 30, "{{ r.heading }}", merge="r.heading_first"),
+            Column("具体问题", 26, "{{ r.item or r.heading }}", merge="r.item_first"),
+            Column("整改措施", 72, "{{ r.action }}"),
+            Column("整改目标", 30, "{{ r.target }}"),
+            Column("完成时限", 25, "{{ r.deadline }}", centred=True),  # "2024年10月" / "31日"
             Column("完成情况", 30, "{{ r.result }}"),
         ),
     ),
@@ -908,12 +945,12 @@ CHECKLISTS = (
         "巡察反馈问题整改责任清单（模板）",
         (
             NUMBER,
-            Column("具体问题", 40, "{{ r.item or r.heading }}", merge="r.item_first"),
-            Column("整改措施", 85, "{{ r.action }}"),
-            Column("责任领导", 24, "{{ r.leader }}", centred=True),
-            Column("责任部室（单位）", 24, "{{ r.department }}", centred=True),
-            Column("配合单位", 18, "{{ r.partner }}", centred=True),
-            Column("完成时限", 22, "{{ r.deadline }}", centred=True),
+            Column("具体问题", 36, "{{ r.item or r.heading }}", merge="r.item_first"),
+            Column("整改措施", 80, "{{ r.action }}"),
+            Column("责任领导", 26, "{{ r.leader }}", centred=True),
+            Column("责任部室（单位）", 26, "{{ r.department }}", centred=True),
+            Column("配合单位", 20, "{{ r.partner }}", centred=True),  # the header on one line
+            Column("完成时限", 25, "{{ r.deadline }}", centred=True),  # "2024年10月" / "31日"
         ),
     ),
 )
@@ -948,16 +985,16 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     header, loop_start, body, loop_end = table.rows
 
     for cell, column in zip(header.cells, columns):
-        _set_cell(doc, cell, TABLE_HEADER, column.header)
+        _set_cell(cell, TABLE_HEADER, column.header)
     # Repeat the header row at the top of every page; no row breaks across a page.
     _row_properties(header, cant_split=True, repeat_header=True)
 
-    _set_cell(doc, loop_start.cells[0], TABLE_BODY, "{%tr for r in rows %}")
+    _set_cell(loop_start.cells[0], TABLE_BODY, "{%tr for r in rows %}")
     for cell, column in zip(body.cells, columns):
         text = column.cell if column.merge is None else f"{{% vmerge {column.merge} %}}{column.cell}"
-        _set_cell(doc, cell, TABLE_BODY_CENTER if column.centred else TABLE_BODY, text)
+        _set_cell(cell, TABLE_BODY_CENTER if column.centred else TABLE_BODY, text)
     _row_properties(body, cant_split=True)
-    _set_cell(doc, loop_end.cells[0], TABLE_BODY, "{%tr endfor %}")
+    _set_cell(loop_end.cells[0], TABLE_BODY, "{%tr endfor %}")
 
     # A document cannot end with a table; this last paragraph is 1 pt high so it never adds a page.
     _paragraph(doc, TINY)
@@ -969,14 +1006,14 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 
-def _table_properties(table: Table, style_id: str, width: int, floating: str = "") -> None:
-    """tblPr in schema order: tblStyle, tblpPr, tblOverlap, tblW, jc, tblInd, tblLayout, tblLook.
+def _table_properties(table: Table, style_id: str, width: int) -> None:
+    """tblPr in schema order: tblStyle, tblW, jc, tblInd, tblLayout, tblLook.
     Fixed layout: the column widths below are kept whatever the content."""
     tbl = table._tbl
     old = tbl.tblPr
     new = parse_xml(
         f"<w:tblPr {W}>"
-        f'<w:tblStyle w:val="{style_id}"/>{floating}'
+        f'<w:tblStyle w:val="{style_id}"/>'
         f'<w:tblW w:w="{width}" w:type="dxa"/>'
         '<w:jc w:val="center"/>'
         '<w:tblInd w:w="0" w:type="dxa"/>'
@@ -1008,9 +1045,9 @@ def _row_properties(row, cant_split: bool, repeat_header: bool = False) -> None:
         tr_pr.append(parse_xml(f"<w:tblHeader {W}/>"))
 
 
-def _set_cell(doc: DocxDocument, cell, style_id: str, text: str) -> Paragraph:
+def _set_cell(cell, style_id: str, text: str) -> Paragraph:
     paragraph = cell.paragraphs[0]
-    paragraph.style = _style_name(doc, style_id)
+    paragraph.style = _style_name(style_id)
     paragraph.add_run(text)
     return paragraph
 

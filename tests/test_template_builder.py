@@ -1,0 +1,606 @@
+"""Tests for pipeline/template_builder.py: the shipped templates, their format, and what they render."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from lxml import etree
+
+from conftest import find_validator, tool_or_skip
+from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.template_builder import (
+    CHECKLISTS,
+    TEMPLATE_NAMES,
+    build_templates,
+    default_directory,
+    mm,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W_NS}
+CHECKLIST_NAMES = TEMPLATE_NAMES[1:]
+PROPS = DocProperties(title="测试", author="测试", when=date(2024, 12, 20))
+
+
+def w(name: str) -> str:
+    return f"{{{W_NS}}}{name}"
+
+
+# ------------------------------------------------------------------------------------------------
+# fixtures
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("templates")
+    build_templates(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def notice_context() -> dict:
+    return json.loads((FIXTURES / "notice_context.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def checklist_contexts() -> dict:
+    return json.loads((FIXTURES / "checklist_context.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def rendered_notice(built, notice_context) -> bytes:
+    return render_docx(built / "通报.docx", notice_context, PROPS)
+
+
+@pytest.fixture(scope="module")
+def rendered_checklists(built, checklist_contexts) -> dict[str, bytes]:
+    return {name: render_docx(built / name, checklist_contexts[name], PROPS) for name in CHECKLIST_NAMES}
+
+
+def part(docx_bytes: bytes, name: str) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return etree.fromstring(z.read(name))
+
+
+def parts(docx_bytes: bytes, pattern: str) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return {n: etree.fromstring(z.read(n)) for n in z.namelist() if re.fullmatch(pattern, n)}
+
+
+def text_of(element) -> str:
+    return "".join(element.itertext())
+
+
+def paragraph_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(w("t")))
+
+
+def style_by_name(styles_root, name: str):
+    found = styles_root.xpath("w:style[w:name/@w:val=$n]", namespaces=NS, n=name)
+    assert found, f"style {name} missing"
+    return found[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# the committed templates are what the builder makes, every time
+# ------------------------------------------------------------------------------------------------
+
+
+def test_template_names_and_paths(tmp_path):
+    assert TEMPLATE_NAMES == ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx")
+    paths = build_templates(tmp_path / "new")
+    assert [p.name for p in paths] == list(TEMPLATE_NAMES)
+    assert all(p.is_file() for p in paths)
+    assert default_directory() == TEMPLATES
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_committed_template_equals_builder_output(built, name):
+    committed = TEMPLATES / name
+    assert committed.is_file(), f"{committed} missing: run python -m pipeline.template_builder"
+    with zipfile.ZipFile(committed) as a, zipfile.ZipFile(built / name) as b:
+        assert a.namelist() == b.namelist()
+        for member in a.namelist():
+            assert a.read(member) == b.read(member), f"{name}:{member} differs from build_templates()"
+    assert committed.read_bytes() == (built / name).read_bytes()
+
+
+def test_build_twice_gives_identical_bytes(tmp_path):
+    first = build_templates(tmp_path / "a")
+    second = build_templates(tmp_path / "b")
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_core_properties_are_fixed(built):
+    for name in TEMPLATE_NAMES:
+        core = Document(str(built / name)).core_properties
+        assert core.created.year == 2024 and core.modified == core.created
+        assert core.author == "rectify"
+
+
+# ------------------------------------------------------------------------------------------------
+# page setup
+# ------------------------------------------------------------------------------------------------
+
+
+def twips(length) -> int:
+    return round(length / 635)  # python-docx lengths are EMU; 1 twip = 635 EMU
+
+
+def test_notice_page_setup(built):
+    doc = Document(str(built / "通报.docx"))
+    for section in doc.sections:
+        assert section.orientation == WD_ORIENT.PORTRAIT
+        assert (twips(section.page_width), twips(section.page_height)) == (11906, 16838)
+        assert twips(section.top_margin) == mm(37)
+        assert twips(section.bottom_margin) == mm(35)
+        assert twips(section.left_margin) == mm(28)
+        assert twips(section.right_margin) == mm(26)
+        # text block 156 × 225 mm
+        width = twips(section.page_width) - twips(section.left_margin) - twips(section.right_margin)
+        height = twips(section.page_height) - twips(section.top_margin) - twips(section.bottom_margin)
+        assert abs(width - mm(156)) <= 1 and abs(height - mm(225)) <= 1
+
+
+@pytest.mark.parametrize("name", CHECKLIST_NAMES)
+def test_checklist_page_setup(built, name):
+    doc = Document(str(built / name))
+    (section,) = doc.sections
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert (twips(section.page_width), twips(section.page_height)) == (16838, 11906)
+    assert twips(section.top_margin) == mm(28)
+    assert twips(section.bottom_margin) == mm(26)
+    assert twips(section.left_margin) == mm(37)
+    assert twips(section.right_margin) == mm(35)
+
+
+# ------------------------------------------------------------------------------------------------
+# styles
+# ------------------------------------------------------------------------------------------------
+
+# name: (East Asian font, size in half-points, bold)
+EXPECTED_STYLES = {
+    "公文正文": ("仿宋_GB2312", 32, False),
+    "公文标题": ("方正小标宋简体", 44, False),
+    "一级标题": ("黑体", 32, False),
+    "二级标题": ("楷体_GB2312", 32, False),
+    "三级标题": ("仿宋_GB2312", 32, True),
+    "段首标题楷体": ("楷体_GB2312", 32, False),
+    "段首标题加粗": ("仿宋_GB2312", 32, True),
+    "落款": ("仿宋_GB2312", 32, False),
+    "成文日期": ("仿宋_GB2312", 32, False),
+    "版记": ("仿宋_GB2312", 28, False),
+    "页码": ("宋体", 28, False),
+    "表格标题": ("方正小标宋简体", 36, False),
+    "表格署名": ("仿宋_GB2312", 28, False),
+    "表头": ("黑体", 24, False),
+    "表格正文": ("仿宋_GB2312", 24, False),
+    "表格正文居中": ("仿宋_GB2312", 24, False),
+}
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_styles_fonts_sizes_language(built, name):
+    styles = part((built / name).read_bytes(), "word/styles.xml")
+    defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    assert defaults.find("w:rFonts", NS).get(w("eastAsia")) == "仿宋_GB2312"
+    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Times New Roman"
+    assert defaults.find("w:sz", NS).get(w("val")) == "32"
+    assert defaults.find("w:lang", NS).get(w("eastAsia")) == "zh-CN"
+    assert defaults.find("w:color", NS).get(w("val")) == "000000"
+    for style_name, (east_asia, size, bold) in EXPECTED_STYLES.items():
+        rpr = style_by_name(styles, style_name).find("w:rPr", NS)
+        fonts = rpr.find("w:rFonts", NS)
+        assert fonts.get(w("eastAsia")) == east_asia, style_name
+        if style_name != "页码":
+            assert fonts.get(w("ascii")) == fonts.get(w("hAnsi")) == "Times New Roman", style_name
+        assert rpr.find("w:sz", NS).get(w("val")) == str(size), style_name
+        assert (rpr.find("w:b", NS) is not None) == bold, style_name
+        assert rpr.find("w:lang", NS).get(w("eastAsia")) == "zh-CN", style_name
+        assert rpr.find("w:color", NS).get(w("val")) == "000000", style_name
+    # nothing coloured left over from python-docx's default template (its headings are blue)
+    for color in styles.iter(w("color")):
+        assert color.get(w("val")) in ("000000", "auto")
+
+
+def test_body_line_pitch_indent_and_28_characters(built):
+    notice = (built / "通报.docx").read_bytes()
+    styles = part(notice, "word/styles.xml")
+    for name in ("公文正文", "一级标题", "二级标题", "三级标题"):
+        ppr = style_by_name(styles, name).find("w:pPr", NS)
+        spacing = ppr.find("w:spacing", NS)
+        assert spacing.get(w("line")) == "579" and spacing.get(w("lineRule")) == "exact", name
+        assert spacing.get(w("before")) == spacing.get(w("after")) == "0", name
+        ind = ppr.find("w:ind", NS)
+        assert ind.get(w("firstLineChars")) == "200" and ind.get(w("firstLine")) == "640", name
+        assert ppr.find("w:jc", NS).get(w("val")) == "both", name
+    title = style_by_name(styles, "公文标题").find("w:pPr", NS)
+    assert title.find("w:jc", NS).get(w("val")) == "center"
+    assert title.find("w:ind", NS).get(w("firstLineChars")) == "0"
+
+    doc = Document(io.BytesIO(notice))
+    section = doc.sections[0]
+    grid = section._sectPr.find(w("docGrid"))
+    assert grid.get(w("linePitch")) == "579"
+    text_height = twips(section.page_height) - twips(section.top_margin) - twips(section.bottom_margin)
+    text_width = twips(section.page_width) - twips(section.left_margin) - twips(section.right_margin)
+    assert 22 * 579 <= text_height < 23 * 579  # 22 lines a page
+    # 28 characters of 16 pt plus the body's character spacing fit one line, 29 do not
+    spacing = int(style_by_name(styles, "公文正文").find("w:rPr/w:spacing", NS).get(w("val")))
+    pitch = 16 * 20 + spacing  # twips per character
+    assert 28 * pitch <= text_width < 29 * pitch
+
+
+def test_checklist_table_styles_single_spacing(built):
+    styles = part((built / "问题清单.docx").read_bytes(), "word/styles.xml")
+    for name in ("表头", "表格正文", "表格正文居中"):
+        spacing = style_by_name(styles, name).find("w:pPr/w:spacing", NS)
+        assert spacing.get(w("line")) == "240" and spacing.get(w("lineRule")) == "auto", name
+    assert style_by_name(styles, "表头").find("w:pPr/w:jc", NS).get(w("val")) == "center"
+    table_style = style_by_name(styles, "清单表格")
+    assert table_style.find("w:tcPr/w:vAlign", NS).get(w("val")) == "center"
+    borders = table_style.find("w:tblPr/w:tblBorders", NS)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        assert borders.find(f"w:{side}", NS).get(w("val")) == "single", side
+
+
+# ------------------------------------------------------------------------------------------------
+# footers and page numbers
+# ------------------------------------------------------------------------------------------------
+
+
+def footer_parts_by_type(docx_bytes: bytes) -> list[dict[str, etree._Element]]:
+    """For each section: {"default": footer root, "even": footer root}."""
+    document = part(docx_bytes, "word/document.xml")
+    rels = part(docx_bytes, "word/_rels/document.xml.rels")
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    footers = parts(docx_bytes, r"word/footer\d+\.xml")
+    result = []
+    for sect_pr in document.iter(w("sectPr")):
+        refs = {}
+        for ref in sect_pr.findall("w:footerReference", NS):
+            rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+            refs[ref.get(w("type"))] = footers["word/" + targets[rid]]
+        result.append(refs)
+    return result
+
+
+def assert_page_number_paragraph(footer, odd: bool):
+    paragraph = footer.findall("w:p", NS)[-1]  # the page number is the footer's last paragraph
+    instr = "".join(t.text for t in paragraph.iter(w("instrText")))
+    kinds = [f.get(w("fldCharType")) for f in paragraph.iter(w("fldChar"))]
+    simple = [f.get(w("instr")) for f in paragraph.iter(w("fldSimple"))]
+    assert (instr.strip() == "PAGE" and kinds == ["begin", "separate", "end"]) or (
+        simple and simple[0].strip() == "PAGE"
+    )
+    text = paragraph_text(paragraph)
+    assert text.startswith("\u2014 ") and text.endswith(" \u2014")
+    jc = paragraph.find("w:pPr/w:jc", NS).get(w("val"))
+    ind = paragraph.find("w:pPr/w:ind", NS)
+    if odd:
+        assert jc == "right" and ind.get(w("right")) == "280" and ind.get(w("rightChars")) == "100"
+    else:
+        assert jc == "left" and ind.get(w("left")) == "280" and ind.get(w("leftChars")) == "100"
+    style = paragraph.find("w:pPr/w:pStyle", NS).get(w("val"))
+    assert style == "GwPageNumber"
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_footers_page_field_odd_even(built, name):
+    data = (built / name).read_bytes()
+    settings = part(data, "word/settings.xml")
+    assert settings.find("w:evenAndOddHeaders", NS) is not None
+    sections = footer_parts_by_type(data)
+    assert sections
+    for refs in sections:
+        assert set(refs) == {"default", "even"}
+        assert_page_number_paragraph(refs["default"], odd=True)
+        assert_page_number_paragraph(refs["even"], odd=False)
+
+
+def test_page_numbers_in_rendered_documents(rendered_notice, rendered_checklists):
+    for data in [rendered_notice, *rendered_checklists.values()]:
+        for refs in footer_parts_by_type(data):
+            assert_page_number_paragraph(refs["default"], odd=True)
+            assert_page_number_paragraph(refs["even"], odd=False)
+
+
+# ------------------------------------------------------------------------------------------------
+# checklist tables
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("checklist", CHECKLISTS, ids=lambda c: c.file_name)
+def test_checklist_table_structure(built, checklist):
+    data = (built / checklist.file_name).read_bytes()
+    body = part(data, "word/document.xml").find("w:body", NS)
+    (table,) = body.findall("w:tbl", NS)
+    tbl_pr = table.find("w:tblPr", NS)
+    assert tbl_pr.find("w:tblLayout", NS).get(w("type")) == "fixed"
+    assert tbl_pr.find("w:tblW", NS).get(w("w")) == str(mm(297) - mm(37) - mm(35))
+    widths = [int(c.get(w("w"))) for c in table.findall("w:tblGrid/w:gridCol", NS)]
+    assert sum(widths) == 16838 - mm(37) - mm(35)
+    rows = table.findall("w:tr", NS)
+    assert len(rows) == 4  # header, {%tr for %}, body row, {%tr endfor %}
+    header, _, body_row, _ = rows
+    assert header.find("w:trPr/w:tblHeader", NS) is not None
+    assert header.find("w:trPr/w:cantSplit", NS) is not None
+    assert body_row.find("w:trPr/w:cantSplit", NS) is not None
+    assert [paragraph_text(tc) for tc in header.findall("w:tc", NS)] == [c.header for c in checklist.columns]
+    for tc in header.findall("w:tc", NS):
+        assert tc.find("w:p/w:pPr/w:pStyle", NS).get(w("val")) == "TableHeader"
+    for tc, column in zip(body_row.findall("w:tc", NS), checklist.columns):
+        style = tc.find("w:p/w:pPr/w:pStyle", NS).get(w("val"))
+        assert style == ("TableBodyCenter" if column.centred else "TableBody")
+        # render.py appends w:vMerge at the end of tcPr: nothing but the width may be there
+        assert [child.tag for child in tc.find("w:tcPr", NS)] == [w("tcW")]
+    assert checklist.columns[0].header == "序号" and checklist.columns[0].centred
+
+
+# what each checklist merges: column header → the group key (fields whose change starts a group)
+MERGES = {
+    "问题清单.docx": {"方面": ("aspect",), "问题": ("aspect", "heading")},
+    "任务清单.docx": {"问题": ("aspect", "heading"), "具体问题": ("aspect", "heading", "item")},
+    "责任清单.docx": {"具体问题": ("aspect", "heading", "item")},
+}
+FLAG = {("aspect",): "aspect_first", ("aspect", "heading"): "heading_first", ("aspect", "heading", "item"): "item_first"}
+
+
+def table_rows(docx_bytes: bytes):
+    body = part(docx_bytes, "word/document.xml").find("w:body", NS)
+    (table,) = body.findall("w:tbl", NS)
+    return table.findall("w:tr", NS)
+
+
+def vmerge_of(tc) -> str | None:
+    node = tc.find("w:tcPr/w:vMerge", NS)
+    if node is None:
+        return None
+    return node.get(w("val"), "continue")
+
+
+@pytest.mark.parametrize("name", CHECKLIST_NAMES)
+def test_rendered_checklist_rows_and_merges(rendered_checklists, checklist_contexts, name):
+    context = checklist_contexts[name]
+    fixture_rows = context["rows"]
+    rows = table_rows(rendered_checklists[name])
+    assert len(rows) == len(fixture_rows) + 1  # one table row per fixture row + the header
+    headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
+    numbers = [paragraph_text(r.findall("w:tc", NS)[0]) for r in rows[1:]]
+    assert numbers == [str(i) for i in range(1, len(fixture_rows) + 1)]  # continuous 序号
+
+    for column, key in MERGES[name].items():
+        index = headers.index(column)
+        states = [vmerge_of(r.findall("w:tc", NS)[index]) for r in rows[1:]]
+        # groups from the fixture's values (a new group starts where the key changes) …
+        starts = [i == 0 or tuple(fixture_rows[i][k] for k in key) != tuple(fixture_rows[i - 1][k] for k in key)
+                  for i in range(len(fixture_rows))]
+        # … agree with the fixture's *_first flags …
+        assert starts == [bool(r[FLAG[key]]) for r in fixture_rows], f"fixture flags for {column}"
+        # … and the table restarts a merge exactly there and continues it everywhere else
+        assert states == ["restart" if s else "continue" for s in starts], column
+        assert states.count("restart") == sum(starts)
+        assert states.count("continue") == len(fixture_rows) - sum(starts)
+        field = {"方面": "aspect", "问题": "heading"}.get(column)
+        for row, state, data in zip(rows[1:], states, fixture_rows):
+            text = paragraph_text(row.findall("w:tc", NS)[index])
+            expected = data[field] if field else (data["item"] or data["heading"])
+            assert text == (expected if state == "restart" else ""), column
+    for i, header in enumerate(headers):
+        if header not in MERGES[name]:
+            assert all(vmerge_of(r.findall("w:tc", NS)[i]) is None for r in rows[1:]), header
+
+
+def test_rendered_checklists_several_groups_and_pages(checklist_contexts):
+    # the fixture covers what the templates must handle
+    measures = checklist_contexts["任务清单.docx"]["rows"]
+    assert len(measures) >= 40
+    assert any(r["item"] == "" for r in measures)  # a problem without specific problems
+    per_item = {}
+    for r in measures:
+        per_item.setdefault((r["aspect"], r["heading"], r["item"]), 0)
+        per_item[(r["aspect"], r["heading"], r["item"])] += 1
+    assert max(per_item.values()) >= 2  # several measures for one specific problem
+    assert len({r["aspect"] for r in checklist_contexts["问题清单.docx"]["rows"]}) >= 2
+
+
+def test_empty_item_shows_heading(rendered_checklists, checklist_contexts):
+    context = checklist_contexts["责任清单.docx"]
+    rows = table_rows(rendered_checklists["责任清单.docx"])
+    for row, data in zip(rows[1:], context["rows"]):
+        if data["item"] == "" and data["item_first"]:
+            assert paragraph_text(row.findall("w:tc", NS)[1]) == data["heading"]
+
+
+# ------------------------------------------------------------------------------------------------
+# rendered notice
+# ------------------------------------------------------------------------------------------------
+
+
+def body_paragraphs(docx_bytes: bytes):
+    body = part(docx_bytes, "word/document.xml").find("w:body", NS)
+    return body.findall("w:p", NS)
+
+
+def style_of(p) -> str | None:
+    node = p.find("w:pPr/w:pStyle", NS)
+    return None if node is None else node.get(w("val"))
+
+
+def test_rendered_notice_structure(rendered_notice, notice_context):
+    paragraphs = body_paragraphs(rendered_notice)
+    by_style: dict[str, list] = {}
+    for p in paragraphs:
+        by_style.setdefault(style_of(p), []).append(p)
+    (title,) = by_style["GwTitle"]
+    assert paragraph_text(title) == notice_context["title"].replace("\n", "")
+    assert len(title.findall(".//w:br", NS)) == notice_context["title"].count("\n")  # breaks, one paragraph
+    assert [paragraph_text(p) for p in by_style["GwHeading1"]] == list(notice_context["headings"].values())
+    assert [paragraph_text(p) for p in by_style["GwHeading2"]] == [a["heading"] for a in notice_context["aspects"]]
+    problems = [pr for a in notice_context["aspects"] for pr in a["problems"]]
+    assert [paragraph_text(p) for p in by_style["GwHeading3"]] == [pr["heading"] for pr in problems]
+    body_texts = [paragraph_text(p) for p in by_style["GwBody"]]
+    items = [it for pr in problems for it in pr["items"]]
+    expected_body = (
+        [notice_context["intro"]]
+        + [b["label"] + b["text"] for b in notice_context["basic"]]
+        + [t for it in items for t in ([it["heading"]] if it["heading"] else []) + it["paragraphs"]]
+        + [b["label"] + b["text"] for b in notice_context["plans"]]
+        + [notice_context["closing"], ""]  # closing, then the blank line above the signature
+    )
+    assert body_texts == expected_body
+    assert [paragraph_text(p) for p in by_style["GwSignature"]] == [notice_context["signature"]]
+    assert [paragraph_text(p) for p in by_style["GwDate"]] == [notice_context["date"]]
+
+
+def test_rendered_notice_run_in_labels(rendered_notice, notice_context):
+    paragraphs = body_paragraphs(rendered_notice)
+    runs_by_style: dict[str, list[str]] = {}
+    for p in paragraphs:
+        for r in p.findall("w:r", NS):
+            style = r.find("w:rPr/w:rStyle", NS)
+            if style is not None:
+                runs_by_style.setdefault(style.get(w("val")), []).append(paragraph_text(r))
+    assert runs_by_style["GwRunInKai"] == [b["label"] for b in notice_context["basic"]]
+    assert runs_by_style["GwRunInBold"] == [b["label"] for b in notice_context["plans"]]
+    assert notice_context["basic"][0]["label"] == ""  # an empty label prints nothing (checked above)
+
+
+def test_rendered_text_is_literal(rendered_notice, rendered_checklists, notice_context):
+    for data in [rendered_notice, *rendered_checklists.values()]:
+        for name, root in parts(data, r"word/(document|footer\d+)\.xml").items():
+            text = text_of(root)
+            assert "{{" not in text and "{%" not in text and "vmerge" not in text, name
+        text = text_of(part(data, "word/document.xml"))
+        assert "&" in text and "<" in text and ">" in text
+        assert "&amp;" not in text and "&lt;" not in text
+    notice_text = text_of(part(rendered_notice, "word/document.xml"))
+    assert "严格执行学习考勤 & 补学制度：缺学<2次的当月补学，缺学>2次的向党组书面说明。" in notice_text
+    problems_text = text_of(part(rendered_checklists["问题清单.docx"], "word/document.xml"))
+    assert "（学习<规定次数 & 未研究落实措施>）" in problems_text
+
+
+def test_rendered_notice_record_section(rendered_notice, notice_context):
+    sections = footer_parts_by_type(rendered_notice)
+    assert len(sections) == 2  # body, then the 版记 section
+    record_text = text_of(sections[-1]["default"])
+    assert f"抄送：{notice_context['cc']}。" in record_text
+    assert notice_context["printer"] in record_text
+    assert notice_context["printed"].endswith("印发") and notice_context["printed"] in record_text
+    assert "印发印发" not in record_text
+    assert "抄送" not in text_of(sections[0]["default"])
+    assert text_of(sections[-1]["even"]).count("抄送") == 1
+
+
+@pytest.mark.parametrize(
+    "cc, printed",
+    [("市委巡察办。", "2024年12月20日"), ("市委巡察办", "2024年12月20日印发")],
+)
+def test_record_punctuation_either_way(built, notice_context, cc, printed):
+    data = render_docx(built / "通报.docx", dict(notice_context, cc=cc, printed=printed), PROPS)
+    text = text_of(footer_parts_by_type(data)[-1]["default"])
+    assert "抄送：市委巡察办。" in text and "。。" not in text
+    assert "2024年12月20日印发" in text and "印发印发" not in text
+
+
+def test_rendered_notice_without_record(built, notice_context):
+    context = dict(notice_context, cc="", printer="", printed="", signature="")
+    data = render_docx(built / "通报.docx", context, PROPS)
+    sections = footer_parts_by_type(data)
+    assert len(sections) == 1
+    for footer in sections[0].values():
+        assert "抄送" not in text_of(footer) and "印发" not in text_of(footer)
+        assert len(footer.findall("w:tbl", NS)) == 0
+    styles = [style_of(p) for p in body_paragraphs(data)]
+    assert "GwSignature" not in styles and styles[-1] == "GwDate"
+
+
+def test_record_without_cc_keeps_printer_line(built, notice_context):
+    context = dict(notice_context, cc="")
+    data = render_docx(built / "通报.docx", context, PROPS)
+    footer = footer_parts_by_type(data)[-1]["default"]
+    (table,) = footer.findall("w:tbl", NS)
+    assert len(table.findall("w:tr", NS)) == 1
+    assert "抄送" not in text_of(footer) and notice_context["printer"] in text_of(footer)
+
+
+# ------------------------------------------------------------------------------------------------
+# the context contract: exactly these variables, and a typo fails
+# ------------------------------------------------------------------------------------------------
+
+NOTICE_VARIABLES = {
+    "title", "intro", "headings", "basic", "aspects", "plans", "closing",
+    "signature", "date", "cc", "printer", "printed",
+}
+CHECKLIST_VARIABLES = {"title", "issuer", "date", "rows"}
+
+
+def template_variables(path: Path) -> set[str]:
+    """Variables the template reads (body and footers), as docxtpl + our vmerge patch see them."""
+    return GroupMergeTemplate(str(path)).get_undeclared_template_variables(jinja_env())
+
+
+def test_template_variables_are_the_contract(built):
+    assert template_variables(built / "通报.docx") == NOTICE_VARIABLES
+    for name in CHECKLIST_NAMES:
+        assert template_variables(built / name) == CHECKLIST_VARIABLES, name
+
+
+def test_missing_variable_fails(built, notice_context, checklist_contexts):
+    from jinja2 import UndefinedError
+
+    broken = dict(notice_context)
+    del broken["closing"]
+    with pytest.raises(UndefinedError):
+        render_docx(built / "通报.docx", broken, PROPS)
+    rows = [dict(r) for r in checklist_contexts["任务清单.docx"]["rows"]]
+    del rows[0]["action"]
+    with pytest.raises(UndefinedError):
+        render_docx(built / "任务清单.docx", dict(checklist_contexts["任务清单.docx"], rows=rows), PROPS)
+
+
+# ------------------------------------------------------------------------------------------------
+# OOXML validation
+# ------------------------------------------------------------------------------------------------
+
+
+def validate(validator: str, path: Path) -> None:
+    result = subprocess.run([validator, str(path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{path.name}: {result.stdout}\n{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def validator() -> str:
+    return tool_or_skip(find_validator(), "ooxml-validator")
+
+
+def test_rendered_documents_pass_ooxml_validator(
+    validator, tmp_path, built, rendered_notice, rendered_checklists, notice_context
+):
+    documents = {"通报.docx": rendered_notice, **rendered_checklists}
+    documents["通报-无版记.docx"] = render_docx(
+        built / "通报.docx", dict(notice_context, cc="", printer=""), PROPS
+    )
+    for name, data in documents.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        validate(validator, path)
+
+
+def test_templates_pass_ooxml_validator(validator, built):
+    for name in TEMPLATE_NAMES:
+        validate(validator, built / name)
