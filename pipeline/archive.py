@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,15 +69,23 @@ def _free_name(output: Path, name: str) -> Path:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether the process that made a temporary folder may still be running."""
     if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        # os.kill(pid, 0) would terminate the process on Windows; callers fall back to the folder's age.
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:
         return True
     return True
+
+
+# On Windows a temporary folder is taken as abandoned once it is this old (no safe liveness test).
+STALE_AFTER = 6 * 3600
 
 
 def clean_stale(output: Path) -> None:
@@ -89,7 +98,11 @@ def clean_stale(output: Path) -> None:
                 pid = int(p.name.split("-")[2])
             except (IndexError, ValueError):
                 continue
-            if not _pid_alive(pid):
+            try:
+                age = time.time() - p.stat().st_mtime
+            except OSError:
+                continue
+            if not _pid_alive(pid) or (os.name == "nt" and pid != os.getpid() and age > STALE_AFTER):
                 shutil.rmtree(p, ignore_errors=True)
 
 

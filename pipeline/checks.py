@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from pipeline import schema
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
-from pipeline.text import find_control_chars, find_halfwidth_punct, parse_date_text
+from pipeline.text import find_control_chars, find_halfwidth_punct, parse_date_text, split_paragraphs
 from pipeline.workbook import RawCell, RawRow, RawTable, RawWorkbook
 
 ERROR = "error"
@@ -260,15 +260,16 @@ def _rows(table: RawTable | None, out: _Collector) -> list[tuple[RawRow, dict[st
     return result
 
 
-def _inspection(table: RawTable | None, out: _Collector) -> tuple[Inspection | None, dict[str, Any]]:
+def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
+    """The 基本信息 facts, or None when a required one is missing or invalid."""
     if table is None:
-        return None, {}
+        return None
     conv = _Converter(table, out)
     values = {col.key: conv.value(table.fields.get(col.key), col) for col in table.spec.columns}
     for col in table.spec.columns:
         _check_strings(table, col.key, table.fields.get(col.key), values[col.key], out)
     if any(values[c.key] is None for c in table.spec.columns if c.required):
-        return None, values
+        return None
     texts = {k: (v if v is not None else "") for k, v in values.items()
              if table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)}
     insp = Inspection(**{**values, **texts})
@@ -280,7 +281,7 @@ def _inspection(table: RawTable | None, out: _Collector) -> tuple[Inspection | N
                       f"〔{table.spec.column(b).header}〕{values[b]:%Y-%m-%d} 早于"
                       f"〔{table.spec.column(a).header}〕{values[a]:%Y-%m-%d}。请核对这两个日期。",
                       table.spec.column(b).header)
-    return insp, values
+    return insp
 
 
 def check_workbook(wb: RawWorkbook) -> CheckResult:
@@ -289,7 +290,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     _missing_structure(wb, out)
     tables = wb.tables
     info_table = tables.get("info")
-    inspection, _ = _inspection(info_table, out)
+    inspection = _inspection(info_table, out)
 
     problem_rows = _rows(tables.get("problems"), out)
     measure_rows = _rows(tables.get("measures"), out)
@@ -298,7 +299,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
 
     problems = [
         Problem(id=v["id"], aspect=v["aspect"], heading=v["heading"], item=v["item"] or "",
-                progress=tuple(p.strip() for p in (v["progress"] or "").split("\n") if p.strip()),
+                progress=tuple(split_paragraphs(v["progress"] or "")),
                 status=v["status"], public=(v["public"] != schema.NO), row=r.row)
         for r, v in problem_rows
         if all(v[k] is not None for k in ("id", "aspect", "heading", "progress", "status"))
@@ -330,7 +331,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     _check_references(tables, problem_rows, measure_rows, document_rows, out)
     _check_placeholders(tables.get("narrative"), narrative_rows, out)
     if inspection is not None:
-        _check_deadlines(tables["measures"] if "measures" in tables else None, measure_rows, inspection, out)
+        _check_deadlines(tables.get("measures"), measure_rows, inspection, out)
     _check_status_consistency(tables, problem_rows, measure_rows, out)
 
     ledger = None

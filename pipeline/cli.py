@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from collections import defaultdict
@@ -28,8 +29,19 @@ def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
         by_sheet[f.sheet].append(f)
     for sheet, items in by_sheet.items():
         click.echo(f"【{sheet}】", err=err)
-        for f in sorted(items, key=lambda f: f.level != "error"):
+        for f in sorted(items, key=_reading_order):
             click.echo(f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}", err=err)
+
+
+def _reading_order(f: Finding) -> tuple[bool, int, int, str]:
+    """Errors first, then top to bottom and left to right as the sheet reads."""
+    m = re.match(r"([A-Z]+)(\d+)", f.cell)
+    if not m:
+        return (f.level != "error", 0, 0, f.cell)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return (f.level != "error", int(m.group(2)), col, f.cell)
 
 
 def _summary(name: str, result: CheckResult) -> str:

@@ -19,6 +19,7 @@ from pipeline.text import (
     normalize_newlines,
     normalize_punct,
     run_in_ordinal,
+    split_paragraphs,
     strip_control_chars,
 )
 
@@ -143,7 +144,7 @@ def _run_ins(paragraphs: list[Paragraph], label: Any, values: dict[str, str]) ->
         if p.heading:
             n += 1
             head = label(n) + _sentence(fill_placeholders(p.heading, values))
-        for i, text in enumerate(t for t in normalize_newlines(p.text).split("\n") if t.strip()):
+        for i, text in enumerate(split_paragraphs(p.text)):
             out.append({"label": head if i == 0 else "", "text": clean(fill_placeholders(text, values))})
     return out
 

@@ -6,7 +6,7 @@ workbook (`rectify init`), the reader, the checks and the fill-in guide all read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Kinds of value a column holds. The reader and the checks convert and validate by kind.
 TEXT = "text"  # one line of text

@@ -19,7 +19,10 @@ from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Pro
 from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
 
 # Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
-_FULLWIDTH_TAG_RE = re.compile(r"(?:[｛{][｛{％%#＃]|[％%#＃][}｝]|[}｝][}｝])")
+_FULLWIDTH_TAG_RE = re.compile(
+    r"[｛{][｛{％%#＃][^{}｛｝]{0,80}?[％%#＃}｝][}｝]"  # a whole tag
+    r"|[｛{][｛{％%#＃]|[％%#＃}｝][}｝]"  # or a lone opening / closing mark
+)
 _TAG_STRIP_RE = re.compile(r"<[^>]+>")
 
 
@@ -96,7 +99,8 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         return found
     plain = _text_of(xml)
     for m in _FULLWIDTH_TAG_RE.finditer(plain):
-        if any(ord(ch) > 0xFF for ch in m.group(0)):
+        tag = m.group(0)
+        if any(ord(ch) > 0xFF for ch in tag[:2] + tag[-2:]):  # the delimiters, not the tag's content
             around = plain[max(m.start() - 15, 0): m.end() + 15].replace("\n", " ")
             err("template-fullwidth-tag",
                 f"标签用了全角符号“{m.group(0)}”（附近文字：“{around}”）。"

@@ -221,3 +221,28 @@ def test_permission_denied_is_a_clear_error(example_copy, tmp_path, monkeypatch)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "没有权限" in r.message and "--output" in r.message
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_full_disk_leaves_nothing_and_says_so(example_copy, tmp_path, monkeypatch):
+    def full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr("pipeline.archive.os.fsync", full)
+    r = build(example_copy, tmp_path / "out")
+    assert r.failed and "磁盘空间不足" in r.message
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_failed_pdf_conversion_names_the_documents(example_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: "/bin/true")  # runs, converts nothing
+    r = build(example_copy, tmp_path / "out", pdf=True)
+    assert r.status == "written"
+    assert any("没有成功转换" in n and "01_通报.docx" in n and "04_责任清单.docx" in n for n in r.notes)
+
+
+def test_interrupted_build_leaves_no_folder(example_copy, tmp_path, monkeypatch):
+    def interrupt(_fd: int) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr("pipeline.archive.os.fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build(example_copy, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []

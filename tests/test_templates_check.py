@@ -1,0 +1,79 @@
+"""`rectify templates check` and `templates init`: an edited template is checked before it is used."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, TEMPLATES
+from pipeline import api
+from test_cli import run
+
+
+def edited_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the shipped templates with one text replaced inside `name`'s document.xml."""
+    folder = tmp_path / "tpl"
+    shutil.copytree(TEMPLATES, folder)
+    path = folder / name
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert old in text, f"{old!r} not in {name}"
+                data = text.replace(old, new, 1).encode("utf-8")
+            dst.writestr(item, data)
+    src.close()
+    path.write_bytes(out.getvalue())
+    return folder
+
+
+def test_shipped_templates_pass(capsys):
+    code, out, _ = run(["templates", "check", str(TEMPLATES)], capsys)
+    assert code == 0 and "检查通过" in out
+
+
+@pytest.mark.parametrize("name, old, new, code, words", [
+    ("通报.docx", "{{ intro }}", "{{ intor }}", "template-unknown-variable", "intor"),
+    ("通报.docx", "{{ intro }}", "{% if intro %}{{ intro }}", "template-syntax", "endif"),
+    ("通报.docx", "{{ intro }}", "｛｛ intro ｝｝", "template-fullwidth-tag", "｛｛"),
+    ("问题清单.docx", "{{ r.item", "{{ r.itme", "template-render", "itme"),
+])
+def test_broken_templates_are_reported_with_name_and_place(tmp_path, capsys, name, old, new, code, words):
+    folder = edited_templates(tmp_path, name, old, new)
+    findings = api.check_templates(folder)
+    assert [(f.code, f.sheet) for f in findings] == [(code, name)], findings
+    assert words in findings[0].message
+    exit_code, out, err = run(["templates", "check", str(folder)], capsys)
+    assert exit_code == 1 and f"【{name}】" in out and "Traceback" not in out + err
+    # build refuses to use it and writes nothing
+    exit_code, out, err = run(["build", "-t", str(folder), "-o", str(tmp_path / "out"), str(EXAMPLE)], capsys)
+    assert exit_code == 1 and name in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_missing_and_unreadable_templates(tmp_path):
+    folder = tmp_path / "tpl"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "任务清单.docx").unlink()
+    (folder / "责任清单.docx").write_bytes(b"not a docx")
+    codes = {(f.code, f.sheet) for f in api.check_templates(folder)}
+    assert codes == {("template-missing", "任务清单.docx"), ("template-unreadable", "责任清单.docx")}
+
+
+def test_templates_init_writes_defaults_and_refuses_to_overwrite(tmp_path, capsys):
+    target = tmp_path / "我的模板"
+    code, out, _ = run(["templates", "init", str(target)], capsys)
+    assert code == 0
+    for name in ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx"):
+        assert (target / name).read_bytes() == (TEMPLATES / name).read_bytes()
+    (target / "通报.docx").write_bytes(b"office edit")
+    code, _, err = run(["templates", "init", str(target)], capsys)
+    assert code == 1 and "不会覆盖" in err
+    assert (target / "通报.docx").read_bytes() == b"office edit"
