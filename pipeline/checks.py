@@ -459,5 +459,5 @@ def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> 
         if declared is not None and declared != counted:
             header = table.spec.column(key).header
             out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
-                     f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted}{unit}。"
+                     f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted} {unit}。"
                      f"通报中将使用填写的 {declared}；如需按表格统计，请清空此项。", header)

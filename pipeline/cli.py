@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import click
 
-from pipeline import __version__, api
+from pipeline import __version__, api, schema
 from pipeline.checks import CheckResult, Finding
 from pipeline.errors import PipelineError
 
@@ -27,7 +27,8 @@ def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
     by_sheet: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_sheet[f.sheet].append(f)
-    for sheet, items in by_sheet.items():
+    order = {spec.name: i for i, spec in enumerate(schema.SHEETS)}
+    for sheet, items in sorted(by_sheet.items(), key=lambda kv: order.get(kv[0], len(order))):
         click.echo(f"【{sheet}】", err=err)
         for f in sorted(items, key=_reading_order):
             click.echo(f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}", err=err)

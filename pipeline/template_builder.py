@@ -29,6 +29,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -74,7 +75,7 @@ def chars(hundredths: int, size_pt: float) -> int:
 
 
 # --------------------------------------------------------------------------------------------------
-# Fonts and sizes (Chinese size names: 2号 22 pt, 小二 18 pt, 3号 16 pt, 4号 14 pt, 小四 12 pt)
+# Fonts and sizes (Chinese size names: 2号 22 pt, 小二 18 pt, 3号 16 pt, 4号 14 pt, 小四 12 pt, 五号 10.5 pt)
 # --------------------------------------------------------------------------------------------------
 
 LATIN = "Times New Roman"  # digits and Latin letters (practice)
@@ -88,7 +89,15 @@ SIZE_2 = 22.0  # 2号: document title
 SIZE_XIAO2 = 18.0  # 小二: checklist title (a landscape table page, a long title on one line)
 SIZE_3 = 16.0  # 3号: body and headings
 SIZE_4 = 14.0  # 4号: page numbers, 版记, checklist issuer line
-SIZE_XIAO4 = 12.0  # 小四: table cells
+SIZE_XIAO4 = 12.0  # 小四 (FORMAT.md allows it for table cells; the checklists use 五号)
+SIZE_5 = 10.5  # 五号: checklist cells, header and body
+
+# Checklist cells: 五号 for the header (黑体) and the body (仿宋). At 小四 the running text of the
+# measures and results made rows of up to 10 lines, and the example's 72 measures took 20 landscape
+# pages (任务清单); at 五号 a column holds 14 % more characters a line and each line is 12.5 % lower.
+# The header is the same size as the body: 黑体 sets it apart, and the headers stay on one line.
+TABLE_HEADER_SIZE = SIZE_5
+TABLE_BODY_SIZE = SIZE_5
 
 BLACK = "000000"
 
@@ -170,7 +179,7 @@ NOTICE_PAGE = PageSetup(
 
 # Landscape A4 (297 × 210 mm) for the checklists, with the same 225 × 156 mm text block turned on its
 # side: the portrait 天头/地脚 pair (37/35 mm) goes to the left/right ends of the long side and the
-# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 12 pt single-spaced text, so there is no
+# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 10.5 pt single-spaced text, so there is no
 # line or character grid here (a grid would snap every table line to the grid pitch).
 CHECKLIST_PAGE = PageSetup(
     width=A4_LONG,
@@ -387,9 +396,9 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         TABLE_HEADER,
         "表头",
-        "table header cells: 小四黑体, centred, single spacing",
+        "table header cells: 五号黑体, centred, single spacing",
         east_asia=HEITI,
-        size=SIZE_XIAO4,
+        size=TABLE_HEADER_SIZE,
         align="center",
         first_line_chars=0,
         exact_line=None,
@@ -398,9 +407,9 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         TABLE_BODY,
         "表格正文",
-        "table body cells with running text: 小四仿宋, flush left (justifying narrow cells spreads "
+        "table body cells with running text: 五号仿宋, flush left (justifying narrow cells spreads "
         "the characters of lines that end before a punctuation mark), no indent, single spacing",
-        size=SIZE_XIAO4,
+        size=TABLE_BODY_SIZE,
         align="left",
         first_line_chars=0,
         exact_line=None,
@@ -410,7 +419,7 @@ STYLES: tuple[StyleSpec, ...] = (
         TABLE_BODY_CENTER,
         "表格正文居中",
         "short table cells (序号, status, names, deadlines): as 表格正文 but centred",
-        size=SIZE_XIAO4,
+        size=TABLE_BODY_SIZE,
         align="center",
         first_line_chars=0,
         exact_line=None,
@@ -485,9 +494,8 @@ def _style_xml(spec: StyleSpec) -> str:
 
 
 def _table_style_xml(style_id: str, name: str, borders: str, cell_margins: str) -> str:
-    """A table style. Cells are vertically centred *here*, in the style: render.py adds `w:vMerge` as
-    the last child of a merged cell's `w:tcPr`, and `w:vAlign` must come after `w:vMerge` in the schema,
-    so cells that merge may carry nothing but their width (`w:tcW`) in `w:tcPr`."""
+    """A table style: borders, cell padding, vertically centred cells. The checklist cells carry their
+    own `w:vAlign` as well (see `_centre_vertically`)."""
     return (
         f'<w:style {W} w:type="table" w:customStyle="1" w:styleId="{style_id}">'
         f'<w:name w:val="{name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
@@ -504,7 +512,7 @@ def _border(side: str, size: int | None) -> str:
     return f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="{BLACK}"/>'
 
 
-# Checklist tables: 0.5 pt lines round every cell; 1.5 mm left/right cell padding (so the 12 mm 序号
+# Checklist tables: 0.5 pt lines round every cell; 1.5 mm left/right cell padding (so the 11 mm 序号
 # column still holds "序号" on one line), 0.5 mm top/bottom.
 CHECKLIST_TABLE_XML = _table_style_xml(
     CHECKLIST_TABLE,
@@ -910,21 +918,35 @@ class Checklist:
     columns: tuple[Column, ...]
 
 
-NUMBER = Column("序号", 12, "{{ r.no }}", centred=True)
+NUMBER = Column("序号", 11, "{{ r.no }}", centred=True)
 
-# Widths (mm) add up to the 225 mm text block: the measures (running text) get the widest column,
-# grouping columns (merged, short text) and names/dates narrow ones. At 小四 with 1.5 mm cell padding a
-# column holds about (width − 3) / 4.23 characters a line.
+# Widths (mm) add up to the 225 mm text block (CHECKLIST_WIDTH_MM). At 五号 (10.5 pt = 3.70 mm a
+# character) with 1.5 mm cell padding a column holds (width − 3) / 3.70 characters a line; digits are
+# half as wide, and LibreOffice and Word add about a quarter character between digits and Chinese.
+# They were balanced on the example ledger (input/示例台账.xlsx, 29 specific problems, 72 measures:
+# headings 11–33 characters, specific problems 7–44, measures 8–67, targets 8–49, results 7–65):
+# - the running text gets the width, shared so that no column of a row runs much longer than the
+#   others (in 任务清单 the measure, the result and the target each set the height of some rows):
+#   rows of 3–4 lines mostly, at most 7; measures 13 (任务清单) or 21 (责任清单) characters a line,
+#   results 12, targets 7;
+# - the grouping columns are narrower (6–7 characters a line in 任务清单/责任清单): they are merged
+#   over their rows (a problem over 2–12, a specific problem over 1–4), so they rarely make a group
+#   taller;
+# - fixed-form columns are as wide as their usual content: a deadline "2024年11月30日" breaks after
+#   the month ("2024年11月" / "30日", 26 mm; the whole date would need 34 mm), "长期坚持" fits;
+#   "党组成员、副主席" (8 characters, 33 mm), "取得阶段性成效" (7, 31 mm), "宣传教育部" (5, 22 mm)
+#   on one line; "劳动和经济工作部" breaks after 经济.
+CHECKLIST_WIDTH_MM = 225
 CHECKLISTS = (
     Checklist(
         "问题清单.docx",
         "巡察反馈问题清单（模板）",
         (
             NUMBER,
-            Column("方面", 45, "{{ r.aspect }}", merge="r.aspect_first"),
-            Column("问题", 63, "{{ r.heading }}", merge="r.heading_first"),
-            Column("具体问题", 71, "{{ r.item or r.heading }}"),
-            Column("整改状态", 34, "{{ r.status }}", centred=True),  # 取得阶段性成效 on one line
+            Column("方面", 46, "{{ r.aspect }}", merge="r.aspect_first"),  # 11 characters a line
+            Column("问题", 64, "{{ r.heading }}", merge="r.heading_first"),  # 16
+            Column("具体问题", 73, "{{ r.item or r.heading }}"),  # 18
+            Column("整改状态", 31, "{{ r.status }}", centred=True),  # 取得阶段性成效 on one line
         ),
     ),
     Checklist(
@@ -932,12 +954,12 @@ CHECKLISTS = (
         "巡察反馈问题整改任务清单（模板）",
         (
             NUMBER,
-            Column("问题", 30, "{{ r.heading }}", merge="r.heading_first"),
-            Column("具体问题", 26, "{{ r.item or r.heading }}", merge="r.item_first"),
-            Column("整改措施", 72, "{{ r.action }}"),
-            Column("整改目标", 30, "{{ r.target }}"),
-            Column("完成时限", 25, "{{ r.deadline }}", centred=True),  # "2024年10月" / "31日"
-            Column("完成情况", 30, "{{ r.result }}"),
+            Column("问题", 28, "{{ r.heading }}", merge="r.heading_first"),  # 6 characters a line
+            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),  # 7
+            Column("整改措施", 53, "{{ r.action }}"),  # 13
+            Column("整改目标", 29, "{{ r.target }}"),  # 7
+            Column("完成时限", 26, "{{ r.deadline }}", centred=True),  # "2024年11月" / "30日"
+            Column("完成情况", 48, "{{ r.result }}"),  # 12
         ),
     ),
     Checklist(
@@ -945,12 +967,12 @@ CHECKLISTS = (
         "巡察反馈问题整改责任清单（模板）",
         (
             NUMBER,
-            Column("具体问题", 36, "{{ r.item or r.heading }}", merge="r.item_first"),
-            Column("整改措施", 80, "{{ r.action }}"),
-            Column("责任领导", 26, "{{ r.leader }}", centred=True),
-            Column("责任部室（单位）", 26, "{{ r.department }}", centred=True),
-            Column("配合单位", 20, "{{ r.partner }}", centred=True),  # the header on one line
-            Column("完成时限", 25, "{{ r.deadline }}", centred=True),  # "2024年10月" / "31日"
+            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),  # 7 a line
+            Column("整改措施", 81, "{{ r.action }}"),  # 21
+            Column("责任领导", 33, "{{ r.leader }}", centred=True),  # 党组成员、副主席 / （分管财务）
+            Column("责任部室（单位）", 22, "{{ r.department }}", centred=True),  # 劳动和经济 / 工作部
+            Column("配合单位", 22, "{{ r.partner }}", centred=True),  # 宣传教育部
+            Column("完成时限", 26, "{{ r.deadline }}", centred=True),  # "2024年11月" / "30日"
         ),
     ),
 )
@@ -978,10 +1000,16 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     _tag(doc, "{%p endif %}")
 
     columns = checklist.columns
+    # The columns fill the text block: their widths in mm add up to it (the last column only takes
+    # the twips lost in rounding).
+    total_mm = sum(c.width_mm for c in columns)
+    if total_mm != CHECKLIST_WIDTH_MM or mm(CHECKLIST_WIDTH_MM) != CHECKLIST_PAGE.text_width:
+        raise ValueError(f"{checklist.file_name}: column widths do not add up to the text block")
     widths = column_widths(columns, CHECKLIST_PAGE.text_width)
     table = doc.add_table(rows=4, cols=len(columns))
     _table_properties(table, CHECKLIST_TABLE, CHECKLIST_PAGE.text_width)
     _table_grid(table, widths)
+    _centre_vertically(table)
     header, loop_start, body, loop_end = table.rows
 
     for cell, column in zip(header.cells, columns):
@@ -1027,13 +1055,27 @@ def _table_properties(table: Table, style_id: str, width: int) -> None:
 
 
 def _table_grid(table: Table, widths: tuple[int, ...]) -> None:
-    """Grid columns and every cell's width (`w:tcW`, the only thing in a cell's tcPr)."""
+    """Grid columns and every cell's width (`w:tcW`, the first thing in a cell's tcPr)."""
     grid = table._tbl.tblGrid
     for grid_col, width in zip(grid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(width))
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Twips(width)
+
+
+def _centre_vertically(table: Table) -> None:
+    """`<w:vAlign w:val="center"/>` on every cell, after its `w:tcW`: the header and the body, merged
+    group cells included (render.py puts a merged cell's `w:vMerge` between the two, where the schema
+    wants it). The cells are centred whatever table style they end up with (an office changing the
+    style in Word, rows copied into another table, readers that skip a table style's cell properties).
+
+    LibreOffice (7.4) still shows the text of a merged group that a page break cuts at the top of the
+    group, and the cells of the last row above such a break at the top of the row: that is how it lays
+    out cut groups, the same with or without these properties."""
+    for row in table.rows:
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _row_properties(row, cant_split: bool, repeat_header: bool = False) -> None:

@@ -15,12 +15,14 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
 
-from conftest import find_validator, tool_or_skip
+from conftest import EXAMPLE, find_validator, tool_or_skip
 from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
 from pipeline.template_builder import (
+    CHECKLIST_PAGE,
     CHECKLISTS,
     TEMPLATE_NAMES,
     build_templates,
+    column_widths,
     default_directory,
     mm,
 )
@@ -187,9 +189,9 @@ EXPECTED_STYLES = {
     "页码": ("宋体", 28, False),
     "表格标题": ("方正小标宋简体", 36, False),
     "表格署名": ("仿宋_GB2312", 28, False),
-    "表头": ("黑体", 24, False),
-    "表格正文": ("仿宋_GB2312", 24, False),
-    "表格正文居中": ("仿宋_GB2312", 24, False),
+    "表头": ("黑体", 21, False),  # 五号 (10.5 pt)
+    "表格正文": ("仿宋_GB2312", 21, False),
+    "表格正文居中": ("仿宋_GB2312", 21, False),
 }
 
 
@@ -346,9 +348,97 @@ def test_checklist_table_structure(built, checklist):
     for tc, column in zip(body_row.findall("w:tc", NS), checklist.columns):
         style = tc.find("w:p/w:pPr/w:pStyle", NS).get(w("val"))
         assert style == ("TableBodyCenter" if column.centred else "TableBody")
-        # render.py appends w:vMerge at the end of tcPr: nothing but the width may be there
-        assert [child.tag for child in tc.find("w:tcPr", NS)] == [w("tcW")]
+    # every header and body cell: its width, then vertically centred (render.py puts a merged cell's
+    # w:vMerge between the two)
+    for row in (header, body_row):
+        for tc in row.findall("w:tc", NS):
+            tc_pr = tc.find("w:tcPr", NS)
+            assert [child.tag for child in tc_pr] == [w("tcW"), w("vAlign")]
+            assert tc_pr.find("w:vAlign", NS).get(w("val")) == "center"
     assert checklist.columns[0].header == "序号" and checklist.columns[0].centred
+
+
+# Column widths in mm, balanced for the example ledger's content (see CHECKLISTS in the builder).
+EXPECTED_WIDTHS_MM = {
+    "问题清单.docx": {"序号": 11, "方面": 46, "问题": 64, "具体问题": 73, "整改状态": 31},
+    "任务清单.docx": {"序号": 11, "问题": 28, "具体问题": 30, "整改措施": 53, "整改目标": 29, "完成时限": 26,
+                  "完成情况": 48},
+    "责任清单.docx": {"序号": 11, "具体问题": 30, "整改措施": 81, "责任领导": 33, "责任部室（单位）": 22,
+                  "配合单位": 22, "完成时限": 26},
+}
+
+
+@pytest.mark.parametrize("checklist", CHECKLISTS, ids=lambda c: c.file_name)
+def test_checklist_column_widths_fill_the_text_block(built, checklist):
+    assert {c.header: c.width_mm for c in checklist.columns} == EXPECTED_WIDTHS_MM[checklist.file_name]
+    assert sum(c.width_mm for c in checklist.columns) == 225  # the text block, exactly
+    text_width = CHECKLIST_PAGE.text_width
+    assert text_width == mm(225) == 16838 - mm(37) - mm(35)
+    expected = column_widths(checklist.columns, text_width)
+    assert sum(expected) == text_width
+    assert all(abs(width - mm(c.width_mm)) <= 1 for width, c in zip(expected, checklist.columns))
+    table = part((built / checklist.file_name).read_bytes(), "word/document.xml").find("w:body/w:tbl", NS)
+    grid = [int(c.get(w("w"))) for c in table.findall("w:tblGrid/w:gridCol", NS)]
+    assert tuple(grid) == expected
+    for row in table.findall("w:tr", NS):
+        cells = [int(tc.find("w:tcPr/w:tcW", NS).get(w("w"))) for tc in row.findall("w:tc", NS)]
+        assert tuple(cells) == expected
+        assert all(tc.find("w:tcPr/w:tcW", NS).get(w("type")) == "dxa" for tc in row.findall("w:tc", NS))
+
+
+def line_width_pt(text: str, size: float) -> float:
+    """A rough line width: Chinese characters one em, digits half an em, plus a quarter em of
+    automatic spacing between digits and Chinese (Word and LibreOffice)."""
+    width = sum(0.5 if ch.isascii() else 1.0 for ch in text)
+    width += 0.25 * len(re.findall(r"(?<=[0-9])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[0-9])", text))
+    return width * size
+
+
+def column_text_width_pt(width_mm: float) -> float:
+    return (width_mm - 3) * 72 / 25.4  # 1.5 mm cell padding each side (清单表格)
+
+
+@pytest.mark.parametrize(
+    "name, header, one_line, breaks",
+    [
+        # (fits on one line, does not): the usual fixed-form values of the example ledger
+        ("问题清单.docx", "整改状态", "取得阶段性成效", None),
+        ("任务清单.docx", "完成时限", "2024年11月", "2024年11月30"),  # breaks after the month
+        ("任务清单.docx", "完成时限", "2024年9月", "2024年9月30"),
+        ("责任清单.docx", "完成时限", "2024年12月", "2024年12月15"),
+        ("责任清单.docx", "责任领导", "党组成员、副主席", "党组成员、副主席（"),
+        ("责任清单.docx", "责任部室（单位）", "劳动和经济", "劳动和经济工"),
+        ("责任清单.docx", "配合单位", "宣传教育部", None),
+        ("任务清单.docx", "序号", "序号", None),
+    ],
+)
+def test_checklist_columns_hold_their_usual_values(name, header, one_line, breaks):
+    (column,) = [c for c in next(c for c in CHECKLISTS if c.file_name == name).columns if c.header == header]
+    room = column_text_width_pt(column.width_mm)
+    assert line_width_pt(one_line, 10.5) <= room - 1, (header, one_line)  # a point to spare
+    if breaks:
+        assert line_width_pt(breaks, 10.5) > room + 1, (header, breaks)
+
+
+@pytest.mark.parametrize("checklist", CHECKLISTS, ids=lambda c: c.file_name)
+def test_checklist_headers_on_one_line(checklist):
+    for column in checklist.columns:
+        if column.header != "责任部室（单位）":  # two lines: 责任部室 / （单位）
+            assert line_width_pt(column.header, 10.5) <= column_text_width_pt(column.width_mm), column.header
+
+
+def test_checklist_cells_are_wuhao(built):
+    """Body and header cells 五号 (10.5 pt), header 黑体 no smaller than the body, single spacing."""
+    for name in CHECKLIST_NAMES:
+        data = (built / name).read_bytes()
+        styles = part(data, "word/styles.xml")
+        size = {n: int(style_by_name(styles, n).find("w:rPr/w:sz", NS).get(w("val")))
+                for n in ("表头", "表格正文", "表格正文居中")}
+        assert size["表格正文"] == size["表格正文居中"] == 21
+        assert size["表格正文"] <= size["表头"] <= 24
+        # the cells use the styles, without direct run sizes
+        table = part(data, "word/document.xml").find("w:body/w:tbl", NS)
+        assert not table.findall(".//w:r/w:rPr/w:sz", NS)
 
 
 # what each checklist merges: column header → the group key (fields whose change starts a group)
@@ -405,6 +495,22 @@ def test_rendered_checklist_rows_and_merges(rendered_checklists, checklist_conte
             assert all(vmerge_of(r.findall("w:tc", NS)[i]) is None for r in rows[1:]), header
 
 
+@pytest.mark.parametrize("name", CHECKLIST_NAMES)
+def test_rendered_cells_centred_vertically(rendered_checklists, name):
+    """Every cell, merged group cells included, carries vAlign=center, after vMerge (schema order)."""
+    rows = table_rows(rendered_checklists[name])
+    headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
+    for row in rows:
+        for header, tc in zip(headers, row.findall("w:tc", NS)):
+            tc_pr = tc.find("w:tcPr", NS)
+            tags = [etree.QName(child).localname for child in tc_pr]
+            assert tc_pr.find("w:vAlign", NS).get(w("val")) == "center", header
+            if row is not rows[0] and header in MERGES[name]:
+                assert tags == ["tcW", "vMerge", "vAlign"], header
+            else:
+                assert tags == ["tcW", "vAlign"], header
+
+
 def test_rendered_checklists_several_groups_and_pages(checklist_contexts):
     # the fixture covers what the templates must handle
     measures = checklist_contexts["任务清单.docx"]["rows"]
@@ -424,6 +530,25 @@ def test_empty_item_shows_heading(rendered_checklists, checklist_contexts):
     for row, data in zip(rows[1:], context["rows"]):
         if data["item"] == "" and data["item_first"]:
             assert paragraph_text(row.findall("w:tc", NS)[1]) == data["heading"]
+
+
+# The example ledger (72 measures) on landscape pages, LibreOffice → PDF: at 小四 with the earlier
+# widths 任务清单 took 20 pages and 责任清单 10; 五号 and the balanced widths give 12 and 8.
+MAX_PAGES = {"02_问题清单.pdf": 2, "03_任务清单.pdf": 13, "04_责任清单.pdf": 9}
+
+
+def test_example_checklists_page_counts(built, tmp_path):
+    from pipeline import api
+    from pipeline.archive import find_soffice
+
+    tool_or_skip(find_soffice(), "LibreOffice")
+    pdfinfo = tool_or_skip(__import__("shutil").which("pdfinfo"), "poppler-utils (pdfinfo)")
+    (result,) = api.build_many([EXAMPLE], built, tmp_path, pdf=True)
+    assert result.status == "written", result.notes
+    for name, most in MAX_PAGES.items():
+        info = subprocess.run([pdfinfo, str(result.folder / name)], capture_output=True, text=True, check=True)
+        pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+        assert 2 <= pages <= most, (name, pages)  # at least 2: the header row repeats (test_pages)
 
 
 # ------------------------------------------------------------------------------------------------
