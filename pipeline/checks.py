@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
 
+from openpyxl.cell.cell import ERROR_CODES
+
 from pipeline import schema
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
-from pipeline.text import find_control_chars, find_halfwidth_punct, parse_date_text, split_paragraphs
+from pipeline.text import (
+    find_control_chars,
+    find_halfwidth_punct,
+    normalize_punct,
+    parse_date_text,
+    split_paragraphs,
+)
 from pipeline.workbook import RawCell, RawRow, RawTable, RawWorkbook
 
 ERROR = "error"
@@ -22,6 +30,9 @@ WARNING = "warning"
 PLACEHOLDER_RE = re.compile(r"[{｛]([^{}｛｝]*)[}｝]")
 REPEATED_PUNCT_RE = re.compile(r"([，、；。：])\1")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# Serial numbers accepted as dates: 1990-01-01 … 2099-12-31.
+SERIAL_MIN, SERIAL_MAX = 32874, 73050
+DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,11 @@ class _Converter:
                 self.out.error("required-missing", *where, f"〔{col.header}〕必须填写。{col.help}", col.header)
             return None
         raw = cell.value
+        if isinstance(raw, str) and raw.strip() in ERROR_CODES:
+            self.out.error("cell-error", *where,
+                           f"〔{col.header}〕显示的是 Excel 错误值“{raw.strip()}”（公式出错，如查找不到、除以零）。"
+                           "请在 Excel 或 WPS 中修正公式，或直接填写内容。", col.header)
+            return None
         if isinstance(raw, str):
             bad = find_control_chars(raw)
             if bad:
@@ -170,12 +186,24 @@ class _Converter:
         return None
 
     def _date(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | None:
-        if isinstance(raw, datetime):
-            return raw.date()
         if isinstance(raw, date):
-            return raw
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1 <= raw < 2958466:
-            return (_EXCEL_EPOCH + timedelta(days=int(raw))).date()  # Excel serial number
+            value = raw.date() if isinstance(raw, datetime) else raw
+            if DATE_MIN <= value <= DATE_MAX:
+                return value
+            # A number typed into a date-formatted cell: Excel shows 2024 as 1905年7月16日.
+            self.out.error("bad-date", *where,
+                           f"〔{col.header}〕{value:%Y-%m-%d} 不像是正确的日期（可能把年份或其他数字填进了日期格）。"
+                           "请填写如 2024-09-30 或 2024年9月30日 的完整日期。", col.header)
+            return None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            # An Excel serial number; only a plausible range, so that 2024 typed as a number is not
+            # silently read as 1905年7月16日.
+            if SERIAL_MIN <= raw <= SERIAL_MAX and float(raw).is_integer():
+                return (_EXCEL_EPOCH + timedelta(days=int(raw))).date()
+            self.out.error("bad-date", *where,
+                           f"〔{col.header}〕“{raw}”是数字，不是日期。请填写如 2024-09-30 或 2024年9月30日 的日期。",
+                           col.header)
+            return None
         parsed = parse_date_text(str(raw))
         if parsed is None:
             self.out.error("bad-date", *where,
@@ -298,7 +326,9 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     document_rows = _rows(tables.get("documents"), out)
 
     problems = [
-        Problem(id=v["id"], aspect=v["aspect"], heading=v["heading"], item=v["item"] or "",
+        # Groups are formed on the text as printed, so "(甲)" and "（甲）" are one aspect.
+        Problem(id=v["id"], aspect=normalize_punct(v["aspect"]), heading=normalize_punct(v["heading"]),
+                item=v["item"] or "",
                 progress=tuple(split_paragraphs(v["progress"] or "")),
                 status=v["status"], public=(v["public"] != schema.NO), row=r.row)
         for r, v in problem_rows

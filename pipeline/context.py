@@ -54,48 +54,59 @@ def compose_title(ledger: Ledger) -> str:
 
 
 def break_title(title: str, protected: Iterable[str] = (), width: int = TITLE_LINE_CHARS) -> str:
-    """Insert "\\n" where a long title breaks: whole words only, lines as even as possible, the
-    upper line not longer than the lower where that is possible (a trapezoid)."""
+    """Insert "\\n" where a long title breaks: whole words only, as few lines as possible, lines as
+    even as possible, an upper line not longer than the one below where that can be had (a trapezoid)."""
     title = title.replace("\n", "")
     n = len(title)
     if n <= width:
         return title
-    # Positions inside a protected word are not allowed as breaks.
-    blocked: set[int] = set()
-    for word in sorted({w for w in (*protected, *_TITLE_WORDS) if w}, key=len, reverse=True):
+    blocked: set[int] = set()  # break positions inside a word
+    for word in {w for w in (*protected, *_TITLE_WORDS) if w}:
         for m in re.finditer(re.escape(word), title):
             blocked.update(range(m.start() + 1, m.end()))
-    allowed = [i for i in range(1, n) if i not in blocked]
-    lines = -(-n // width)
-    best: tuple[float, tuple[int, ...]] | None = None
-
-    def search(start: int, left: int, cuts: tuple[int, ...]) -> None:
-        nonlocal best
-        if left == 1:
-            if n - start > width:
-                return
+    for allowed in ([i for i in range(1, n) if i not in blocked], list(range(1, n))):
+        cuts = _best_cuts(n, allowed, width)
+        if cuts is not None:
             bounds = (0, *cuts, n)
-            lengths = [b - a for a, b in zip(bounds, bounds[1:])]
-            spread = max(lengths) - min(lengths)
-            inverted = sum(1 for a, b in zip(lengths, lengths[1:]) if a > b)
-            cost = spread + 0.5 * inverted
-            if best is None or cost < best[0]:
-                best = (cost, cuts)
-            return
-        for cut in allowed:
-            if start < cut <= start + width:
-                search(cut, left - 1, (*cuts, cut))
+            return "\n".join(title[a:b] for a, b in zip(bounds, bounds[1:]))
+    return title  # unreachable: fixed-width cuts always exist
 
-    while best is None and lines <= n:
-        search(0, lines, ())
-        if best is None:
-            lines += 1
-            if lines > 6:  # no acceptable break: fall back to fixed-width lines
-                allowed = list(range(1, n))
-                lines = -(-n // width)
-    assert best is not None
-    bounds = (0, *best[1], n)
-    return "\n".join(title[a:b] for a, b in zip(bounds, bounds[1:]))
+
+def _best_cuts(n: int, allowed: list[int], width: int) -> tuple[int, ...] | None:
+    """Cut positions for the fewest lines of at most `width` that `allowed` permits, or None."""
+    from functools import lru_cache
+
+    positions = sorted(set(allowed))
+    for lines in range(-(-n // width), min(n, -(-n // width) + 3) + 1):
+        ideal = n / lines
+
+        @lru_cache(maxsize=None)
+        def best(start: int, left: int, prev: int) -> tuple[float, tuple[int, ...]] | None:
+            # Cost of laying out title[start:] in `left` lines after a line of length `prev`.
+            if left == 1:
+                rest = n - start
+                if rest > width:
+                    return None
+                return ((rest - ideal) ** 2 + (0.5 if prev > rest else 0.0), ())
+            found: tuple[float, tuple[int, ...]] | None = None
+            for cut in positions:
+                if cut <= start:
+                    continue
+                if cut > start + width:
+                    break
+                length = cut - start
+                tail = best(cut, left - 1, length)
+                if tail is None:
+                    continue
+                cost = (length - ideal) ** 2 + (0.5 if prev > length else 0.0) + tail[0]
+                if found is None or cost < found[0]:
+                    found = (cost, (cut, *tail[1]))
+            return found
+
+        result = best(0, lines, 0)
+        if result is not None:
+            return result[1]
+    return None
 
 
 def figures(ledger: Ledger) -> dict[str, str]:
@@ -116,18 +127,19 @@ def figures(ledger: Ledger) -> dict[str, str]:
 
 
 def status_sentence(ledger: Ledger) -> str:
-    """"反馈的N个具体问题已全部整改完成或取得阶段性成效" only when true; otherwise the real split."""
-    counts = ledger.counts
-    by = counts.by_status
-    total = counts.problems
-    if by[schema.STATUS_DONE] == len(ledger.problems):
+    """"反馈的N个具体问题已全部整改完成或取得阶段性成效" only when true of every published problem;
+    otherwise the real split, counted over the published problems so that it adds up."""
+    public = ledger.public_problems
+    by = {s: sum(1 for p in public if p.status == s) for s in schema.STATUSES}
+    total = ledger.counts.problems
+    if by[schema.STATUS_DONE] == len(public):
         return f"反馈的{total}个具体问题已全部整改完成"
-    if by[schema.STATUS_DONE] + by[schema.STATUS_STAGED] == len(ledger.problems):
+    if by[schema.STATUS_DONE] + by[schema.STATUS_STAGED] == len(public):
         return f"反馈的{total}个具体问题已全部整改完成或取得阶段性成效"
     names = {schema.STATUS_DONE: "已完成", schema.STATUS_STAGED: "取得阶段性成效",
              schema.STATUS_ONGOING: "正在推进", schema.STATUS_LONG_TERM: "需长期坚持"}
     parts = [f"{names[s]}{by[s]}个" for s in schema.STATUSES if by[s]]
-    return f"反馈的{total}个具体问题中，" + "、".join(parts)
+    return f"反馈的{len(public)}个具体问题中，" + "、".join(parts)
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:

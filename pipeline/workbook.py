@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import schema
@@ -45,6 +46,7 @@ class RawCell:
 
     value: Any
     coord: str
+    origin: str = ""  # the cell holding the value, when `coord` is covered by a merged range
     formula_without_value: bool = False
 
     @property
@@ -163,24 +165,58 @@ def _open(path: Path, data_only: bool) -> Any:
 
 
 class _SheetView:
-    """A worksheet with merged ranges resolved: every cell of a range reads the top-left value."""
+    """A worksheet with merged ranges resolved: every cell of a range reads the top-left value.
+
+    Cells are looked up without creating them: openpyxl's public accessors materialise a cell for
+    every coordinate asked, so one stray value in row 1048576 would cost minutes and gigabytes.
+    """
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
-        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.merged[(r, c)] = (rng.min_row, rng.min_col)
-
-    def value(self, row: int, col: int) -> Any:
-        """The value shown at (row, col), merged ranges included."""
-        r, c = self.merged.get((row, col), (row, col))
-        return self.ws.cell(row=r, column=c).value
+        # openpyxl keeps the cells that exist in ws._cells; reading it is the only way to visit them
+        # without creating the empty ones in between.
+        self.cells: dict[tuple[int, int], Any] = ws._cells  # noqa: SLF001
+        self.ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
 
     def origin(self, row: int, col: int) -> tuple[int, int]:
         """The cell that really holds the value shown at (row, col)."""
-        return self.merged.get((row, col), (row, col))
+        for r0, c0, r1, c1 in self.ranges:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return (r0, c0)
+        return (row, col)
+
+    def span_end(self, row: int, col: int) -> int:
+        """The last column of the merged range holding (row, col), or col itself."""
+        for r0, c0, r1, c1 in self.ranges:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return c1
+        return col
+
+    def own(self, row: int, col: int) -> Any:
+        """The value stored in the cell itself (None for the covered cells of a merged range)."""
+        cell = self.cells.get((row, col))
+        return None if cell is None else cell.value
+
+    def value(self, row: int, col: int) -> Any:
+        """The value shown at (row, col), merged ranges included."""
+        return self.own(*self.origin(row, col))
+
+    def rows_with_values(self, after: int, cols: Iterable[int]) -> list[int]:
+        """Rows below `after` holding a value of their own in one of `cols` (merges do not count:
+        a merged cell that reaches over a blank row does not make that row a data row)."""
+        wanted = set(cols)
+        rows = {r for (r, c), cell in self.cells.items()
+                if r > after and c in wanted and not _blank(cell.value)}
+        return sorted(rows)
+
+    def labels(self, max_col: int) -> list[tuple[int, int, Any]]:
+        """(row, col, value) of text cells in the first `max_col` columns, top to bottom."""
+        return sorted((r, c, cell.value) for (r, c), cell in self.cells.items()
+                      if c <= max_col and isinstance(cell.value, str))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _match_headers(values: Iterable[Any], spec: schema.Sheet) -> dict[str, int]:
@@ -211,34 +247,31 @@ def _read_table(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable:
                      columns={k: get_column_letter(i) for k, i in cols.items()})
     if not header_row:
         return table
-    for r in range(header_row + 1, view.ws.max_row + 1):
-        cells: dict[str, RawCell] = {}
-        for key, c in cols.items():
-            cells[key] = _raw_cell(view, r, c)
-        if all(cell.empty for cell in cells.values()):
-            continue  # blank row (or a row that only holds extra columns)
-        table.rows.append(RawRow(row=r, cells=cells))
+    for r in view.rows_with_values(header_row, cols.values()):
+        table.rows.append(RawRow(row=r, cells={key: _raw_cell(view, r, c) for key, c in cols.items()}))
     return table
 
 
 def _raw_cell(view: _SheetView, row: int, col: int) -> RawCell:
-    value = view.value(row, col)
+    r0, c0 = view.origin(row, col)
+    value = view.own(r0, c0)
     if isinstance(value, str):
         value = _clean_string(value)
-    return RawCell(value=value, coord=f"{get_column_letter(col)}{row}")
+    return RawCell(value=value, coord=f"{get_column_letter(col)}{row}",
+                   origin=f"{get_column_letter(c0)}{r0}")
 
 
 def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable:
-    """Key/value sheet: a label in one of the first columns, its value in the next non-label cell."""
+    """Key/value sheet: a label in one of the first columns, its value in the cell right of the
+    label (right of the label's merged range, when the label cell is merged)."""
     labels = {norm_label(h): col.key for col in spec.columns for h in col.headers}
     table = RawTable(spec=spec, title=title, header_row=1)
-    for r in range(1, view.ws.max_row + 1):
-        for c in range(1, min(view.ws.max_column, 6) + 1):
-            key = labels.get(norm_label(view.value(r, c)))
-            if key:
-                if key not in table.fields:
-                    table.fields[key] = _raw_cell(view, r, c + 1)
-                break
+    done_rows: set[int] = set()
+    for r, c, value in view.labels(max_col=6):
+        key = labels.get(norm_label(value))
+        if key and r not in done_rows and key not in table.fields:
+            table.fields[key] = _raw_cell(view, r, view.span_end(r, c) + 1)
+            done_rows.add(r)
     return table
 
 
@@ -282,7 +315,7 @@ def read_workbook(path: Path) -> RawWorkbook:
 
 
 def _is_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+    return isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("="))
 
 
 def _resolve_formulas(path: Path, tables: dict[str, RawTable]) -> None:
@@ -300,10 +333,10 @@ def _resolve_formulas(path: Path, tables: dict[str, RawTable]) -> None:
         return
     cached = _open(path, data_only=True)
     for t, key, cell, row in todo:
-        value = cached[t.title][cell.coord].value
+        value = cached[t.title][cell.origin or cell.coord].value
         if isinstance(value, str):
             value = _clean_string(value)
-        new = RawCell(value=value, coord=cell.coord, formula_without_value=value is None)
+        new = RawCell(value=value, coord=cell.coord, origin=cell.origin, formula_without_value=value is None)
         if row is None:
             t.fields[key] = new
         else:
@@ -473,7 +506,7 @@ def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | N
 def write_blank_ledger(path: Path) -> Path:
     """Write a blank ledger to `path` (which must not exist)."""
     path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if path.suffix.lower() != ".xlsx":
         raise UsageError(f"“{path.name}”的扩展名应为 .xlsx。请改为如“台账.xlsx”的文件名。")
     write_new_file(path, workbook=blank_workbook())
     return path

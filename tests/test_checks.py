@@ -54,6 +54,8 @@ CASES = [
      _cell("narrative", "heading", 1)),
     ("control-char", ERROR, _set(["problems", 1, "progress"], "进展_x000B_情况"), "问题",
      _cell("problems", "progress", 1)),
+    ("bad-date", ERROR, _set(["info", "printed"], 2024), "基本信息", info_cell("printed")),
+    ("cell-error", ERROR, _set(["measures", 2, "leader"], "#N/A"), "措施", _cell("measures", "leader", 2)),
     ("date-order", ERROR, _set(["info", "end"], date(2024, 3, 1)), "基本信息", info_cell("end")),
     ("declared-total-mismatch", WARNING, _set(["info", "declared_problems"], 32), "基本信息",
      info_cell("declared_problems")),
@@ -141,3 +143,22 @@ def test_example_ledger_checks_clean_with_expected_warnings(example_copy):
     counts = result.ledger.counts
     assert (counts.aspects, counts.problems, counts.measures, counts.documents) == (4, 32, 73, 11)
     assert (counts.problems_counted, counts.measures_counted) == (29, 72)
+
+
+def test_array_formula_without_value_is_reported_not_printed(make_ledger):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def edit(wb: Any) -> None:
+        wb["问题"]["D2"] = ArrayFormula("D2", "=UPPER(D3)")
+    result = check_file(make_ledger(edit=edit))
+    assert ("formula-no-value", "问题", "D2") in {(f.code, f.sheet, f.cell) for f in result.errors}
+
+
+def test_aspects_differing_only_in_punctuation_width_are_one_group(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["problems"][0]["aspect"] = "关于(甲)方面"
+        d["problems"][1]["aspect"] = "关于（甲）方面"
+    result = check_file(make_ledger(change))
+    assert result.ok
+    assert result.ledger.aspects == ("关于（甲）方面", "关于乙方面")
+    assert result.ledger.counts.aspects == 2

@@ -245,3 +245,67 @@ def test_bad_files_raise_a_clear_error(tmp_path, kind):
         read_workbook(path)
     assert EXPECTED_WORDS[kind] in info.value.message
     assert path.name in info.value.message
+
+
+def test_merge_reaching_over_blank_rows_adds_no_rows(make_ledger):
+    def edit(wb: Any) -> None:
+        ws = wb["问题"]
+        ws.merge_cells("B4:B6")  # the last problem's aspect cell, merged down over two empty rows
+    result = check_file(make_ledger(edit=edit))
+    assert result.ok, result.errors
+    assert len(result.ledger.problems) == 3
+
+
+def test_formula_heading_a_merged_range_is_read_for_every_row(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["problems"][1]["aspect"] = None
+
+    def edit(wb: Any) -> None:
+        ws = wb["问题"]
+        ws["B2"] = '="A"&"B"'
+        ws.merge_cells("B2:B3")
+    path = make_ledger(change, edit)
+    # Excel stores the text result beside the formula; openpyxl cannot, so add it as Excel would.
+    cached = '<c r="B2" t="str"><f>"A"&amp;"B"</f><v>关于甲方面</v></c>'.encode()
+    for written in (b'<c r="B2"><f>"A"&amp;"B"</f><v></v></c>', b'<c r="B2"><f>"A"&amp;"B"</f><v/></c>'):
+        _patch_zip(path, lambda n: n.startswith("xl/worksheets/"), written, cached)
+    result = check_file(path)
+    assert result.ok, result.errors
+    assert [p.aspect for p in result.ledger.problems][:2] == ["关于甲方面", "关于甲方面"]
+
+
+def test_keyvalue_labels_in_merged_cells(make_ledger):
+    """基本信息 laid out with each label merged over A:B and the value in C."""
+    def edit(wb: Any) -> None:
+        ws = wb["基本信息"]
+        ws.insert_cols(2)
+        for r in range(2, len(schema.INFO.columns) + 2):
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+    result = check_file(make_ledger(edit=edit))
+    assert result.ok, result.errors
+    assert result.ledger.inspection.issuer == "中共示例单位党组"
+    assert result.ledger.inspection.feedback == date(2024, 8, 27)
+
+
+def test_stray_cell_at_the_bottom_of_the_sheet_is_cheap(make_ledger, tmp_path):
+    """One value in row 1048576 must not make the reader visit a million rows (run under a memory cap)."""
+    import subprocess
+    import sys
+    path = make_ledger(edit=lambda wb: wb["措施"].__setitem__("Z1048576", "x"))
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from pipeline.api import check_file\n"
+        f"r = check_file({str(path)!r})\n"
+        "print(len(r.ledger.measures))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "3"
+
+
+def test_init_refuses_other_extensions(tmp_path):
+    from pipeline.errors import UsageError
+    with pytest.raises(UsageError):
+        write_blank_ledger(tmp_path / "台账.xlsm")
+    assert not (tmp_path / "台账.xlsm").exists()

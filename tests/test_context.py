@@ -1,0 +1,79 @@
+"""Ledger → template context: numbering, title breaks, figures, status sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.api import check_file
+from pipeline.context import break_title, checklist_rows, notice_context, status_sentence
+
+
+def test_title_breaks_between_words_into_a_trapezoid():
+    title = "中共东营市总工会党组关于市委第一巡察组反馈意见集中整改进展情况的通报"
+    lines = break_title(title, ("中共东营市总工会党组", "市委第一巡察组")).split("\n")
+    assert lines == ["中共东营市总工会党组关于市委第一巡察组", "反馈意见集中整改进展情况的通报"]
+
+
+def test_short_title_is_one_line():
+    assert break_title("关于整改进展情况的通报") == "关于整改进展情况的通报"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="关于巡察组反馈意见整改进展情况的通报中共党委市县第一二三", min_size=1, max_size=220))
+def test_title_breaks_keep_the_text_and_the_width(title):
+    lines = break_title(title).split("\n")
+    assert "".join(lines) == title
+    assert all(1 <= len(line) <= 20 for line in lines)
+    assert len(lines) <= -(-len(title) // 20) + 3
+
+
+def _ledger(make_ledger, change=None):
+    result = check_file(make_ledger(change))
+    assert result.ok, result.errors
+    return result.ledger
+
+
+def test_numbering_restarts_per_level(make_ledger):
+    ctx = notice_context(_ledger(make_ledger))
+    assert [a["heading"] for a in ctx["aspects"]] == ["（一）关于甲方面", "（二）关于乙方面"]
+    first = ctx["aspects"][0]["problems"][0]
+    assert first["heading"] == "1.甲问题"
+    assert [i["heading"] for i in first["items"]] == ["一是具体问题一。", "二是具体问题二。"]
+    assert ctx["aspects"][1]["problems"][0]["heading"] == "1.乙问题"
+    assert ctx["aspects"][1]["problems"][0]["items"][0]["heading"] == ""  # no sub-items
+    assert [p["label"] for p in ctx["basic"]] == ["", "（一）加强领导。"]
+    assert ctx["headings"]["progress"] == "二、市委巡察组反馈意见整改落实进展情况"
+    assert ctx["intro"].startswith("根据市委统一部署，2024年3月25日至6月7日，市委第一巡察组对示例单位党组开展了")
+    assert "并于8月27日反馈了巡察情况" in ctx["intro"]
+    assert ctx["closing"] == "欢迎监督。联系方式：电话1234567；电子邮箱a@example.cn。"
+
+
+def test_status_sentence_counts_published_problems_only(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["problems"][1]["public"] = "否"
+        d["problems"][1]["status"] = "正在推进"
+        d["info"]["declared_problems"] = 5
+    ledger = _ledger(make_ledger, change)
+    # the only problem not done is internal: the published sentence may say all are done
+    assert status_sentence(ledger) == "反馈的5个具体问题已全部整改完成"
+
+    def change2(d: dict[str, Any]) -> None:
+        d["problems"][2]["status"] = "正在推进"
+        d["info"]["declared_problems"] = 5
+    ledger = _ledger(make_ledger, change2)
+    # a split must add up: it is counted over the rows, not the declared total
+    assert status_sentence(ledger) == "反馈的3个具体问题中，已完成1个、取得阶段性成效1个、正在推进1个"
+
+
+def test_checklist_group_flags(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["measures"].append(dict(d["measures"][0], id="4"))  # a second measure for problem 1
+    rows = checklist_rows(_ledger(make_ledger, change), per_measure=True)
+    assert [r["no"] for r in rows] == [1, 2, 3, 4]
+    assert [r["aspect_first"] for r in rows] == [True, False, False, True]
+    assert [r["heading_first"] for r in rows] == [True, False, False, True]
+    assert [r["item_first"] for r in rows] == [True, False, True, True]
+    assert [r["deadline"] for r in rows] == ["2024年10月31日", "2024年10月31日", "2025年6月30日", "长期坚持"]
