@@ -38,7 +38,14 @@ def find_workbooks(paths: Iterable[Path]) -> list[Path]:
     if paths:
         found: list[Path] = []
         for p in paths:
-            found.extend(_workbooks_in(p) if p.is_dir() else [p])
+            if p.is_dir():
+                inside = _workbooks_in(p)
+                if not inside:
+                    raise UsageError(f"文件夹“{p}”中没有 .xlsx 台账（Excel 的 ~$ 临时文件不算）。"
+                                     "请指定台账文件，或换一个放有台账的文件夹。")
+                found.extend(inside)
+            else:
+                found.append(p)
         return found
     if not DEFAULT_INPUT.is_dir():
         raise UsageError("没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
@@ -50,8 +57,11 @@ def find_workbooks(paths: Iterable[Path]) -> list[Path]:
 
 
 def _workbooks_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$"))
+    try:
+        return sorted(p for p in folder.iterdir()
+                      if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$"))
+    except OSError as err:
+        raise UsageError(f"无法读取文件夹“{folder}”：{err.strerror or err}。请确认文件夹存在且有读取权限。") from err
 
 
 class TemplateSet:
@@ -138,8 +148,12 @@ def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes:
 
 
 def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUTPUT,
-                   force: bool = False, pdf: bool = False) -> BuildResult:
-    """Check one workbook and, when it has no errors, write its build folder."""
+                   force: bool = False, pdf: bool = False, protected: set[Path] | None = None) -> BuildResult:
+    """Check one workbook and, when it has no errors, write its build folder.
+
+    `protected` holds the folders this run has already reported; --force never replaces them, and the
+    folder this build reports is added to it.
+    """
     workbook = Path(workbook)
     try:
         workbook_bytes = workbook.read_bytes() if workbook.is_file() else b""
@@ -164,9 +178,11 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
                                                                   tset, docs))
         name = archive.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
         result = archive.write_build(output, name, files, force=force, pdf=pdf,
-                                     pdf_sources=tuple(docs))
+                                     pdf_sources=tuple(docs), protected=protected)
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
+    if protected is not None:
+        protected.add(result.folder)
     return BuildResult(workbook=workbook, status=result.status, folder=result.folder, check=check,
                        notes=result.pdf_messages)
 
@@ -180,8 +196,9 @@ def build_many(workbooks: list[Path], templates_dir: Path | None = None, output:
     with TemplateSet(templates_dir) as tset:
         templates.require_valid(tset.directory)
         results = []
+        reported: set[Path] = set()  # folders of this run: a later workbook never replaces them
         for wb in workbooks:
-            results.append(build_workbook(wb, tset, output, force=force, pdf=pdf))
+            results.append(build_workbook(wb, tset, output, force=force, pdf=pdf, protected=reported))
             if progress:
                 progress(wb)
         return results

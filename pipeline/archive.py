@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -47,25 +48,137 @@ class ArchiveResult:
     pdf_messages: list[str] = field(default_factory=list)
 
 
+PDF_KEY = "PDF"  # the manifest's list of PDFs; left out when comparing builds (PDF bytes are not reproducible)
+
+
+def _load_manifest(data: bytes) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
+    loaded = _load_manifest(data)
+    if loaded is not None:
+        loaded.pop(PDF_KEY, None)
+    return loaded
+
+
+def _input_name(manifest: dict[str, Any] | None) -> str | None:
+    """The input workbook's file name a manifest records (输入.文件名)."""
+    entry = manifest.get("输入") if isinstance(manifest, dict) else None
+    name = entry.get("文件名") if isinstance(entry, dict) else None
+    return name if isinstance(name, str) else None
+
+
 def _same_content(folder: Path, files: dict[str, bytes]) -> bool:
-    """True when `folder` already holds exactly these files (PDFs aside) with these bytes."""
+    """True when `folder` already holds exactly these files with these bytes, PDFs and their manifest entries aside."""
     try:
         present = {p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() != ".pdf"}
         if present != set(files):
             return False
-        return all((folder / name).read_bytes() == data for name, data in files.items())
+        for name, data in files.items():
+            existing = (folder / name).read_bytes()
+            if name == MANIFEST:
+                if existing != data and _manifest_sans_pdf(existing) != _manifest_sans_pdf(data):
+                    return False
+            elif existing != data:
+                return False
+        return True
     except OSError:
         return False
 
 
-def _free_name(output: Path, name: str) -> Path:
+def _pdf_names(sources: tuple[str, ...]) -> list[str]:
+    return [Path(s).with_suffix(".pdf").name for s in sources]
+
+
+def _has_pdfs(folder: Path, sources: tuple[str, ...]) -> bool:
+    return all((folder / n).is_file() for n in _pdf_names(sources))
+
+
+def _suffixed(name: str, n: int) -> str:
+    """`name-n`, shortened so that it stays within FOLDER_MAX characters."""
+    suffix = f"-{n}"
+    return name[: FOLDER_MAX - len(suffix)].rstrip(" .") + suffix
+
+
+def _builds_named(output: Path, name: str) -> list[Path]:
+    """The existing folders `name`, `name-2`, `name-3` … in output/, in that order."""
+    found: list[tuple[int, Path]] = []
+    for p in output.iterdir():
+        if p.name == name:
+            n = 1
+        else:
+            head, sep, tail = p.name.rpartition("-")
+            if not (sep and head and tail.isdigit() and tail.isascii()):
+                continue
+            n = int(tail)
+            if n < 2 or _suffixed(name, n) != p.name:
+                continue
+        if p.is_dir():
+            found.append((n, p))
+    return [p for _, p in sorted(found)]
+
+
+def _next_free(output: Path, name: str, existing: list[Path]) -> Path:
+    """output/name when free, else the suffix after the highest one in use."""
+    if not (output / name).exists() and not (output / name).is_symlink():
+        return output / name
     n = 2
-    while True:
-        suffix = f"-{n}"
-        candidate = output / (name[: FOLDER_MAX - len(suffix)].rstrip(" .") + suffix)
-        if not candidate.exists():
-            return candidate
+    for p in existing:
+        tail = p.name.rpartition("-")[2]
+        if p.name != name and tail.isdigit():
+            n = max(n, int(tail) + 1)
+    while (output / _suffixed(name, n)).exists() or (output / _suffixed(name, n)).is_symlink():
         n += 1
+    return output / _suffixed(name, n)
+
+
+def _umask() -> int:
+    """The process's umask (read without changing it where /proc allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _open_permissions(folder: Path) -> None:
+    """Give the finished folder the usual permissions (mkdtemp makes it 0700): 0777/0666 less the umask."""
+    if os.name == "nt":
+        return
+    mask = _umask()
+    for p in folder.iterdir():
+        if p.is_file() and not p.is_symlink():
+            os.chmod(p, 0o666 & ~mask)
+    os.chmod(folder, 0o777 & ~mask)
+
+
+def _add_pdfs_to_manifest(folder: Path, sources: tuple[str, ...]) -> None:
+    """Record the PDFs LibreOffice wrote (name, size, SHA-256) in folder's manifest.json."""
+    entries = []
+    for name in _pdf_names(sources):
+        path = folder / name
+        if path.is_file():
+            data = path.read_bytes()
+            entries.append({"文件名": name, "大小": len(data), "sha256": sha256(data)})
+    manifest_path = folder / MANIFEST
+    loaded = _load_manifest(manifest_path.read_bytes()) if manifest_path.is_file() else None
+    if not entries or loaded is None:
+        return
+    loaded[PDF_KEY] = entries
+    with open(manifest_path, "wb") as fh:
+        fh.write(manifest_bytes(loaded))
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _pid_alive(pid: int) -> bool:
@@ -114,51 +227,114 @@ def _describe_os_error(err: OSError, where: Path) -> str:
     return f"无法写入“{where}”：{err.strerror or err}。请检查该位置是否可写。"
 
 
+def _describe_move_error(err: OSError, target: Path) -> str:
+    if isinstance(err, PermissionError):
+        return (f"无法把生成结果放到“{target}”：该文件夹或其中的文档可能正被其他程序（Word、WPS、资源管理器）打开，"
+                "也可能没有写入权限。请关闭已打开的文档或文件夹后重试。")
+    return _describe_os_error(err, target.parent)
+
+
 def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = False,
-                pdf: bool = False, pdf_sources: tuple[str, ...] = ()) -> ArchiveResult:
-    """Write `files` into output/name atomically; never overwrite a different build silently."""
+                pdf: bool = False, pdf_sources: tuple[str, ...] = (),
+                protected: set[Path] | None = None) -> ArchiveResult:
+    """Write `files` into output/name atomically; never overwrite a different build silently.
+
+    An existing build with the same content (output/name or any output/name-N) is reported "unchanged".
+    Otherwise a new folder is written (output/name, or the next free name-N); with `force`, the first
+    existing folder whose manifest names the same input file is replaced instead, unless it is in
+    `protected` (the folders this run has already reported).
+    """
     output = Path(output)
-    target = output / name
     # A ledger can never steer the folder outside output/: the name is one safe component.
     if Path(name).name != name or name in ("", ".", ".."):
         raise ArchiveError(f"输出文件夹名“{name}”不安全。")
+    protected = set() if protected is None else protected
     try:
         output.mkdir(parents=True, exist_ok=True)
         clean_stale(output)
+        existing = _builds_named(output, name)
     except OSError as err:
         raise ArchiveError(_describe_os_error(err, output)) from err
+
+    # Same content already built (ignoring PDFs): nothing to write, unless --pdf wants PDFs it lacks.
+    lacks_pdfs: Path | None = None
+    for folder in existing:
+        if _same_content(folder, files):
+            if not pdf or _has_pdfs(folder, pdf_sources):
+                return ArchiveResult(folder=folder, status="unchanged")
+            lacks_pdfs = lacks_pdfs or folder
+
     status = "written"
-    if target.exists():
-        if _same_content(target, files) and (not pdf or all(
-                (target / Path(s).with_suffix(".pdf").name).exists() for s in pdf_sources)):
-            return ArchiveResult(folder=target, status="unchanged")
-        if force:
-            status = "replaced"
-        else:
-            target = _free_name(output, name)
+    target: Path | None = None
+    if force:
+        wanted = _input_name(_load_manifest(files.get(MANIFEST, b"")))
+        for folder in existing:
+            if folder in protected or wanted is None:
+                continue
+            try:
+                theirs = _input_name(_load_manifest((folder / MANIFEST).read_bytes()))
+            except OSError:
+                continue
+            if theirs == wanted:
+                target, status = folder, "replaced"
+                break
+    if target is None:
+        target = _next_free(output, name, existing)
+
     tmp: Path | None = None
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=output))
-        for fname, data in files.items():
-            with open(tmp / fname, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        messages = convert_pdfs(tmp, pdf_sources) if pdf else []
-        if status == "replaced":
-            old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{os.getpid()}-", dir=output))
-            os.replace(target, old / "build")
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, target)
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=output))
+            for fname, data in files.items():
+                with open(tmp / fname, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            messages: list[str] = []
+            if pdf:
+                messages = convert_pdfs(tmp, pdf_sources)
+                _add_pdfs_to_manifest(tmp, pdf_sources)
+                if lacks_pdfs is not None:
+                    have = {n for n in _pdf_names(pdf_sources) if (lacks_pdfs / n).is_file()}
+                    made = {n for n in _pdf_names(pdf_sources) if (tmp / n).is_file()}
+                    if made <= have:  # no PDF gained (LibreOffice missing or failing): keep the existing build
+                        return ArchiveResult(folder=lacks_pdfs, status="unchanged", pdf_messages=messages)
+            _open_permissions(tmp)
+        except OSError as err:
+            raise ArchiveError(_describe_os_error(err, output)) from err
+        try:
+            _move_into_place(tmp, target, output, replace=status == "replaced")
+        except OSError as err:
+            raise ArchiveError(_describe_move_error(err, target)) from err
         tmp = None
         return ArchiveResult(folder=target, status=status, pdf_messages=messages)
-    except OSError as err:
-        raise ArchiveError(_describe_os_error(err, output)) from err
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(tmp: Path, target: Path, output: Path, replace: bool) -> None:
+    """Rename the finished temporary folder to `target`; when replacing, the old build is restored on failure."""
+    if not replace:
+        os.rename(tmp, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{os.getpid()}-", dir=output))
+    try:
+        os.replace(target, old / "build")
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        try:
+            os.replace(old / "build", target)  # put the previous build back
+        except OSError:
+            pass  # it stays in the hidden folder; clean_stale leaves folders of a live process alone
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def find_soffice() -> str | None:
@@ -179,6 +355,48 @@ def find_soffice() -> str | None:
 _PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
+def _run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> None:
+    """Run `cmd` in its own session / process group; on timeout kill the whole group, then re-raise.
+
+    soffice starts helper processes (oosplash → soffice.bin); killing only the direct child would leave
+    them running and holding the profile and output folder.
+    """
+    kwargs: dict[str, Any] = {}
+    if os.name == "nt":
+        kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    else:
+        kwargs["start_new_session"] = True
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, **kwargs)
+    try:
+        proc.wait(timeout=timeout)
+    except BaseException:  # timeout, Ctrl-C: no LibreOffice process may outlive the build
+        _kill_group(proc)
+        raise
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    if os.name == "nt":
+        try:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=False)
+        except (OSError, subprocess.SubprocessError):
+            pass
+        proc.kill()
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
 def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     """Convert documents in `folder` to PDF beside them; return messages for what failed."""
     soffice = find_soffice()
@@ -189,17 +407,17 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     fonts = Path(__file__).with_name("fonts.conf")
     if fonts.exists() and os.name != "nt" and "FONTCONFIG_FILE" not in env:
         env["FONTCONFIG_FILE"] = str(fonts)  # map the Windows font names to installed CJK fonts
-    with tempfile.TemporaryDirectory(prefix="rectify-lo-") as profile:
+    with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as profile:
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in sources]]
         try:
-            subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           timeout=PDF_TIMEOUT, env=env, check=False)
+            _run_in_own_group(cmd, env, PDF_TIMEOUT)
         except subprocess.TimeoutExpired:
             missing = [s for s in sources if not (folder / Path(s).with_suffix(".pdf").name).exists()]
-            return [f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(missing)}。"]
+            return [f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(missing)}。"
+                    "Word 文档已生成，可以在 Word 中另存为 PDF。"]
         except OSError as err:
-            return [f"无法启动 LibreOffice（{err}），没有生成 PDF。"]
+            return [f"无法启动 LibreOffice（{err}），没有生成 PDF。Word 文档已生成，可以在 Word 中另存为 PDF。"]
     missing = [s for s in sources if not (folder / Path(s).with_suffix(".pdf").name).exists()]
     if missing:
         return [f"LibreOffice 没有成功转换：{'、'.join(missing)}。Word 文档已生成，可以在 Word 中另存为 PDF。"]

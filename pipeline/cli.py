@@ -116,8 +116,20 @@ def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
         else:
             click.echo("请按上面的提示修改台账后重新检查。")
     if as_json:
-        click.echo(json.dumps(reports if len(reports) != 1 else reports[0], ensure_ascii=False, indent=2))
+        # Always a list of per-file reports (one shape for one file or many), always UTF-8.
+        _write_utf8(json.dumps(reports, ensure_ascii=False, indent=2) + "\n")
     sys.exit(1 if failed else 0)
+
+
+def _write_utf8(text: str) -> None:
+    """Write text to stdout as UTF-8 whatever the console's or redirection's encoding (for --json)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        click.echo(text, nl=False)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 @cli.command()
@@ -197,16 +209,61 @@ def templates_init(directory: Path) -> None:
         click.echo(f"已生成模板：{path}")
 
 
+def _tolerant_streams() -> None:
+    """Never crash on a character the output encoding lacks (GBK on Chinese Windows when redirected)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError, TypeError):
+                pass
+
+
+def _usage_message(e: click.UsageError) -> str:
+    """Click's usage error in Chinese, click's own (English) detail kept in parentheses."""
+    if isinstance(e, click.exceptions.NoSuchOption):
+        what = f"没有选项“{e.option_name}”"
+        if e.possibilities:
+            what += "，是不是想输入 " + " 或 ".join(sorted(e.possibilities)) + "？"
+    elif isinstance(e, click.exceptions.BadOptionUsage):
+        what = f"选项“{e.option_name}”" + ("后面缺少值" if "requires an argument" in e.message else "的用法不对")
+    elif isinstance(e, click.MissingParameter):
+        param = e.param.human_readable_name if e.param is not None else ""
+        what = f"缺少参数 {param}".rstrip()
+    elif isinstance(e, click.BadParameter):
+        param = e.param.human_readable_name if e.param is not None else ""
+        what = f"参数 {param} 的值不正确".replace("参数  ", "参数")
+    elif "No such command" in e.message:
+        what = "没有这个命令"
+    elif "unexpected extra argument" in e.message:
+        what = "多了无法识别的参数"
+    else:
+        what = "参数不正确"
+    command = e.ctx.command_path if e.ctx is not None else "rectify"
+    if not command.startswith("rectify"):
+        command = "rectify"
+    return (f"命令用法有误：{what}（{e.format_message()}）。"
+            f"运行 {command} --help 查看用法（rectify --help 列出全部命令）。")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; user errors print their Chinese message, bugs a short notice."""
+    _tolerant_streams()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
         cli.main(args=args, prog_name="rectify", standalone_mode=False)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
+    except click.UsageError as e:
+        if isinstance(e, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+            e.show()  # a bare group (`rectify`, `rectify templates`): its help
+            sys.exit(e.exit_code)
+        click.echo(_usage_message(e), err=True)
+        sys.exit(2)
     except click.ClickException as e:
-        e.show()
+        click.echo(f"错误：{e.format_message()}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
         click.echo("已中断。", err=True)

@@ -54,6 +54,22 @@ def sample_ledger() -> Ledger:
     return Ledger(info, problems, measures, narrative, (Document("《制度》", schema.DOC_MADE, None, ("1",)),))
 
 
+def explain_jinja_error(e: Exception) -> str:
+    """A Chinese explanation of a Jinja error, with Jinja's own (English) message kept in parentheses."""
+    detail = re.sub(r"\s+", " ", str(getattr(e, "message", None) or e)).strip()
+    if isinstance(e, UndefinedError):
+        what = "模板用到了程序不提供的变量或属性（可能是变量名拼错）"
+    elif isinstance(e, TemplateSyntaxError) and re.search(r"\bNo (filter|test) named\b", detail):
+        what = "模板用了不存在的过滤器或测试（“|”后面的名字）"
+    elif isinstance(e, TemplateSyntaxError) and re.search(r"\bend of template\b|\bunknown tag\b", detail):
+        what = "标签不成对或无法识别（如 if/for 缺少对应的 endif/endfor）"
+    elif isinstance(e, TemplateSyntaxError):
+        what = "标签的写法有误"
+    else:
+        what = "模板无法按数据生成"
+    return f"{what}（Jinja 的原始说明：{detail}）"
+
+
 def _text_of(xml: str) -> str:
     return _TAG_STRIP_RE.sub("", xml)
 
@@ -108,11 +124,14 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
     env = jinja_env()
     try:
         parsed = env.parse(xml)
-    except TemplateSyntaxError as e:
-        err("template-syntax", f"模板语法错误：{e.message}（附近文字：“{_surrounding(xml, e.lineno)}”）。"
-                               "请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor。")
+        # Analysis compiles the template: an unknown filter or test only shows up here.
+        unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
+    except JinjaError as e:
+        near = _surrounding(xml, getattr(e, "lineno", None))
+        err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
+                               + (f"（附近文字：“{near}”）" if near else "")
+                               + "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。")
         return found
-    unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
     for var in unknown:
         err("template-unknown-variable",
             f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(context))}。")
@@ -120,7 +139,7 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         try:
             render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
         except (UndefinedError, JinjaError) as e:
-            err("template-render", f"用示例数据试生成时出错：{e}。请检查模板中的变量名和标签。")
+            err("template-render", f"用示例数据试生成时出错：{explain_jinja_error(e)}。请检查模板中的变量名和标签。")
         except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML
             err("template-render", f"用示例数据试生成时出错（{type(e).__name__}：{e}）。")
     return found
@@ -148,4 +167,5 @@ def render_checked(path: Path, context: dict[str, Any], props: DocProperties) ->
     try:
         return render_docx(path, context, props)
     except (UndefinedError, JinjaError) as e:
-        raise TemplateError(f"模板“{path.name}”无法生成：{e}。请运行 rectify templates check 检查模板。") from e
+        raise TemplateError(f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。"
+                            "请运行 rectify templates check 检查模板。") from e

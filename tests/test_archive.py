@@ -73,37 +73,135 @@ def test_rebuild_same_content_writes_nothing(example_copy, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [first.folder.name]
 
 
+def _progress(text: str):
+    return lambda d: d["problems"][0].__setitem__("progress", text)
+
+
 def test_changed_ledger_gets_a_new_folder_unless_forced(make_ledger, tmp_path):
     out = tmp_path / "out"
     first = build(make_ledger(name="a.xlsx"), out)
-    changed = make_ledger(lambda d: d["problems"][0].__setitem__("progress", "新的进展。"), name="a.xlsx")
+    assert first.status == "written"
+    changed = make_ledger(_progress("新的进展。"), name="a.xlsx")
     second = build(changed, out)
     assert second.status == "written" and second.folder.name == first.folder.name + "-2"
     assert (first.folder / "manifest.json").exists()  # the earlier build is untouched
-    forced = build(changed, out, force=True)
-    assert forced.status in ("replaced", "unchanged")
-    third = build(make_ledger(lambda d: d["problems"][0].__setitem__("progress", "再次修改。"), name="a.xlsx"),
-                  out, force=True)
+    again = build(changed, out, force=True)  # the same content is already in …-2: nothing to replace
+    assert again.status == "unchanged" and again.folder == second.folder
+    changed_bytes = changed.read_bytes()
+    latest = make_ledger(_progress("再次修改。"), name="a.xlsx")
+    third = build(latest, out, force=True)
     assert third.status == "replaced" and third.folder == first.folder
-    assert not any(p.name.startswith(".rectify") for p in out.iterdir())
+    assert (first.folder / "a.xlsx").read_bytes() == latest.read_bytes()
+    assert (second.folder / "a.xlsx").read_bytes() == changed_bytes
+    assert sorted(p.name for p in out.iterdir()) == [first.folder.name, second.folder.name]
 
 
-HOSTILE = ["../../x", "..", "CON", "nul", "a/b\\c:d*e?f\"g<h>i|j", "x" * 300, "结尾的点。. ", "COM1.txt"]
+def test_reruns_find_identical_content_in_suffixed_folders(make_ledger, tmp_path):
+    """Every existing name, name-2, name-3 … is compared, so a rerun never piles up copies."""
+    out = tmp_path / "out"
+    versions = [make_ledger(name="v1.xlsx"), make_ledger(_progress("第二版。"), name="v2.xlsx"),
+                make_ledger(_progress("第三版。"), name="v3.xlsx")]
+    first = [build(v, out) for v in versions]
+    base = first[0].folder.name
+    assert [(r.status, r.folder.name) for r in first] == [
+        ("written", base), ("written", base + "-2"), ("written", base + "-3")]
+    for i in (1, 2, 2, 1, 0):
+        again = build(versions[i], out)
+        assert (again.status, again.folder) == ("unchanged", first[i].folder), i
+    again = build(versions[1], out, force=True)
+    assert (again.status, again.folder) == ("unchanged", first[1].folder)
+    v4 = build(make_ledger(_progress("第四版。"), name="v4.xlsx"), out)
+    assert (v4.status, v4.folder.name) == ("written", base + "-4")
+    assert len(list(out.iterdir())) == 4
 
 
-@pytest.mark.parametrize("number", HOSTILE)
+def test_force_never_replaces_another_ledgers_build(make_ledger, tmp_path, capsys):
+    """Same 成文日期 and 巡察组, no 发文字号: one folder name, two ledgers; --force keeps both builds."""
+    from test_cli import run
+    out = tmp_path / "out"
+    a = make_ledger(name="a.xlsx")
+    b = make_ledger(_progress("乙的进展。"), name="b.xlsx")
+    code, text, err = run(["build", "-o", str(out), "--force", str(a), str(b)], capsys)
+    assert code == 0, text + err
+
+    def inputs() -> dict[str, str]:
+        return {p.name: json.loads((p / "manifest.json").read_text(encoding="utf-8"))["输入"]["文件名"]
+                for p in out.iterdir()}
+    base = "2024-12-20_市委第一巡察组反馈意见整改进展"
+    assert inputs() == {base: "a.xlsx", base + "-2": "b.xlsx"}
+    # Changed again, forced: each replaces its own build, never the other's.
+    a = make_ledger(_progress("甲改了。"), name="a.xlsx")
+    b = make_ledger(_progress("乙改了。"), name="b.xlsx")
+    rb, ra = api.build_many([b, a], TEMPLATES, out, force=True)
+    assert (rb.status, rb.folder.name) == ("replaced", base + "-2")
+    assert (ra.status, ra.folder.name) == ("replaced", base)
+    assert inputs() == {base: "a.xlsx", base + "-2": "b.xlsx"}
+    assert (out / base / "a.xlsx").read_bytes() == a.read_bytes()
+    assert (out / (base + "-2") / "b.xlsx").read_bytes() == b.read_bytes()
+
+
+def test_force_never_replaces_a_folder_written_earlier_in_the_same_run(make_ledger, tmp_path):
+    """Two different ledgers that happen to share a file name, in one forced run: both builds survive."""
+    out = tmp_path / "out"
+    paths = []
+    for sub, text in (("甲", "甲处的进展。"), ("乙", "乙处的进展。")):
+        (tmp_path / sub).mkdir()
+        src = make_ledger(_progress(text), name=f"{sub}.xlsx")
+        paths.append(src.rename(tmp_path / sub / "台账.xlsx"))
+    results = api.build_many(paths, TEMPLATES, out, force=True)
+    assert [r.status for r in results] == ["written", "written"]
+    assert results[0].folder != results[1].folder
+    for r, path in zip(results, paths):
+        assert (r.folder / "台账.xlsx").read_bytes() == path.read_bytes()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+@pytest.mark.parametrize("mask, folder_mode, file_mode", [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)])
+def test_build_folder_permissions_follow_the_umask(example_copy, tmp_path, mask, folder_mode, file_mode):
+    old = os.umask(mask)
+    try:
+        r = build(example_copy, tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert r.status == "written"
+    assert r.folder.stat().st_mode & 0o777 == folder_mode
+    assert {p.name: p.stat().st_mode & 0o777 for p in r.folder.iterdir()} == {
+        p.name: file_mode for p in r.folder.iterdir()}
+
+
+HOSTILE = {
+    "../../x": "2024-12-20_.._.._x",
+    "..": "2024-12-20_",
+    "CON": "2024-12-20_CON",
+    "nul": "2024-12-20_nul",
+    "a/b\\c:d*e?f\"g<h>i|j": "2024-12-20_a_b_c_d_e_f_g_h_i_j",
+    "x" * 300: "2024-12-20_" + "x" * 69,
+    "结尾的点。. ": "2024-12-20_结尾的点。",
+    "COM1.txt": "2024-12-20_COM1.txt",
+}
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+@pytest.mark.parametrize("number", list(HOSTILE))
 def test_hostile_doc_numbers_stay_inside_output(make_ledger, tmp_path, number):
     out = tmp_path / "out"
     r = build(make_ledger(lambda d: d["info"].__setitem__("doc_number", number)), out)
     assert r.status == "written", r.message
-    assert r.folder.parent.resolve() == out.resolve()
     name = r.folder.name
+    assert name == HOSTILE[number]
+    assert name == folder_name("2024-12-20", number.strip())
     assert len(name) <= 80 and not any(c in name for c in '<>:"/\\|?*')
     assert not name.endswith((".", " "))
-    assert name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                                              *(f"LPT{i}" for i in range(1, 10))}
-    assert name == folder_name("2024-12-20", safe_filename(number, 200)) or name.startswith("2024-12-20_")
+    assert r.folder.resolve().parent == out.resolve() and r.folder.is_dir()
+    assert sorted(p.name for p in out.iterdir()) == [name]
     assert [p for p in tmp_path.rglob("*") if p.is_dir() and out not in (p, *p.parents)] == []
+
+
+@pytest.mark.parametrize("reserved", ["CON", "nul", "COM1.txt", "aux.tar.gz", "LPT9", "con "])
+def test_safe_filename_never_gives_a_reserved_device_name(reserved):
+    safe = safe_filename(reserved)
+    assert safe.split(".")[0].strip().upper() not in RESERVED, safe
+    assert safe and not safe.endswith((".", " "))
 
 
 def test_errors_write_nothing(make_ledger, tmp_path):
@@ -203,6 +301,10 @@ def test_pdf_export_holds_the_title(example_copy, tmp_path):
     text = subprocess.run(["pdftotext", str(r.folder / "01_通报.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "中共东营市总工会党组关于市委第一巡察组" in text.replace(" ", "")
+    entries = json.loads((r.folder / "manifest.json").read_text(encoding="utf-8"))["PDF"]
+    assert sorted(e["文件名"] for e in entries) == pdfs
+    for e in entries:
+        assert e["sha256"] == hashlib.sha256((r.folder / e["文件名"]).read_bytes()).hexdigest()
 
 
 def test_pdf_without_libreoffice_still_writes_docx(example_copy, tmp_path, monkeypatch):
@@ -246,3 +348,125 @@ def test_interrupted_build_leaves_no_folder(example_copy, tmp_path, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         build(example_copy, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def fake_soffice(tmp_path: Path) -> str:
+    """A stand-in for LibreOffice that writes a PDF (with fresh random bytes, like a real one) per document."""
+    script = tmp_path / "fake-soffice"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "args = sys.argv[1:]\n"
+        "outdir = args[args.index('--outdir') + 1]\n"
+        "for src in args:\n"
+        "    if src.endswith('.docx'):\n"
+        "        name = os.path.basename(src)[:-5] + '.pdf'\n"
+        "        with open(os.path.join(outdir, name), 'wb') as fh:\n"
+        "            fh.write(b'%PDF-1.7 ' + os.urandom(16).hex().encode())\n",
+        encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
+def test_pdfs_are_in_the_manifest_and_ignored_when_comparing(example_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
+    out = tmp_path / "out"
+    r = build(example_copy, out, pdf=True)
+    assert r.status == "written" and r.notes == []
+    entries = _manifest(r.folder)["PDF"]
+    assert [e["文件名"] for e in entries] == [n.replace(".docx", ".pdf") for n in DOCS]
+    for e in entries:
+        data = (r.folder / e["文件名"]).read_bytes()
+        assert e["sha256"] == hashlib.sha256(data).hexdigest() and e["大小"] == len(data)
+    assert [o["文件名"] for o in _manifest(r.folder)["输出"]] == DOCS  # the documents are listed as before
+    # PDF bytes differ on every conversion: with or without --pdf, an unchanged ledger is "unchanged".
+    for pdf in (True, False):
+        again = build(example_copy, out, pdf=pdf)
+        assert (again.status, again.folder) == ("unchanged", r.folder), pdf
+    assert sorted(p.name for p in out.iterdir()) == [r.folder.name]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
+def test_pdf_rebuild_of_a_build_without_pdfs(example_copy, tmp_path, monkeypatch):
+    """--pdf over a build that lacks PDFs writes a new folder with them; when no PDF can be made, nothing."""
+    out = tmp_path / "out"
+    plain = build(example_copy, out)
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: None)
+    again = build(example_copy, out, pdf=True)
+    assert (again.status, again.folder) == ("unchanged", plain.folder)
+    assert any("LibreOffice" in n for n in again.notes)
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
+    with_pdf = build(example_copy, out, pdf=True)
+    assert (with_pdf.status, with_pdf.folder.name) == ("written", plain.folder.name + "-2")
+    assert len(_manifest(with_pdf.folder)["PDF"]) == 4 and "PDF" not in _manifest(plain.folder)
+    assert build(example_copy, out, pdf=True).folder == with_pdf.folder
+    assert build(example_copy, out).folder == plain.folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"  # a killed process nobody has reaped yet
+
+
+@pytest.mark.skipif(os.name == "nt", reason="process groups are POSIX here")
+def test_pdf_timeout_kills_every_libreoffice_process(example_copy, tmp_path, monkeypatch):
+    """soffice runs helpers (oosplash → soffice.bin): on timeout none of them may keep running."""
+    pidfile = tmp_path / "helper.pid"
+    script = tmp_path / "hanging-soffice"
+    script.write_text(f"#!/bin/sh\nsleep 120 </dev/null >/dev/null 2>&1 &\necho $! > '{pidfile}'\nexec sleep 120\n")
+    script.chmod(0o755)
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: str(script))
+    monkeypatch.setattr("pipeline.archive.PDF_TIMEOUT", 2)
+    try:
+        r = build(example_copy, tmp_path / "out", pdf=True)
+        assert r.status == "written"
+        assert any("超时" in n and "01_通报.docx" in n for n in r.notes)
+        helper = int(pidfile.read_text())
+        deadline = time.time() + 5
+        while _alive(helper) and time.time() < deadline:
+            time.sleep(0.1)
+        assert not _alive(helper), "a LibreOffice helper process outlived the timeout"
+    finally:
+        if pidfile.exists():
+            try:
+                os.kill(int(pidfile.read_text()), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+
+
+def test_move_blocked_by_an_open_folder_says_to_close_it(example_copy, tmp_path, monkeypatch):
+    def blocked(*_a: object, **_k: object) -> None:
+        raise PermissionError(13, "Access is denied")
+    monkeypatch.setattr("pipeline.archive.os.rename", blocked)
+    r = build(example_copy, tmp_path / "out")
+    assert r.failed and "关闭" in r.message and "打开" in r.message
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_failed_forced_replace_keeps_the_old_build(make_ledger, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = build(make_ledger(name="a.xlsx"), out)
+    before = {p.name: p.read_bytes() for p in first.folder.iterdir()}
+    real_replace = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        if Path(str(src)).name.startswith(TMP_PREFIX):
+            raise PermissionError(13, "Access is denied")
+        real_replace(src, dst)
+    monkeypatch.setattr("pipeline.archive.os.replace", replace)
+    r = build(make_ledger(_progress("新的进展。"), name="a.xlsx"), out, force=True)
+    assert r.failed and "关闭" in r.message
+    assert {p.name: p.read_bytes() for p in first.folder.iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == [first.folder.name]

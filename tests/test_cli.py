@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,16 +54,70 @@ def test_check_example_exits_zero_with_warnings_grouped_by_sheet(capsys):
     assert "检查通过" in out
 
 
-def test_check_json(capsys, make_ledger):
+def test_check_json_is_always_a_list_of_reports(capsys, make_ledger):
     bad = make_ledger(lambda d: d["problems"][0].__setitem__("status", "好了"))
     code, out, _ = run(["check", "--json", str(bad)], capsys)
     assert code == 1
-    report = json.loads(out)
-    assert report["ok"] is False
+    (report,) = json.loads(out)
+    assert report["ok"] is False and report["file"] == str(bad)
     assert {"level": "error", "code": "bad-choice", "sheet": "问题", "cell": "F2"}.items() <= report["findings"][0].items()
     code, out, _ = run(["check", "--json", str(EXAMPLE)], capsys)
-    report = json.loads(out)
+    (report,) = json.loads(out)
     assert code == 0 and report["ok"] and report["counts"]["问题数"] == 32
+    code, out, _ = run(["check", "--json", str(EXAMPLE), str(bad)], capsys)
+    reports = json.loads(out)
+    assert code == 1 and [r["ok"] for r in reports] == [True, False]
+
+
+def test_folder_without_workbooks_is_a_usage_error(tmp_path, capsys):
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    (empty / "~$锁文件.xlsx").write_bytes(b"lock")
+    (empty / "说明.txt").write_text("x", encoding="utf-8")
+    for command in (["check", str(empty)], ["build", "-o", str(tmp_path / "out"), str(empty)]):
+        code, out, err = run(command, capsys)
+        assert code == 1, (command, out, err)
+        assert "空文件夹" in err and ".xlsx" in err and "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()
+
+
+def test_empty_input_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "input").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["check"], capsys)
+    assert code == 1 and "input" in err and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("args, detail", [
+    (["build", "--pfd"], "--pfd"),
+    (["init"], "PATH"),
+    (["nosuchcommand"], "nosuchcommand"),
+    (["build", "-o"], "-o"),
+    (["init", "a.xlsx", "b.xlsx"], "b.xlsx"),
+])
+def test_click_usage_errors_are_explained_in_chinese(capsys, args, detail):
+    code, out, err = run(args, capsys)
+    assert code == 2
+    first = err.strip().splitlines()[0]
+    assert "命令用法有误" in first and detail in first and "--help" in first
+    assert "Error:" not in err and "Usage:" not in err and "Traceback" not in err
+
+
+def test_gbk_output_never_crashes_on_characters_outside_gbk(make_ledger, tmp_path):
+    """Chinese Windows redirects output as GBK; 𠀀 (outside GBK) in a file name or cell must not crash."""
+    ledger = make_ledger(lambda d: d["problems"][0].__setitem__("status", "𠀀好了"))
+    path = ledger.rename(tmp_path / "𠀀台账.xlsx")
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "check", str(path)], capture_output=True, env=env,
+                          cwd=tmp_path, check=False)
+    assert proc.returncode == 1, proc.stderr.decode("gbk", "replace")
+    text = proc.stdout.decode("gbk")
+    assert "问题!F2" in text and "Traceback" not in proc.stderr.decode("gbk", "replace")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "check", "--json", str(path)], capture_output=True,
+                          env=env, cwd=tmp_path, check=False)
+    assert proc.returncode == 1, proc.stderr.decode("gbk", "replace")
+    (report,) = json.loads(proc.stdout.decode("utf-8"))  # --json is UTF-8 whatever the console uses
+    assert report["file"] == str(path) and "𠀀" in report["findings"][0]["message"]
 
 
 @pytest.mark.parametrize("kind", BAD_KINDS)

@@ -44,17 +44,21 @@ def test_shipped_templates_pass(capsys):
     ("通报.docx", "{{ intro }}", "{% if intro %}{{ intro }}", "template-syntax", "endif"),
     ("通报.docx", "{{ intro }}", "｛｛ intro ｝｝", "template-fullwidth-tag", "｛｛"),
     ("问题清单.docx", "{{ r.item", "{{ r.itme", "template-render", "itme"),
+    ("通报.docx", "{{ intro }}", "{{ intro | nosuchfilter }}", "template-syntax", "nosuchfilter"),
 ])
 def test_broken_templates_are_reported_with_name_and_place(tmp_path, capsys, name, old, new, code, words):
     folder = edited_templates(tmp_path, name, old, new)
     findings = api.check_templates(folder)
     assert [(f.code, f.sheet) for f in findings] == [(code, name)], findings
     assert words in findings[0].message
+    # Jinja's English detail is kept, inside a Chinese explanation
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in findings[0].message.split(words)[0])
     exit_code, out, err = run(["templates", "check", str(folder)], capsys)
     assert exit_code == 1 and f"【{name}】" in out and "Traceback" not in out + err
+    assert "程序内部错误" not in out + err
     # build refuses to use it and writes nothing
     exit_code, out, err = run(["build", "-t", str(folder), "-o", str(tmp_path / "out"), str(EXAMPLE)], capsys)
-    assert exit_code == 1 and name in err
+    assert exit_code == 1 and name in err and "程序内部错误" not in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
@@ -77,3 +81,22 @@ def test_templates_init_writes_defaults_and_refuses_to_overwrite(tmp_path, capsy
     code, _, err = run(["templates", "init", str(target)], capsys)
     assert code == 1 and "不会覆盖" in err
     assert (target / "通报.docx").read_bytes() == b"office edit"
+
+
+def test_render_failure_during_build_is_explained_in_chinese(monkeypatch):
+    """A template that passes the lint but fails on the real ledger: Chinese message, Jinja's detail kept."""
+    from datetime import date
+
+    from jinja2 import UndefinedError
+
+    from pipeline import templates
+    from pipeline.errors import TemplateError
+    from pipeline.render import DocProperties
+
+    def broken(*_a: object, **_k: object) -> bytes:
+        raise UndefinedError("'dict object' has no attribute 'itme'")
+    monkeypatch.setattr(templates, "render_docx", broken)
+    with pytest.raises(TemplateError) as info:
+        templates.render_checked(TEMPLATES / "通报.docx", {}, DocProperties("t", "a", date(2024, 1, 1)))
+    message = info.value.message
+    assert "通报.docx" in message and "itme" in message and "变量" in message
