@@ -363,6 +363,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     if inspection is not None:
         _check_deadlines(tables.get("measures"), measure_rows, inspection, out)
     _check_status_consistency(tables, problem_rows, measure_rows, out)
+    _check_layout(tables, problem_rows, narrative_rows, out)
 
     ledger = None
     if inspection is not None:
@@ -476,6 +477,34 @@ def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tu
             out.warn("done-with-open-measure", ptable.title, _cell(ptable, row, "status"),
                      f"问题“{v['id']}”标为“已完成”，但它的措施（编号 {ids}）尚未完成。请核对问题或措施的状态。",
                      "整改状态")
+
+
+def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
+                  narrative_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+    """Warnings about what would print oddly: an empty notice section, an unlabelled item among labelled ones."""
+    ntable = tables.get("narrative")
+    if ntable is not None:
+        present = {v["section"] for _, v in narrative_rows}
+        titles = {schema.SECTION_BASIC: "一、整改工作基本情况", schema.SECTION_PLANS: "三、今后整改工作打算"}
+        for section, title in titles.items():
+            if section not in present:
+                out.warn("empty-section", ntable.title, "",
+                         f"没有“部分”为“{section}”的段落，通报中“{title}”下将没有内容。请补充相应段落。", "部分")
+    ptable = tables.get("problems")
+    if ptable is None:
+        return
+    groups: dict[tuple[str, str], list[tuple[RawRow, dict[str, Any]]]] = {}
+    for row, v in problem_rows:
+        if v["aspect"] and v["heading"]:
+            key = (normalize_punct(v["aspect"]), normalize_punct(v["heading"]))
+            groups.setdefault(key, []).append((row, v))
+    for rows in groups.values():
+        if any(v["item"] for _, v in rows):
+            for row, v in rows:
+                if not v["item"]:
+                    out.warn("missing-item", ptable.title, _cell(ptable, row, "item"),
+                             f"同一问题下其他行填写了〔具体问题〕，这一行却空着：它的整改进展会排在上一个“×是”之后，"
+                             f"看起来像是上一条的内容。请填写具体问题，或把进展并入相应的行。", "具体问题")
 
 
 def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:

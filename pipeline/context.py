@@ -127,19 +127,20 @@ def figures(ledger: Ledger) -> dict[str, str]:
 
 
 def status_sentence(ledger: Ledger) -> str:
-    """"反馈的N个具体问题已全部整改完成或取得阶段性成效" only when true of every published problem;
-    otherwise the real split, counted over the published problems so that it adds up."""
-    public = ledger.public_problems
-    by = {s: sum(1 for p in public if p.status == s) for s in schema.STATUSES}
-    total = ledger.counts.problems
-    if by[schema.STATUS_DONE] == len(public):
-        return f"反馈的{total}个具体问题已全部整改完成"
-    if by[schema.STATUS_DONE] + by[schema.STATUS_STAGED] == len(public):
-        return f"反馈的{total}个具体问题已全部整改完成或取得阶段性成效"
-    names = {schema.STATUS_DONE: "已完成", schema.STATUS_STAGED: "取得阶段性成效",
-             schema.STATUS_ONGOING: "正在推进", schema.STATUS_LONG_TERM: "需长期坚持"}
-    parts = [f"{names[s]}{by[s]}个" for s in schema.STATUSES if by[s]]
-    return f"反馈的{len(public)}个具体问题中，" + "、".join(parts)
+    """"反馈的N个具体问题已全部整改完成或取得阶段性成效" only when it is true of every problem in the
+    ledger (internal-only ones included: N counts them); otherwise the real split, which must add up."""
+    counts = ledger.counts
+    by = counts.by_status
+    rows = len(ledger.problems)
+    if by[schema.STATUS_DONE] == rows:
+        return f"反馈的{counts.problems}个具体问题已全部整改完成"
+    if by[schema.STATUS_DONE] + by[schema.STATUS_STAGED] == rows:
+        return f"反馈的{counts.problems}个具体问题已全部整改完成或取得阶段性成效"
+    parts = [f"{s}{by[s]}个" for s in schema.STATUSES if by[s]]
+    # The split is counted over the ledger's rows; when a declared total differs (the checks warn),
+    # the sentence names the rows rather than contradict the figure printed earlier.
+    base = f"反馈的{rows}个具体问题中" if counts.problems == rows else f"台账所列{rows}个具体问题中"
+    return base + "，" + "、".join(parts)
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:

@@ -51,21 +51,25 @@ def test_numbering_restarts_per_level(make_ledger):
     assert ctx["closing"] == "欢迎监督。联系方式：电话1234567；电子邮箱a@example.cn。"
 
 
-def test_status_sentence_counts_published_problems_only(make_ledger):
-    def change(d: dict[str, Any]) -> None:
+def test_status_sentence_is_true_of_every_problem(make_ledger):
+    def internal_ongoing(d: dict[str, Any]) -> None:
         d["problems"][1]["public"] = "否"
         d["problems"][1]["status"] = "正在推进"
-        d["info"]["declared_problems"] = 5
-    ledger = _ledger(make_ledger, change)
-    # the only problem not done is internal: the published sentence may say all are done
-    assert status_sentence(ledger) == "反馈的5个具体问题已全部整改完成"
+    # N counts the internal problem too, so "全部" would be false
+    assert status_sentence(_ledger(make_ledger, internal_ongoing)) == (
+        "反馈的3个具体问题中，已完成2个、正在推进1个")
 
-    def change2(d: dict[str, Any]) -> None:
-        d["problems"][2]["status"] = "正在推进"
+    def all_done(d: dict[str, Any]) -> None:
+        d["problems"][1]["status"] = "已完成"
+    assert status_sentence(_ledger(make_ledger, all_done)) == "反馈的3个具体问题已全部整改完成"
+    assert status_sentence(_ledger(make_ledger)) == "反馈的3个具体问题已全部整改完成或取得阶段性成效"
+
+    def declared_differs(d: dict[str, Any]) -> None:
+        d["problems"][2]["status"] = "长期坚持"
         d["info"]["declared_problems"] = 5
-    ledger = _ledger(make_ledger, change2)
-    # a split must add up: it is counted over the rows, not the declared total
-    assert status_sentence(ledger) == "反馈的3个具体问题中，已完成1个、取得阶段性成效1个、正在推进1个"
+    # a split adds up: it names the ledger's rows rather than the declared 5
+    assert status_sentence(_ledger(make_ledger, declared_differs)) == (
+        "台账所列3个具体问题中，已完成1个、取得阶段性成效1个、长期坚持1个")
 
 
 def test_checklist_group_flags(make_ledger):

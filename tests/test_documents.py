@@ -137,3 +137,45 @@ def test_built_documents_pass_the_open_xml_sdk_validator(example_build):
     for doc in sorted(example_build.glob("*.docx")):
         proc = subprocess.run([validator, str(doc)], capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, f"{doc.name}: {proc.stdout[:2000]}"
+
+
+def test_document_properties_come_from_the_ledger_not_the_clock(example_build):
+    import zipfile
+    for doc in sorted(example_build.glob("*.docx")):
+        core = zipfile.ZipFile(doc).read("docProps/core.xml").decode("utf-8")
+        assert "<dc:creator>中共东营市总工会党组</dc:creator>" in core, doc.name
+        assert '<dcterms:created xsi:type="dcterms:W3CDTF">2024-12-20T00:00:00Z</dcterms:created>' in core
+        assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2024-12-20T00:00:00Z</dcterms:modified>' in core
+        assert "<dc:title>中共东营市总工会党组关于市委第一巡察组反馈意见集中整改进展情况的通报</dc:title>" in core
+
+
+def test_narrative_figures_are_computed_from_this_ledger(make_ledger, tmp_path):
+    """The small test ledger (2 aspects, 3 problems, 3 measures, 1 document) prints its own figures."""
+    def change(d: dict[str, Any]) -> None:
+        d["narrative"][2]["text"] = "制定{措施数}项措施，制度文件{制度文件数}项，已完成{已完成数}个。"
+    body = "".join(texts(build_one(make_ledger(change), tmp_path / "o") / "01_通报.docx"))
+    assert "共指出2个方面、3个具体问题。" in body
+    assert "制定3项措施，制度文件1项，已完成2个。" in body
+
+
+def test_page_setup_of_built_documents(example_build):
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+    notice = Document(str(example_build / "01_通报.docx")).sections[0]
+    assert (round(notice.page_width.mm), round(notice.page_height.mm)) == (210, 297)
+    assert [round(x.mm) for x in (notice.top_margin, notice.bottom_margin, notice.left_margin,
+                                  notice.right_margin)] == [37, 35, 28, 26]
+    for name in ("02_问题清单.docx", "03_任务清单.docx", "04_责任清单.docx"):
+        sec = Document(str(example_build / name)).sections[0]
+        assert sec.orientation == WD_ORIENT.LANDSCAPE and sec.page_width > sec.page_height, name
+        text_width = sec.page_width - sec.left_margin - sec.right_margin
+        assert abs(text_width - Mm(225)) < Mm(1), name
+
+
+def test_windows_line_breaks_in_cells_become_paragraphs(make_ledger, tmp_path):
+    folder = build_one(make_ledger(lambda d: d["problems"][0].__setitem__("progress", "第一段。\r\n第二段。\r第三段。")),
+                       tmp_path / "o")
+    paras = texts(folder / "01_通报.docx")
+    i = paras.index("第一段。")
+    assert paras[i:i + 3] == ["第一段。", "第二段。", "第三段。"]
+    assert not any("\r" in p for p in paras)

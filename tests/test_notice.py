@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, SEED, TEMPLATES
+from conftest import EXAMPLE, ROOT, SEED, TEMPLATES, require_tools
 from docx_read import east_asian_font, font_size_pt, paragraphs, texts
 from pipeline import api
 from pipeline.text import fold_for_compare
@@ -29,6 +29,10 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_every_seed_line_is_a_paragraph_in_order(built):
+    if not SEED.is_file():  # ../shared/ is beside the checkout in CI and in development
+        if require_tools():
+            pytest.fail(f"{SEED} is missing")
+        pytest.skip("../shared/seed is not beside this checkout")
     generated = [fold(t) for t in texts(built / "01_通报.docx")]
     seed = [fold(line) for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
     pos = 0

@@ -85,24 +85,33 @@ def _norm(value: Any) -> Any:
 
 
 def test_round_trip_init_fill_read(tmp_path):
-    """The example data written into a blank ledger reads back as the same ledger."""
-    wb = blank_workbook()
+    """The example data typed into the file `init` writes reads back as the same ledger, field by field."""
+    path = write_blank_ledger(tmp_path / "rt.xlsx")
+    wb = load_workbook(path)
     data = {"info": example_data.INFO, "problems": example_data.PROBLEMS, "measures": example_data.MEASURES,
             "narrative": example_data.NARRATIVE, "documents": example_data.DOCUMENTS}
     fill_workbook(wb, data)
-    path = tmp_path / "rt.xlsx"
     wb.save(path)
     ledger = check_file(path).ledger
     assert ledger is not None
-    assert [p.id for p in ledger.problems] == [p["id"] for p in example_data.PROBLEMS]
-    for p, src in zip(ledger.problems, example_data.PROBLEMS):
-        assert (p.aspect, p.heading, p.item, p.status) == (src["aspect"], src["heading"], src["item"], src["status"])
-        assert "\n".join(p.progress) == src["progress"]
-    for m, src in zip(ledger.measures, example_data.MEASURES, strict=True):
-        expected = None if src["deadline"] == "长期坚持" else src["deadline"]
-        assert (m.id, m.problem_id, m.action, m.leader, m.deadline) == (
-            src["id"], src["problem_id"], src["action"], src["leader"], expected)
-    assert ledger.inspection.feedback == example_data.INFO["feedback"]
+    info = ledger.inspection
+    for key, value in example_data.INFO.items():
+        kind = schema.INFO.column(key).kind
+        expected = None if value == "" and kind in (schema.DATE, schema.INT) else value
+        assert getattr(info, key) == expected, key
+    assert [(p.id, p.aspect, p.heading, p.item, "\n".join(p.progress), p.status, p.public)
+            for p in ledger.problems] == [
+        (p["id"], p["aspect"], p["heading"], p["item"], p["progress"], p["status"], p["public"] == "是")
+        for p in example_data.PROBLEMS]
+    assert [(m.id, m.problem_id, m.action, m.target, m.leader, m.department, m.partner, m.deadline, m.result,
+             m.status) for m in ledger.measures] == [
+        (m["id"], m["problem_id"], m["action"], m["target"], m["leader"], m["department"], m.get("partner", ""),
+         None if m["deadline"] == "长期坚持" else m["deadline"], m.get("result", ""), m["status"])
+        for m in example_data.MEASURES]
+    assert [(n.section, n.heading, n.text) for n in ledger.narrative] == [
+        (n["section"], n["heading"], n["text"]) for n in example_data.NARRATIVE]
+    assert [(d.name, d.kind, d.date) for d in ledger.documents] == [
+        (d["name"], d["kind"], d["date"]) for d in example_data.DOCUMENTS]
 
 
 def test_shipped_example_matches_its_data_module():
