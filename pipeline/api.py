@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +34,33 @@ def check_file(path: Path) -> CheckResult:
     return check_workbook(read_workbook(Path(path)))
 
 
-def find_workbooks(paths: Iterable[Path]) -> list[Path]:
-    """The workbooks named, or every workbook in input/ when none is named (lock files skipped)."""
+def command_arg(path: Path | str) -> str:
+    """`path` as one argument of a command to type (quoted when it holds spaces or shell characters)."""
+    text = str(path)
+    return f'"{text}"' if re.search(r"[\s\"'&|;<>()$`]", text) or not text else text
+
+
+def read_error_reason(err: OSError) -> str:
+    """Why a file or folder could not be read, in Chinese (the system's own text only in parentheses)."""
+    if isinstance(err, PermissionError):
+        return "没有读取权限"
+    code = getattr(err, "errno", None)
+    if code == errno.ENOENT:
+        return "文件或文件夹不存在"
+    if code == errno.EISDIR:
+        return "这是一个文件夹，不是文件"
+    if code == errno.ENOTDIR:
+        return "路径中的某一级不是文件夹"
+    if code == errno.ENAMETOOLONG:
+        return "路径太长"
+    return f"系统无法读取（{err.strerror or err}）"
+
+
+def find_workbooks(paths: Iterable[Path], command: str = "build") -> list[Path]:
+    """The workbooks named, or every workbook in input/ when none is named (lock files skipped).
+
+    `command` is the rectify command being run ("check", "build"); error messages suggest it.
+    """
     paths = [Path(p) for p in paths]
     if paths:
         found: list[Path] = []
@@ -49,7 +76,7 @@ def find_workbooks(paths: Iterable[Path]) -> list[Path]:
         return found
     if not DEFAULT_INPUT.is_dir():
         raise UsageError("没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
-                         "如：rectify build 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。")
+                         f"如：rectify {command} 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。")
     found = _workbooks_in(DEFAULT_INPUT)
     if not found:
         raise UsageError(f"“{DEFAULT_INPUT}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
@@ -61,7 +88,23 @@ def _workbooks_in(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir()
                       if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$"))
     except OSError as err:
-        raise UsageError(f"无法读取文件夹“{folder}”：{err.strerror or err}。请确认文件夹存在且有读取权限。") from err
+        raise UsageError(f"无法读取文件夹“{folder}”：{read_error_reason(err)}。请确认文件夹存在且有读取权限。") from err
+
+
+def template_folder(directory: Path | None = None) -> Path | None:
+    """The template folder a command uses: the one given, else ./templates, else None (the built-in defaults).
+
+    A folder given that does not exist (or is not a folder) is one usage error, not four missing templates.
+    """
+    if directory is None:
+        return DEFAULT_TEMPLATES if DEFAULT_TEMPLATES.is_dir() else None
+    directory = Path(directory)
+    if not directory.exists():
+        raise UsageError(f"模板文件夹“{directory}”不存在。请检查文件夹名；如需在该处生成默认模板，"
+                         f"请运行 rectify templates init {command_arg(directory)}。")
+    if not directory.is_dir():
+        raise UsageError(f"“{directory}”不是文件夹。模板位置（--templates）应是放有四个模板（.docx）的文件夹。")
+    return directory
 
 
 class TemplateSet:
@@ -69,8 +112,7 @@ class TemplateSet:
 
     def __init__(self, directory: Path | None = None) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        if directory is None and DEFAULT_TEMPLATES.is_dir():
-            directory = DEFAULT_TEMPLATES
+        directory = template_folder(directory)
         if directory is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="rectify-templates-")
             directory = Path(self._tmp.name)
@@ -162,7 +204,8 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
         return BuildResult(workbook=workbook, status="failed", message=err.message)
     except OSError as err:
         return BuildResult(workbook=workbook, status="failed",
-                           message=f"无法读取“{workbook.name}”：{err.strerror or err}。请确认文件没有被独占打开。")
+                           message=f"无法读取“{workbook.name}”：{read_error_reason(err)}。"
+                                   "请确认文件存在、有读取权限且没有被其他程序独占打开。")
     if check.ledger is None:
         return BuildResult(workbook=workbook, status="failed", check=check,
                            message=f"有 {len(check.errors)} 个错误，没有生成任何文件。")
@@ -224,5 +267,5 @@ def write_default_templates(directory: Path) -> list[Path]:
     return build_templates(directory)
 
 
-__all__ = ["init_ledger", "check_file", "find_workbooks", "build_many", "build_workbook", "check_templates",
-           "write_default_templates", "BuildResult", "TemplateSet"]
+__all__ = ["init_ledger", "check_file", "find_workbooks", "template_folder", "build_many", "build_workbook",
+           "check_templates", "write_default_templates", "BuildResult", "TemplateSet"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -219,12 +220,32 @@ def clean_stale(output: Path) -> None:
                 shutil.rmtree(p, ignore_errors=True)
 
 
+def _not_a_folder(where: Path) -> Path:
+    """The first of `where` and its parents that exists but is not a folder (else `where` itself)."""
+    for p in (where, *where.parents):
+        if p.exists() and not p.is_dir():
+            return p
+    return where
+
+
 def _describe_os_error(err: OSError, where: Path) -> str:
-    if isinstance(err, PermissionError):
+    """A Chinese explanation of why `where` cannot be written; the system's own text only as a detail."""
+    code = getattr(err, "errno", None)
+    if isinstance(err, PermissionError) or code in (errno.EACCES, errno.EPERM):
         return f"没有权限写入“{where}”。请换一个有写入权限的输出文件夹（--output），或请管理员开放权限。"
-    if getattr(err, "errno", None) == 28:
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"磁盘空间不足，无法写入“{where}”。请清理磁盘后重试。"
-    return f"无法写入“{where}”：{err.strerror or err}。请检查该位置是否可写。"
+    if code in (errno.EEXIST, errno.ENOTDIR):
+        return (f"“{_not_a_folder(where)}”已存在但不是文件夹，无法在其中写入。"
+                "请换一个输出位置（--output），或移走这个同名文件。")
+    if code == errno.ENOENT:
+        return (f"无法写入“{where}”：该位置或它所在的文件夹不存在（可能刚被移动或删除，或网络盘已断开）。"
+                "请确认输出位置后重试。")
+    if code == errno.EROFS:
+        return f"“{where}”所在的磁盘是只读的，无法写入。请换一个可写的输出位置（--output）。"
+    if code == errno.ENAMETOOLONG:
+        return f"路径“{where}”太长，无法写入。请换一个路径较短的输出位置（--output）。"
+    return f"无法写入“{where}”（系统提示：{err.strerror or err}）。请检查该位置是否可写，或换一个输出位置（--output）。"
 
 
 def _describe_move_error(err: OSError, target: Path) -> str:
@@ -299,6 +320,12 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
                     made = {n for n in _pdf_names(pdf_sources) if (tmp / n).is_file()}
                     if made <= have:  # no PDF gained (LibreOffice missing or failing): keep the existing build
                         return ArchiveResult(folder=lacks_pdfs, status="unchanged", pdf_messages=messages)
+                    # Say why a second folder with the same documents appears.
+                    if target == lacks_pdfs:
+                        why = f"已有相同内容的生成结果“{lacks_pdfs}”（没有 PDF），已替换为带 PDF 的结果。"
+                    else:
+                        why = f"已有相同内容的生成结果“{lacks_pdfs}”（没有 PDF），为生成 PDF 新建了文件夹“{target}”。"
+                    messages.insert(0, why)
             _open_permissions(tmp)
         except OSError as err:
             raise ArchiveError(_describe_os_error(err, output)) from err

@@ -6,6 +6,7 @@ import json
 import re
 import sys
 import traceback
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,6 +21,67 @@ LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+HELP_OPTION_HELP = "显示本帮助并退出。"
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=[^\s])")
+HEADINGS = {"Usage": "用法", "Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """Click's help layout with Chinese labels: "用法：", "选项：", "命令：", "参数："."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+    def write_text(self, text: str) -> None:
+        # A line break after Chinese text joins the next line directly (click would put a space there);
+        # indented lines (the \b example blocks) keep their breaks.
+        super().write_text(_CJK_LINE_BREAK.sub("", text))
+
+
+class ChineseContext(click.Context):
+    """A context whose help is formatted by ChineseHelpFormatter."""
+
+    formatter_class = ChineseHelpFormatter
+
+
+class ChineseCommand(click.Command):
+    """A command whose help (usage line, headings, -h/--help's own text) is all Chinese."""
+
+    context_class = ChineseContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
+
+
+class ChineseGroup(ChineseCommand, click.Group):
+    """A group of ChineseCommands (sub-groups are ChineseGroups too)."""
+
+    command_class = ChineseCommand
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: East Asian wide and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal columns."""
+    return text + " " * max(width - display_width(text), 0)
 
 
 def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
@@ -49,8 +111,9 @@ def _summary(name: str, result: CheckResult) -> str:
     return f"{name}：{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="rectify", message="%(prog)s %(version)s")
+@click.group(cls=ChineseGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="rectify", message="%(prog)s %(version)s",
+                      help="显示版本号并退出。")
 @click.option("--debug", is_flag=True, help="出错时显示程序内部的详细信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -82,7 +145,7 @@ def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
 
     不指定文件时检查 input 文件夹中的全部台账。有错误时退出码为 1。
     """
-    paths = api.find_workbooks(workbooks)
+    paths = api.find_workbooks(workbooks, command="check")
     failed = False
     reports: list[dict[str, Any]] = []
     for path in paths:
@@ -134,8 +197,8 @@ def _write_utf8(text: str) -> None:
 
 @cli.command()
 @click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=api.DEFAULT_OUTPUT, show_default=True,
-              help="输出文件夹；每次生成在其中新建一个子文件夹。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=api.DEFAULT_OUTPUT,
+              help=f"输出文件夹（默认：{api.DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。")
 @click.option("-t", "--templates", "templates_dir", type=click.Path(path_type=Path), default=None,
               help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。")
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
@@ -146,7 +209,7 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
     不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
     有错误的台账不生成任何文件；退出码为 1 表示至少一个台账失败。
     """
-    paths = api.find_workbooks(workbooks)
+    paths = api.find_workbooks(workbooks, command="build")
     if len(paths) > 1:
         with click.progressbar(length=len(paths), label="生成中", file=sys.stderr) as bar:
             results = api.build_many(paths, templates_dir, output, force=force, pdf=pdf,
@@ -157,10 +220,12 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
         _print_build(r)
     if len(results) > 1:
         click.echo("\n汇总：")
-        width = max(len(r.workbook.name) for r in results)
+        name_width = max(display_width(r.workbook.name) for r in results)
+        status_width = max(display_width(STATUS_NAMES[r.status]) for r in results)
         for r in results:
             where = str(r.folder) if r.folder else r.message
-            click.echo(f"  {r.workbook.name:<{width}}  {STATUS_NAMES[r.status]:<6}  {where}")
+            status = pad(STATUS_NAMES[r.status], status_width)
+            click.echo(f"  {pad(r.workbook.name, name_width)}  {status}  {where}")
     sys.exit(1 if any(r.failed for r in results) else 0)
 
 
@@ -192,7 +257,9 @@ def templates() -> None:
 @templates.command("check")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
-    """检查 DIRECTORY 中的四个模板（默认：templates 文件夹）：语法、变量名、全角标签。"""
+    """检查 DIRECTORY 中的四个模板（默认：templates 文件夹，没有时检查内置模板）：语法、变量名、全角标签。"""
+    if api.template_folder(directory) is None:
+        click.echo(f"未找到 {api.DEFAULT_TEMPLATES} 文件夹，已检查内置默认模板。")
     findings = api.check_templates(directory)
     if not findings:
         click.echo("四个模板检查通过。")
@@ -220,8 +287,32 @@ def _tolerant_streams() -> None:
                 pass
 
 
+# click.Path's checks ("Path 'ro' is not readable."): what is wrong with the path, and what to do.
+_PATH_PROBLEM_RE = re.compile(r"(?:File|Directory|Path) (['\"])(?P<path>.*)\1 (?P<problem>is not readable|is not writable|"
+                              r"does not exist|is a directory|is a file|is not executable)")
+_PATH_PROBLEMS = {
+    "is not readable": "没有权限读取“{path}”。请确认路径无误，或请管理员开放读取权限",
+    "is not writable": "没有权限写入“{path}”。请换一个有写入权限的位置，或请管理员开放权限",
+    "does not exist": "“{path}”不存在。请检查路径和文件名是否写对",
+    "is a directory": "“{path}”是文件夹，这里需要一个文件。请指定文件",
+    "is a file": "“{path}”是文件，这里需要一个文件夹。请指定文件夹",
+    "is not executable": "“{path}”不能运行。请检查路径",
+}
+
+
+def _path_problem(e: click.UsageError) -> str | None:
+    """A click.Path failure explained in Chinese, or None for other usage errors."""
+    m = _PATH_PROBLEM_RE.search(e.message)
+    if not isinstance(e, click.BadParameter) or m is None:
+        return None
+    return _PATH_PROBLEMS[m.group("problem")].format(path=m.group("path"))
+
+
 def _usage_message(e: click.UsageError) -> str:
     """Click's usage error in Chinese, click's own (English) detail kept in parentheses."""
+    path_problem = _path_problem(e)
+    if path_problem is not None:
+        return f"{path_problem}（{e.format_message()}）。"
     if isinstance(e, click.exceptions.NoSuchOption):
         what = f"没有选项“{e.option_name}”"
         if e.possibilities:

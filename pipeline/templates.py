@@ -101,7 +101,8 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         found.append(Finding(ERROR, code, name, "", message))
 
     if not path.is_file():
-        err("template-missing", f"找不到模板“{path}”。请运行 rectify templates init 重新生成默认模板。")
+        err("template-missing", f"找不到模板“{path}”。请从备份中恢复它，或运行“rectify templates init 新文件夹”"
+                                f"生成一套默认模板，再把其中的“{name}”复制到“{path.parent}”。")
         return found
     try:
         tpl = GroupMergeTemplate(str(path))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -229,7 +231,34 @@ def test_unwritable_output_via_cli(example_copy, tmp_path, capsys):
     blocker = tmp_path / "out"
     blocker.write_text("not a folder")
     code, out, err = run(["build", "-o", str(blocker), str(example_copy)], capsys)
-    assert code == 1 and "无法写入" in out + err and "Traceback" not in out + err
+    assert code == 1 and "Traceback" not in out + err
+    assert "不是文件夹" in out + err and str(blocker) in out + err and "File exists" not in out + err
+    # a folder below that file: the file is named, not the folder that cannot exist
+    code, out, err = run(["build", "-o", str(blocker / "sub"), str(example_copy)], capsys)
+    assert code == 1 and f"“{blocker}”已存在但不是文件夹" in out + err and "Not a directory" not in out + err
+
+
+@pytest.mark.parametrize("code, words", [
+    (errno.EEXIST, "不是文件夹"),
+    (errno.ENOTDIR, "不是文件夹"),
+    (errno.ENOENT, "不存在"),
+    (errno.EROFS, "只读"),
+    (errno.ENAMETOOLONG, "太长"),
+    (errno.EACCES, "没有权限"),
+    (errno.ENOSPC, "磁盘空间不足"),
+])
+def test_os_errors_are_explained_in_chinese(tmp_path, code, words):
+    from pipeline.archive import _describe_os_error
+    message = _describe_os_error(OSError(code, "Raw English Text"), tmp_path / "out")
+    assert words in message and "Raw English Text" not in message
+
+
+def test_other_os_errors_keep_the_system_text_only_in_parentheses(tmp_path):
+    from pipeline.archive import _describe_os_error
+    message = _describe_os_error(OSError(errno.EIO, "Input/output error"), tmp_path / "out")
+    outside = re.sub(r"（[^（）]*）", "", message)
+    assert "Input/output error" in message and "Input/output error" not in outside
+    assert "无法写入" in outside
 
 
 def test_killed_build_leaves_no_partial_folder(example_copy, tmp_path):
@@ -404,8 +433,24 @@ def test_pdf_rebuild_of_a_build_without_pdfs(example_copy, tmp_path, monkeypatch
     with_pdf = build(example_copy, out, pdf=True)
     assert (with_pdf.status, with_pdf.folder.name) == ("written", plain.folder.name + "-2")
     assert len(_manifest(with_pdf.folder)["PDF"]) == 4 and "PDF" not in _manifest(plain.folder)
+    assert any(plain.folder.name in n and with_pdf.folder.name in n and "PDF" in n for n in with_pdf.notes)
     assert build(example_copy, out, pdf=True).folder == with_pdf.folder
     assert build(example_copy, out).folder == plain.folder
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
+def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, monkeypatch, capsys):
+    from test_cli import run
+    out = tmp_path / "out"
+    args = ["build", "-t", str(TEMPLATES), "-o", str(out), str(example_copy)]
+    code, _, _ = run(args, capsys)
+    assert code == 0
+    (plain,) = out.iterdir()
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
+    code, stdout, _ = run([*args, "--pdf"], capsys)
+    assert code == 0
+    notes = [line for line in stdout.splitlines() if "注意" in line]
+    assert any(plain.name in n and f"{plain.name}-2" in n and "PDF" in n for n in notes), stdout
 
 
 def _alive(pid: int) -> bool:

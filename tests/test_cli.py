@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -131,17 +133,92 @@ def test_bad_files_exit_1_with_chinese_message_and_no_traceback(tmp_path, capsys
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_every_command_has_chinese_help():
-    """A guard on the docs: every command and option explains itself (in Chinese)."""
-    def walk(cmd: click.Command, path: str) -> None:
+def test_empty_input_folder_is_a_usage_error_suggesting_the_command_run(tmp_path, monkeypatch, capsys):
+    """No workbook named and no input/ folder: the example command shown is the one the user ran."""
+    monkeypatch.chdir(tmp_path)
+    for command in ("check", "build"):
+        code, out, err = run([command], capsys)
+        assert code == 1 and "input" in err and "Traceback" not in out + err
+        assert f"rectify {command} 台账.xlsx" in err
+        other = "build" if command == "check" else "check"
+        assert f"rectify {other} 台账.xlsx" not in err
+
+
+def test_unreadable_path_is_explained_in_chinese_before_clicks_detail(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    monkeypatch.setattr(os, "access", lambda *_a, **_k: False)  # works as root too
+    code, out, err = run(["check", str(folder)], capsys)
+    assert code == 2 and "Traceback" not in out + err
+    first = err.strip().splitlines()[0]
+    chinese, _, detail = first.partition("（")
+    assert "没有权限读取" in chinese and str(folder) in chinese and "权限" in chinese
+    assert "is not readable" in detail and "is not readable" not in chinese
+
+
+def test_unreadable_input_folder_is_explained_in_chinese(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "台账们"
+    folder.mkdir()
+    real_iterdir = Path.iterdir
+
+    def iterdir(self: Path):
+        if self == folder:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    code, out, err = run(["check", str(folder)], capsys)
+    assert code == 1 and "没有读取权限" in err and "Permission denied" not in err
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_build_summary_columns_line_up_with_chinese_names(make_ledger, tmp_path, capsys):
+    bad = make_ledger(lambda d: d["problems"][0].__setitem__("status", "好了"), name="坏.xlsx")
+    long = make_ledger(name="市总工会巡察整改台账.xlsx")
+    ascii_name = make_ledger(lambda d: d["info"].__setitem__("doc_number", "示党〔2024〕3号"), name="ab.xlsx")
+    code, out, _ = run(["build", "-o", str(tmp_path / "out"), str(bad), str(long), str(ascii_name)], capsys)
+    assert code == 1
+    rows = out.split("汇总：", 1)[1].strip("\n").splitlines()
+    assert len(rows) == 3
+    starts = set()
+    for row in rows:
+        m = re.match(r"  (\S.*?) {2,}(已生成|失败) {2,}(\S.*)$", row)
+        assert m, row
+        starts.add((_display_width(row[:m.start(2)]), _display_width(row[:m.start(3)])))
+    assert len(starts) == 1, rows
+
+
+def test_every_command_has_chinese_help(capsys):
+    """A guard on the docs: every command and option explains itself (in Chinese), and the help screens
+    carry no English from click's machinery (usage line, headings, help/version options, defaults)."""
+    paths: list[list[str]] = []
+
+    def walk(cmd: click.Command, path: list[str]) -> None:
         assert cmd.help and any("\u4e00" <= ch <= "\u9fff" for ch in cmd.help), path
+        paths.append(path)
         for param in cmd.params:
             if isinstance(param, click.Option) and param.name not in ("help", "version"):
                 assert param.help and any("\u4e00" <= ch <= "\u9fff" for ch in param.help), (path, param.name)
         if isinstance(cmd, click.Group):
             for name, sub in cmd.commands.items():
-                walk(sub, f"{path} {name}")
-    walk(cli, "rectify")
+                walk(sub, [*path, name])
+    walk(cli, [])
+    assert ["build"] in paths and ["templates", "check"] in paths
+    for path in paths:
+        for flag in ("--help", "-h"):
+            code, out, err = run([*path, flag], capsys)
+            assert code == 0, (path, err)
+            for english in ("Usage:", "Options:", "Commands:", "Arguments:", "Show this message",
+                            "Show the version", "[default", "[OPTIONS]"):
+                assert english not in out, (path, english)
+            assert out.startswith("用法：rectify") and "选项：" in out and "显示本帮助并退出" in out, path
+            assert not re.search(r"[。；，] [\u4e00-\u9fff]", out), out  # no stray space where a line was re-wrapped
+    code, out, _ = run(["--help"], capsys)
+    assert "命令：" in out and "显示版本号并退出" in out
+    code, out, _ = run(["build", "--help"], capsys)
+    assert "默认：output" in out
 
 
 def test_python_dash_m_runs_the_same_cli():

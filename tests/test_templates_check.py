@@ -100,3 +100,39 @@ def test_render_failure_during_build_is_explained_in_chinese(monkeypatch):
         templates.render_checked(TEMPLATES / "通报.docx", {}, DocProperties("t", "a", date(2024, 1, 1)))
     message = info.value.message
     assert "通报.docx" in message and "itme" in message and "变量" in message
+
+
+def test_missing_template_folder_is_one_error_naming_the_folder(tmp_path, capsys):
+    missing = tmp_path / "不存在的文件夹"
+    code, out, err = run(["templates", "check", str(missing)], capsys)
+    assert code == 1 and "Traceback" not in out + err
+    assert len((out + err).strip().splitlines()) == 1 and "找不到模板" not in out + err
+    assert f"模板文件夹“{missing}”不存在" in err
+    assert f"rectify templates init {missing}" in err  # the suggested command works as typed
+    # build -t with the same folder: the same single error, nothing written
+    code, out, err = run(["build", "-t", str(missing), "-o", str(tmp_path / "out"), str(EXAMPLE)], capsys)
+    assert code == 1 and "模板有" not in err and "找不到模板" not in err and str(missing) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_folder_that_is_a_file(tmp_path, capsys):
+    blocker = tmp_path / "tpl"
+    blocker.write_text("x", encoding="utf-8")
+    code, out, err = run(["templates", "check", str(blocker)], capsys)
+    assert code == 1 and "不是文件夹" in err and "找不到模板" not in out + err
+
+
+def test_suggested_init_command_quotes_a_folder_with_spaces(tmp_path):
+    from pipeline.errors import UsageError
+    with pytest.raises(UsageError) as info:
+        api.check_templates(tmp_path / "my templates")
+    assert f'rectify templates init "{tmp_path / "my templates"}"' in info.value.message
+
+
+def test_check_without_templates_folder_says_builtin_templates_were_checked(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["templates", "check"], capsys)
+    assert code == 0 and "内置默认模板" in out and "检查通过" in out
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    code, out, _ = run(["templates", "check"], capsys)
+    assert code == 0 and "内置" not in out and "检查通过" in out
