@@ -182,6 +182,20 @@ def _add_pdfs_to_manifest(folder: Path, sources: tuple[str, ...]) -> None:
         os.fsync(fh.fileno())
 
 
+def _hide(folder: Path, hidden: bool = True) -> None:
+    """Mark a temporary folder hidden on Windows (the leading dot already hides it elsewhere); the
+    finished folder is unhidden before it is renamed into place, since the attribute would move with it."""
+    if os.name != "nt":
+        return
+    import ctypes
+
+    attribute = 0x2 if hidden else 0x80  # FILE_ATTRIBUTE_HIDDEN / FILE_ATTRIBUTE_NORMAL
+    try:
+        ctypes.windll.kernel32.SetFileAttributesW(str(folder), attribute)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        pass  # cosmetic only
+
+
 def _pid_alive(pid: int) -> bool:
     """Whether the process that made a temporary folder may still be running."""
     if pid == os.getpid():
@@ -306,6 +320,7 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
     try:
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=output))
+            _hide(tmp)
             for fname, data in files.items():
                 with open(tmp / fname, "wb") as fh:
                     fh.write(data)
@@ -330,6 +345,7 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
         except OSError as err:
             raise ArchiveError(_describe_os_error(err, output)) from err
         try:
+            _hide(tmp, hidden=False)
             _move_into_place(tmp, target, output, replace=status == "replaced")
         except OSError as err:
             raise ArchiveError(_describe_move_error(err, target)) from err
