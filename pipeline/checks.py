@@ -18,6 +18,7 @@ from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Pro
 from pipeline.text import (
     find_control_chars,
     find_halfwidth_punct,
+    is_chinese,
     normalize_punct,
     parse_date_text,
     split_paragraphs,
@@ -96,10 +97,6 @@ class _Collector:
         self.add(WARNING, code, sheet, cell, message, header)
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
 def _to_text(value: Any, multiline: bool) -> str:
     """A cell value as text: numbers without a spurious .0, line breaks kept only when allowed."""
     if value is None:
@@ -117,7 +114,7 @@ def _to_text(value: Any, multiline: bool) -> str:
         parts = [p.strip() for p in text.split("\n") if p.strip()]
         text = parts[0] if parts else ""
         for part in parts[1:]:
-            sep = "" if (_is_cjk(text[-1]) or _is_cjk(part[0])) else " "
+            sep = "" if (is_chinese(text[-1]) or is_chinese(part[0])) else " "
             text += sep + part
     return text
 
@@ -255,7 +252,7 @@ def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, 
     if cell is None or not isinstance(value, str) or not value:
         return
     col = table.spec.column(key)
-    if col.kind not in (schema.TEXT, schema.LONGTEXT) or not any(_is_cjk(ch) for ch in value):
+    if col.kind not in (schema.TEXT, schema.LONGTEXT) or not any(is_chinese(ch) for ch in value):
         return
     marks = find_halfwidth_punct(value)
     if marks:
@@ -348,7 +345,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     ]
     documents = [
         Document(name=v["name"], kind=v["kind"], date=v["date"],
-                 problem_ids=tuple(x for x in re.split(r"[、,，;；\s]+", v["problem_ids"] or "") if x),
+                 problem_ids=_split_ids(v["problem_ids"]),
                  row=r.row)
         for r, v in document_rows if v["name"] is not None and v["kind"] is not None
     ]
@@ -374,6 +371,11 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     if any(f.level == ERROR for f in result_findings):
         ledger = None
     return CheckResult(ledger=ledger, findings=result_findings)
+
+
+def _split_ids(text: str | None) -> tuple[str, ...]:
+    """A list of problem ids as typed: separated by 、 , ， ; ； or spaces."""
+    return tuple(x for x in re.split(r"[、,，;；\s]+", text or "") if x)
 
 
 def _cell(table: RawTable, row: RawRow, key: str) -> str:
@@ -420,8 +422,8 @@ def _check_references(tables: dict[str, RawTable], problem_rows: list[tuple[RawR
                           f"（〔问题编号〕填 {v['id']}）。", "编号")
     if dtable is not None and ptable is not None:
         for row, v in document_rows:
-            for pid in re.split(r"[、,，;；\s]+", v["problem_ids"] or ""):
-                if pid and pid not in problem_ids:
+            for pid in _split_ids(v["problem_ids"]):
+                if pid not in problem_ids:
                     out.warn("unknown-problem", dtable.title, _cell(dtable, row, "problem_ids"),
                              f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请核对编号。", "问题编号")
 

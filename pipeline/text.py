@@ -171,7 +171,7 @@ _URL_RE = re.compile(r"(?<![A-Za-z0-9+.\-])(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)
 _URL_TRAILING = frozenset(".,;:!?'\"()")
 
 
-def _is_chinese(ch: str) -> bool:
+def is_chinese(ch: str) -> bool:
     """Return True for a CJK character or full-width punctuation (what makes a mark "beside Chinese")."""
     o = ord(ch)
     return (
@@ -207,7 +207,7 @@ def _neighbour_is_chinese(chars: list[str], i: int, step: int) -> bool:
     j = i + step
     while 0 <= j < len(chars) and chars[j] in _SPACES:
         j += step
-    return 0 <= j < len(chars) and _is_chinese(chars[j])
+    return 0 <= j < len(chars) and is_chinese(chars[j])
 
 
 def _beside_chinese(chars: list[str], i: int) -> bool:
@@ -279,7 +279,7 @@ def _punct_changes(text: str) -> dict[int, str]:
         # Prefix counts make "does this pair enclose Chinese?" O(1).
         chinese_before = [0]
         for ch in chars:
-            chinese_before.append(chinese_before[-1] + _is_chinese(ch))
+            chinese_before.append(chinese_before[-1] + is_chinese(ch))
         to_convert = [
             (o, c)
             for o, c in pending

@@ -52,7 +52,7 @@ class RawCell:
     @property
     def empty(self) -> bool:
         """True when the cell holds nothing (None or only white space)."""
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        return _blank(self.value)
 
 
 @dataclass(frozen=True)
