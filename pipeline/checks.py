@@ -13,22 +13,26 @@ from typing import Any, Callable
 
 from openpyxl.cell.cell import ERROR_CODES
 
-from pipeline import schema
+from pipeline import figures, schema
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
+from pipeline.outline import NumberingScheme, title_choice
 from pipeline.text import (
+    LooseDate,
     find_control_chars,
     find_halfwidth_punct,
     is_chinese,
     normalize_punct,
     parse_date_text,
+    parse_loose_date,
     split_paragraphs,
+    strip_typed_number,
 )
 from pipeline.workbook import RawCell, RawRow, RawTable, RawWorkbook
 
 ERROR = "error"
 WARNING = "warning"
 
-PLACEHOLDER_RE = re.compile(r"[{｛]([^{}｛｝]*)[}｝]")
+PLACEHOLDER_RE = figures.PLACEHOLDER_RE
 REPEATED_PUNCT_RE = re.compile(r"([，、；。：])\1")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serial numbers accepted as dates: 1990-01-01 … 2099-12-31.
@@ -158,7 +162,7 @@ class _Converter:
         convert: Callable[[Any, schema.Column, tuple[str, str]], Any] = {
             schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
             schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,
-            schema.CHOICE: self._choice,
+            schema.CHOICE: self._choice, schema.LOOSE_DATE: self._loose_date,
         }[col.kind]
         return convert(raw, col, where)
 
@@ -208,6 +212,18 @@ class _Converter:
                            col.header)
         return parsed
 
+    def _loose_date(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> LooseDate | None:
+        if isinstance(raw, str) and parse_date_text(raw) is None:
+            loose = parse_loose_date(raw)
+            if loose is None:
+                self.out.error("bad-date", *where,
+                               f"〔{col.header}〕“{raw}”不是有效日期。请填写如 2024-09-30、2024年9月30日 的日期；"
+                               "不知道具体日子时可以写到月或旬，如“2024年6月”“2022年8月下旬”“2024年9月底”（要写年份）。",
+                               col.header)
+            return loose
+        exact = self._date(raw, col, where)
+        return LooseDate.of(exact) if exact is not None else None
+
     def _deadline(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | str | None:
         if isinstance(raw, str) and raw.strip() in schema.LONG_TERM_WORDS:
             return schema.STATUS_LONG_TERM
@@ -223,6 +239,8 @@ class _Converter:
         for choice in col.choices:
             if unicodedata.normalize("NFKC", choice) == text:
                 return choice
+        if col.choices == schema.STATUSES and text in schema.STATUS_ALIASES:
+            return schema.STATUS_ALIASES[text]
         self.out.error("bad-choice", *where,
                        f"〔{col.header}〕“{raw}”不在可选范围内。请从下拉列表中选择：{'、'.join(col.choices)}。",
                        col.header)
@@ -285,6 +303,70 @@ def _rows(table: RawTable | None, out: _Collector) -> list[tuple[RawRow, dict[st
     return result
 
 
+_LOOSE_KEYS = ("start", "end", "feedback")
+_TITLE_KEYS = ("title_basic", "title_progress", "title_plans", "title_closing")
+# Placeholders that need the problems' statuses: rows in 问题, or counts declared in 基本信息.
+_STATUS_PLACEHOLDERS = ("已完成数", "阶段性成效数", "正在推进数", "长期坚持数", "未完成数", "问题完成率", "整改状态句")
+
+
+def kind_of(table: RawTable | None) -> str:
+    """巡察 or 巡视: the 巡视巡察 row when filled, else 巡视 when the group's name says so."""
+    if table is None:
+        return schema.XUNCHA
+    def text(key: str) -> str:
+        cell = table.fields.get(key)
+        return unicodedata.normalize("NFKC", str(cell.value)).strip() if cell is not None and not cell.empty else ""
+    kind = text("kind").replace(" ", "")
+    if kind in schema.KINDS:
+        return kind
+    group = text("group")
+    return schema.XUNSHI if schema.XUNSHI in group and schema.XUNCHA not in group else schema.XUNCHA
+
+
+def scheme_of(table: RawTable | None) -> NumberingScheme:
+    """The numbering scheme 基本信息 names (the default when it names none or an invalid one)."""
+    cell = table.fields.get("numbering") if table is not None else None
+    try:
+        return NumberingScheme.parse("" if cell is None or cell.empty else str(cell.value))
+    except ValueError:
+        return NumberingScheme.parse("")
+
+
+def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | None, out: _Collector) -> str | None:
+    """A heading without the number a clerk typed before it (the notice numbers it), with a warning."""
+    if not value:
+        return value
+    stripped, removed = strip_typed_number(value)
+    if removed and cell is not None:
+        header = table.spec.column(key).header
+        out.warn("typed-numbering", table.title, cell.coord,
+                 f"〔{header}〕开头的编号“{removed}”已去掉：通报按编号方式自动编号，否则会印成“{removed}{removed}”。"
+                 f"请在台账中删去这个编号。", header)
+    return stripped
+
+
+def _check_notice_settings(table: RawTable, values: dict[str, Any], out: _Collector) -> None:
+    """编号方式, the section titles and 导语: valid values, no typed numbers, known placeholders."""
+    cells = table.fields
+    if values.get("numbering"):
+        try:
+            NumberingScheme.parse(values["numbering"])
+        except ValueError as e:
+            out.error("bad-numbering", table.title, cells["numbering"].coord,
+                      f"〔编号方式〕{e}。请从下拉列表中选择，或按“填写说明”表中的格式填写。", "编号方式")
+            values["numbering"] = ""
+    for key in _TITLE_KEYS:
+        printed, title = title_choice(values.get(key) or "")
+        if printed and title:
+            values[key] = _strip_number(table, cells.get(key), key, values[key], out)
+    for key in ("opening", *_TITLE_KEYS):
+        for name in figures.unknown(values.get(key) or ""):
+            header = table.spec.column(key).header
+            out.error("unknown-placeholder", table.title, cells[key].coord,
+                      f"〔{header}〕中的占位符“{name}”无法识别。可用的占位符：{figures.allowed_list()}。"
+                      "如果要印出花括号本身，请改用其他符号。", header)
+
+
 def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
     """The 基本信息 facts, or None when a required one is missing or invalid."""
     if table is None:
@@ -293,20 +375,27 @@ def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
     values = {col.key: conv.value(table.fields.get(col.key), col) for col in table.spec.columns}
     for col in table.spec.columns:
         _check_strings(table, col.key, table.fields.get(col.key), values[col.key], out)
+    _check_notice_settings(table, values, out)
     if any(values[c.key] is None for c in table.spec.columns if c.required):
         return None
-    texts = {k: (v if v is not None else "") for k, v in values.items()
-             if table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)}
-    insp = Inspection(**{**values, **texts})
     cells = table.fields
-    order = [("start", "end"), ("end", "feedback"), ("feedback", "issued")]
-    for a, b in order:
-        if values[a] > values[b]:
+    when: dict[str, LooseDate] = {k: values[k] for k in _LOOSE_KEYS}
+    when["issued"] = LooseDate.of(values["issued"])
+    # A period's order is wrong only when it cannot be right: its first day after the next one's last.
+    for a, b in [("start", "end"), ("end", "feedback"), ("feedback", "issued")]:
+        if when[a].first > when[b].last:
             out.error("date-order", table.title, cells[b].coord,
-                      f"〔{table.spec.column(b).header}〕{values[b]:%Y-%m-%d} 早于"
-                      f"〔{table.spec.column(a).header}〕{values[a]:%Y-%m-%d}。请核对这两个日期。",
+                      f"〔{table.spec.column(b).header}〕{when[b].text()} 早于"
+                      f"〔{table.spec.column(a).header}〕{when[a].text()}。请核对这两个日期。",
                       table.spec.column(b).header)
-    return insp
+    for key in _LOOSE_KEYS:
+        values[key] = when[key].last
+        values[f"{key}_as_written"] = None if when[key].exact else when[key]
+    values["kind"] = kind_of(table)
+    values["show_status"] = values["show_status"] == schema.YES
+    texts = {k: (v if v is not None else "") for k, v in values.items()
+             if k in table.spec.columns_by_key and table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)}
+    return Inspection(**{**values, **texts})
 
 
 def check_workbook(wb: RawWorkbook) -> CheckResult:
@@ -322,14 +411,28 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     narrative_rows = _rows(tables.get("narrative"), out)
     document_rows = _rows(tables.get("documents"), out)
 
+    scheme = scheme_of(info_table)
+    ptable, ntable = tables.get("problems"), tables.get("narrative")
+    for r, v in problem_rows:
+        for key in ("aspect", "heading", "item"):
+            v[key] = _strip_number(ptable, r.get(key), key, v[key], out)
+        if scheme.aspect.shown and not v["aspect"] and r.get("aspect") is not None:
+            out.error("required-missing", ptable.title, r.get("aspect").coord,
+                      "〔方面〕必须填写：编号方式“" + (scheme.name or scheme.pattern) + "”按方面分组。"
+                      "请填写这个问题所属的方面，或在基本信息的〔编号方式〕中选择“无方面”。", "方面")
+    if ptable is not None and scheme.aspect.shown and "aspect" not in ptable.columns:
+        out.error("missing-column", ptable.title, f"{ptable.header_row or 1}:{ptable.header_row or 1}",
+                  "找不到列“方面”。请在表头行添加这一列；编号方式为“无方面”时可以没有这一列。", "方面")
+    for r, v in narrative_rows:
+        v["heading"] = _strip_number(ntable, r.get("heading"), "heading", v["heading"], out)
     problems = [
         # Groups are formed on the text as printed, so "(甲)" and "（甲）" are one aspect.
-        Problem(id=v["id"], aspect=normalize_punct(v["aspect"]), heading=normalize_punct(v["heading"]),
+        Problem(id=v["id"], aspect=normalize_punct(v["aspect"] or ""), heading=normalize_punct(v["heading"]),
                 item=v["item"] or "",
                 progress=tuple(split_paragraphs(v["progress"] or "")),
                 status=v["status"], public=(v["public"] != schema.NO), row=r.row)
         for r, v in problem_rows
-        if all(v[k] is not None for k in ("id", "aspect", "heading", "progress", "status"))
+        if all(v[k] is not None for k in ("id", "heading", "progress", "status"))
     ]
     measures = [
         Measure(id=v["id"], problem_id=v["problem_id"], action=v["action"], target=v["target"],
@@ -339,9 +442,10 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         for r, v in measure_rows
         if all(v[c.key] is not None for c in schema.MEASURES.columns if c.required)
     ]
+    _check_narrative_text(ntable, narrative_rows, out)
     narrative = [
-        Paragraph(section=v["section"], heading=v["heading"] or "", text=v["text"], row=r.row)
-        for r, v in narrative_rows if v["section"] is not None and v["text"] is not None
+        Paragraph(section=v["section"], heading=v["heading"] or "", text=v["text"] or "", row=r.row)
+        for r, v in narrative_rows if v["section"] is not None and (v["text"] or v["heading"])
     ]
     documents = [
         Document(name=v["name"], kind=v["kind"], date=v["date"],
@@ -350,9 +454,16 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         for r, v in document_rows if v["name"] is not None and v["kind"] is not None
     ]
 
-    if tables.get("problems") is not None and not problem_rows:
-        out.error("no-problems", tables["problems"].title, "",
-                  "“问题”表中没有任何问题。请至少填写一个具体问题。")
+    if ptable is not None and not problem_rows:
+        declared = info_table.fields.get("declared_problems") if info_table is not None else None
+        if declared is not None and not declared.empty:
+            out.warn("totals-only", ptable.title, "",
+                     "“问题”表中没有具体问题，通报只印基本信息中填写的总数（反馈问题数等），不印逐条的整改进展。"
+                     "如需逐条公布，请在“问题”表中填写。")
+        else:
+            out.error("no-problems", ptable.title, "",
+                      "“问题”表中没有任何问题。请至少填写一个具体问题；只公布总数的通报请在基本信息中填写〔反馈问题数〕"
+                      "（以及按整改状态的问题数）。")
     _check_ids(tables.get("problems"), problem_rows, out)
     _check_ids(tables.get("measures"), measure_rows, out)
     _check_references(tables, problem_rows, measure_rows, document_rows, out)
@@ -360,17 +471,64 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     if inspection is not None:
         _check_deadlines(tables.get("measures"), measure_rows, inspection, out)
     _check_status_consistency(tables, problem_rows, measure_rows, out)
-    _check_layout(tables, problem_rows, narrative_rows, out)
+    _check_layout(tables, problem_rows, narrative_rows, out, inspection)
 
     ledger = None
     if inspection is not None:
         ledger = Ledger(inspection=inspection, problems=tuple(problems), measures=tuple(measures),
                         narrative=tuple(narrative), documents=tuple(documents))
         _check_declared(info_table, ledger, out)
-    result_findings = tuple(out.findings)
+        _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
+    kind = inspection.kind if inspection is not None else kind_of(info_table)
+    result_findings = tuple(_for_kind(f, kind) for f in out.findings)
     if any(f.level == ERROR for f in result_findings):
         ledger = None
     return CheckResult(ledger=ledger, findings=result_findings)
+
+
+def _for_kind(f: Finding, kind: str) -> Finding:
+    """A finding worded for the ledger's kind (巡视 ledgers read 巡视 in every message)."""
+    if kind == schema.XUNCHA:
+        return f
+    return Finding(f.level, f.code, f.sheet, f.cell, schema.for_kind(f.message, kind), schema.for_kind(f.header, kind))
+
+
+def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+    """A 正文 row needs 内容, unless it is a heading of its own (小标题 filled, 内容 empty)."""
+    if table is None:
+        return
+    for row, v in rows:
+        cell = row.get("text")
+        if v["text"] is None and not v["heading"] and (cell is None or cell.empty):
+            header = table.spec.column("text").header
+            out.error("required-missing", table.title, _cell(table, row, "text"),
+                      f"〔{header}〕必须填写（只填〔小标题〕、不填内容的一行是单独成行的标题）。", header)
+
+
+def _check_figures_available(info_table: RawTable | None, ntable: RawTable | None,
+                             narrative_rows: list[tuple[RawRow, dict[str, Any]]], ledger: Ledger,
+                             out: _Collector) -> None:
+    """Status figures need problem rows or declared counts by status: without either they cannot be printed."""
+    if ledger.problems or ledger.inspection.declared_by_status is not None:
+        return
+    places: list[tuple[RawTable, str, str, str]] = []
+    if info_table is not None:
+        for key in ("opening", *_TITLE_KEYS):
+            cell = info_table.fields.get(key)
+            if cell is not None and isinstance(cell.value, str):
+                places.append((info_table, cell.coord, key, cell.value))
+    if ntable is not None:
+        for row, v in narrative_rows:
+            for key in ("heading", "text"):
+                if v.get(key):
+                    places.append((ntable, _cell(ntable, row, key), key, v[key]))
+    for table, coord, key, text in places:
+        for m in PLACEHOLDER_RE.finditer(text):
+            if figures.canonical(m.group(1)) in _STATUS_PLACEHOLDERS:
+                header = table.spec.column(key).header
+                out.error("figure-unavailable", table.title, coord,
+                          f"〔{header}〕用了占位符“{m.group(0)}”，但“问题”表中没有具体问题，基本信息中也没有填写按整改状态的"
+                          "问题数，无法计算。请在基本信息中填写〔已完成问题数〕等四项，或删去这个占位符。", header)
 
 
 def _split_ids(text: str | None) -> tuple[str, ...]:
@@ -432,16 +590,13 @@ def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[st
                         out: _Collector) -> None:
     if table is None:
         return
-    allowed = "、".join("{" + k + "}" for k in schema.PLACEHOLDERS)
     for row, v in rows:
         for key in ("heading", "text"):
-            for m in PLACEHOLDER_RE.finditer(v.get(key) or ""):
-                name = m.group(1).strip()
-                if name not in schema.PLACEHOLDERS:
-                    header = table.spec.column(key).header
-                    out.error("unknown-placeholder", table.title, _cell(table, row, key),
-                              f"〔{header}〕中的占位符“{m.group(0)}”无法识别。可用的占位符：{allowed}。"
-                              "如果要印出花括号本身，请改用其他符号。", header)
+            for name in figures.unknown(v.get(key) or ""):
+                header = table.spec.column(key).header
+                out.error("unknown-placeholder", table.title, _cell(table, row, key),
+                          f"〔{header}〕中的占位符“{name}”无法识别。可用的占位符：{figures.allowed_list()}。"
+                          "如果要印出花括号本身，请改用其他符号。", header)
 
 
 def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
@@ -453,9 +608,10 @@ def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, 
         if not isinstance(deadline, date):
             continue
         where = (table.title, _cell(table, row, "deadline"))
-        if deadline < info.feedback:
+        feedback = info.when("feedback")
+        if deadline < feedback.first:
             out.error("deadline-before-feedback", *where,
-                      f"〔完成时限〕{deadline:%Y-%m-%d} 早于反馈日期 {info.feedback:%Y-%m-%d}。"
+                      f"〔完成时限〕{deadline:%Y-%m-%d} 早于反馈日期 {feedback.text()}。"
                       "整改措施的时限应在反馈之后，请核对。", "完成时限")
         elif deadline < info.issued and v["status"] not in (schema.STATUS_DONE, None):
             out.warn("deadline-passed", *where,
@@ -482,16 +638,21 @@ def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tu
 
 
 def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
-                  narrative_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+                  narrative_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector,
+                  inspection: Inspection | None = None) -> None:
     """Warnings about what would print oddly: an empty notice section, an unlabelled item among labelled ones."""
     ntable = tables.get("narrative")
     if ntable is not None:
         present = {v["section"] for _, v in narrative_rows}
-        titles = {schema.SECTION_BASIC: "一、整改工作基本情况", schema.SECTION_PLANS: "三、今后整改工作打算"}
-        for section, title in titles.items():
-            if section not in present:
+        fields = {schema.SECTION_BASIC: ("title_basic", "整改工作基本情况"),
+                  schema.SECTION_PLANS: ("title_plans", "今后整改工作打算")}
+        for section, (key, default) in fields.items():
+            printed, title = title_choice(getattr(inspection, key) if inspection is not None else "")
+            if printed and section not in present:
+                shown = f"“{title or default}”" if title != "" else "这一部分"
                 out.warn("empty-section", ntable.title, "",
-                         f"没有“部分”为“{section}”的段落，通报中“{title}”下将没有内容。请补充相应段落。", "部分")
+                         f"没有“部分”为“{section}”的段落，通报中{shown}下将没有内容。请补充相应段落，"
+                         f"或在基本信息的〔{schema.INFO.column(key).header}〕中填“不印”。", "部分")
     ptable = tables.get("problems")
     if ptable is None:
         return

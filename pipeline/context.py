@@ -10,18 +10,12 @@ import re
 from typing import Any, Iterable
 
 from pipeline import schema
-from pipeline.model import Ledger, Measure, Paragraph, Problem
-from pipeline.text import (
-    cn_numeral,
-    format_date,
-    format_date_range,
-    list_marker,
-    normalize_newlines,
-    normalize_punct,
-    run_in_ordinal,
-    split_paragraphs,
-    strip_control_chars,
-)
+from pipeline.figures import fill, status_sentence  # noqa: F401 - status_sentence re-exported
+from pipeline.figures import values as placeholder_values
+from pipeline.model import Ledger, Measure, Problem
+from pipeline.outline import NumberingScheme, build_outline, clean, sentence, settings_of
+from pipeline.outline import label as outline_label
+from pipeline.text import format_date
 
 # The four templates, in the order their outputs are numbered.
 TEMPLATE_NAMES = ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx")
@@ -30,19 +24,52 @@ TITLE_LINE_CHARS = 20
 # Words a title line break must never split, besides the ledger's own names.
 _TITLE_WORDS = ("关于", "反馈意见", "集中", "整改", "进展情况", "落实", "情况", "巡察", "工作", "通报",
                 "问题", "清单", "意见", "专项")
-_END_PUNCT = "。！？；：…"
-_PLACEHOLDER_RE = re.compile(r"[{｛]\s*([^{}｛｝]+?)\s*[}｝]")
 
 
-def clean(text: str) -> str:
-    """Text as it may be printed: unified line breaks, no control characters, full-width punctuation."""
-    return normalize_punct(strip_control_chars(normalize_newlines(text or ""))).strip()
+_sentence = sentence
 
-
-def _sentence(text: str) -> str:
-    """Text ending with a full stop (kept when it already ends with sentence punctuation)."""
-    text = clean(text)
-    return text if not text or text[-1] in _END_PUNCT else text + "。"
+# The template variable contract: every variable a template may use, with its meaning. The contexts
+# below produce exactly these keys (a test holds them to it), `rectify templates check` names them,
+# and README documents them from here. Variables are only ever added: an office's edited template keeps
+# working across releases.
+NOTICE_VARIABLES: dict[str, str] = {
+    "title": "标题（长标题已按词断行，行间为换行符）",
+    "doc_number": "发文字号（本模板不印，供带版头的模板使用）",
+    "issuer": "发文机关",
+    "kind": "“巡察”或“巡视”",
+    "blocks": "正文各段，从导语到结束语，每段一项（字段见 BLOCK_FIELDS）",
+    "intro": "导语（旧模板用）",
+    "headings": "三个部分的标题 basic/progress/plans，含序号；不印标题或不印的部分为空（旧模板用）",
+    "basic": "“基本情况”各段 [{label 段首标题, text 内容}]（旧模板用）",
+    "aspects": "整改落实进展 [{heading, problems [{heading, items [{heading, paragraphs, status}]}]}]（旧模板用）",
+    "plans": "“今后打算”各段 [{label, text}]（旧模板用）",
+    "closing": "结束语和联系方式（旧模板用）",
+    "signature": "落款（发文机关）",
+    "date": "成文日期，如 2024年12月20日",
+    "cc": "版记中的抄送（以。结尾），没有时为空",
+    "printer": "版记中的印发机关",
+    "printed": "版记中的印发日期，如 2024年12月20日印发",
+}
+BLOCK_FIELDS: dict[str, str] = {
+    "section": "所在部分：intro 导语、basic 基本情况、progress 整改落实进展、plans 今后打算、closing 结束语",
+    "kind": "heading 单独成行的标题，paragraph 正文段落",
+    "level": "层级：0 导语，1 部分标题，2 以下逐级加深",
+    "label": "标题的序号，如 一、 （一） 1. （1） 一是",
+    "text": "标题文字（不含序号）或段落内容",
+    "style": "标题的段落样式：h1 黑体、h2 楷体、h3 仿宋加粗、h4 仿宋、line 正文行",
+    "lead_label": "段首标题的序号",
+    "lead": "段首标题文字（以。结尾）",
+    "lead_style": "段首标题的字体：kai 楷体、bold 仿宋加粗、hei 黑体、plain 仿宋",
+    "status": "所属具体问题的整改状态（整改落实进展部分）",
+    "role": "段落的作用：intro、section、narrative、narrative-heading、aspect、problem、item、progress、status、closing",
+    "full_text": "整段文字（序号、段首标题和内容连在一起）",
+}
+CHECKLIST_VARIABLES: dict[str, str] = {
+    "title": "清单标题",
+    "issuer": "发文机关",
+    "date": "成文日期",
+    "rows": "表格各行（字段见 checklist_rows）",
+}
 
 
 def compose_title(ledger: Ledger) -> str:
@@ -110,56 +137,13 @@ def _best_cuts(n: int, allowed: list[int], width: int) -> tuple[int, ...] | None
 
 
 def figures(ledger: Ledger) -> dict[str, str]:
-    """The values of the narrative placeholders ({问题数} …)."""
-    counts = ledger.counts
-    by = counts.by_status
-    return {
-        "方面数": str(counts.aspects),
-        "问题数": str(counts.problems),
-        "措施数": str(counts.measures),
-        "制度文件数": str(counts.documents),
-        "已完成数": str(by[schema.STATUS_DONE]),
-        "阶段性成效数": str(by[schema.STATUS_STAGED]),
-        "正在推进数": str(by[schema.STATUS_ONGOING]),
-        "长期坚持数": str(by[schema.STATUS_LONG_TERM]),
-        "整改状态句": status_sentence(ledger),
-    }
-
-
-def status_sentence(ledger: Ledger) -> str:
-    """"反馈的N个具体问题已全部整改完成或取得阶段性成效" only when it is true of every problem in the
-    ledger (internal-only ones included: N counts them); otherwise the real split, which must add up."""
-    counts = ledger.counts
-    by = counts.by_status
-    rows = len(ledger.problems)
-    if by[schema.STATUS_DONE] == rows:
-        return f"反馈的{counts.problems}个具体问题已全部整改完成"
-    if by[schema.STATUS_DONE] + by[schema.STATUS_STAGED] == rows:
-        return f"反馈的{counts.problems}个具体问题已全部整改完成或取得阶段性成效"
-    parts = [f"{s}{by[s]}个" for s in schema.STATUSES if by[s]]
-    # The split is counted over the ledger's rows; when a declared total differs (the checks warn),
-    # the sentence names the rows rather than contradict the figure printed earlier.
-    base = f"反馈的{rows}个具体问题中" if counts.problems == rows else f"台账所列{rows}个具体问题中"
-    return base + "，" + "、".join(parts)
+    """The values of every placeholder ({问题数} …) for one ledger."""
+    return placeholder_values(ledger)
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
     """Substitute {名称} placeholders (the checks have already rejected unknown names)."""
-    return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
-def _run_ins(paragraphs: list[Paragraph], label: Any, values: dict[str, str]) -> list[dict[str, str]]:
-    """Narrative paragraphs with generated run-in labels: the n-th headed paragraph gets label(n)."""
-    out = []
-    n = 0
-    for p in paragraphs:
-        head = ""
-        if p.heading:
-            n += 1
-            head = label(n) + _sentence(fill_placeholders(p.heading, values))
-        for i, text in enumerate(split_paragraphs(p.text)):
-            out.append({"label": head if i == 0 else "", "text": clean(fill_placeholders(text, values))})
-    return out
+    return fill(text, values)
 
 
 def _grouped(problems: Iterable[Problem]) -> dict[str, dict[str, list[Problem]]]:
@@ -171,15 +155,9 @@ def _grouped(problems: Iterable[Problem]) -> dict[str, dict[str, list[Problem]]]
 
 
 def intro(ledger: Ledger) -> str:
-    """The opening paragraph, composed from 基本信息."""
-    info = ledger.inspection
-    feedback = format_date(info.feedback)
-    if info.feedback.year == info.end.year:
-        feedback = feedback.split("年", 1)[1]
-    return clean(
-        f"根据{info.deployer}统一部署，{format_date_range(info.start, info.end)}，{info.group}对{info.unit}"
-        f"开展了{info.round}，并于{feedback}反馈了巡察情况。按照巡察工作有关要求，现将巡察整改进展情况予以公布。"
-    )
+    """The opening paragraph: the office's 导语 with its placeholders filled, or the composed sentence."""
+    settings = settings_of(ledger)
+    return clean(fill(settings.opening, figures(ledger)))
 
 
 def contacts(ledger: Ledger) -> str:
@@ -195,42 +173,61 @@ def contacts(ledger: Ledger) -> str:
     return ""
 
 
-def notice_context(ledger: Ledger) -> dict[str, Any]:
-    """The context of 通报.docx (see templates/README or pipeline.template_builder)."""
-    info = ledger.inspection
-    values = figures(ledger)
-    section = {s: [p for p in ledger.narrative if p.section == s] for s in schema.SECTIONS}
+def _legacy_aspects(ledger: Ledger, scheme: NumberingScheme) -> list[dict[str, Any]]:
+    """The nested `aspects` key of templates written before blocks existed (numbered by the scheme)."""
     aspects = []
+    problem_no = 0
     for a_no, (aspect, headings) in enumerate(_grouped(ledger.public_problems).items(), start=1):
         problems = []
-        for h_no, (heading, rows) in enumerate(headings.items(), start=1):
+        if scheme.aspect.shown:
+            problem_no = 0
+        for heading, rows in headings.items():
+            problem_no += 1
             items = []
             i_no = 0
             for p in rows:
-                label = ""
+                item = ""
                 if p.item:
                     i_no += 1
-                    label = run_in_ordinal(i_no) + _sentence(p.item)
-                items.append({"heading": label, "paragraphs": [clean(t) for t in p.progress if clean(t)]})
-            problems.append({"heading": list_marker(3, h_no) + clean(heading), "items": items})
-        aspects.append({"heading": list_marker(2, a_no) + clean(aspect), "problems": problems})
+                    item = outline_label(scheme.item.marker, i_no) + sentence(p.item)
+                items.append({"heading": item, "paragraphs": [clean(t) for t in p.progress if clean(t)],
+                              "status": p.status})
+            problems.append({"heading": outline_label(scheme.problem.marker, problem_no) + clean(heading),
+                             "items": items})
+        aspects.append({"heading": outline_label(scheme.aspect.marker, a_no) + clean(aspect),
+                        "problems": problems})
+    return aspects
 
-    closing_texts = [clean(fill_placeholders(p.text, values)) for p in section[schema.SECTION_CLOSING]]
-    closing = "".join(closing_texts) + contacts(ledger)
+
+def notice_context(ledger: Ledger) -> dict[str, Any]:
+    """The context of 通报.docx: `blocks` (the body as data, see pipeline.outline) plus the facts around
+    it; the older keys (intro, headings, basic, aspects, plans, closing) stay for offices' own templates."""
+    info = ledger.inspection
+    settings = settings_of(ledger)
+    blocks = build_outline(ledger, settings, contacts=contacts)
+
+    def run_ins(section: str) -> list[dict[str, str]]:
+        return [{"label": b.lead_label + b.lead, "text": b.text}
+                for b in blocks if b.section == section and b.kind == "paragraph"]
+
+    headings = {key: "" for key in ("basic", "progress", "plans")}
+    for b in blocks:
+        if b.role == "section" and b.section in headings:
+            headings[b.section] = b.full_text
+    closing = "".join(b.text for b in blocks if b.section == "closing" and b.kind == "paragraph")
     title = compose_title(ledger)
     protected = (info.issuer, info.group, info.unit, info.deployer)
-    headings = [("basic", "整改工作基本情况"),
-                ("progress", f"{info.deployer}巡察组反馈意见整改落实进展情况"),
-                ("plans", "今后整改工作打算")]
     return {
         "title": break_title(title, protected),
         "doc_number": clean(info.doc_number),
         "issuer": clean(info.issuer),
-        "intro": intro(ledger),
-        "headings": {key: list_marker(1, n) + text for n, (key, text) in enumerate(headings, start=1)},
-        "basic": _run_ins(section[schema.SECTION_BASIC], lambda n: list_marker(2, n), values),
-        "aspects": aspects,
-        "plans": _run_ins(section[schema.SECTION_PLANS], run_in_ordinal, values),
+        "kind": info.kind,
+        "blocks": [b.as_dict() for b in blocks],
+        "intro": next((b.text for b in blocks if b.section == "intro"), ""),
+        "headings": headings,
+        "basic": run_ins("basic"),
+        "aspects": _legacy_aspects(ledger, settings.scheme),
+        "plans": run_ins("plans"),
         "closing": closing,
         "signature": clean(info.issuer),
         "date": format_date(info.issued),

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Mapping
 
 from pipeline import schema
+from pipeline.text import LooseDate
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,41 @@ class Inspection:
     declared_problems: int | None = None
     declared_measures: int | None = None
     declared_documents: int | None = None
+    kind: str = schema.XUNCHA  # 巡察 or 巡视
+    opening: str = ""  # the office's own 导语 (with placeholders); "" = composed
+    numbering: str = ""  # 编号方式: a scheme name or pattern; "" = 标准
+    title_basic: str = ""
+    title_progress: str = ""
+    title_plans: str = ""
+    title_closing: str = ""
+    show_status: bool = False
+    declared_aspects: int | None = None
+    declared_done: int | None = None
+    declared_staged: int | None = None
+    declared_ongoing: int | None = None
+    declared_long_term: int | None = None
+    # The dates as written when only a month or part of one is known (2022年8月下旬); None = the exact
+    # day above. `start`, `end`, `feedback` then hold the period's last day.
+    start_as_written: LooseDate | None = None
+    end_as_written: LooseDate | None = None
+    feedback_as_written: LooseDate | None = None
+
+    def when(self, key: str) -> LooseDate:
+        """One of start / end / feedback as written (a whole day unless a vaguer form was given)."""
+        written = getattr(self, f"{key}_as_written")
+        return written if written is not None else LooseDate.of(getattr(self, key))
+
+    @property
+    def declared_by_status(self) -> Mapping[str, int] | None:
+        """Problems per status as declared in 基本信息, or None when none is declared."""
+        values = (self.declared_done, self.declared_staged, self.declared_ongoing, self.declared_long_term)
+        if all(v is None for v in values):
+            return None
+        return {s: v or 0 for s, v in zip(schema.STATUSES, values)}
+
+    def word(self, text: str) -> str:
+        """Generated wording in this inspection's kind: 巡察 → 巡视 for a 巡视."""
+        return schema.for_kind(text, self.kind)
 
 
 @dataclass(frozen=True)
@@ -118,6 +154,12 @@ class Ledger:
         return {s: counts.get(s, 0) for s in schema.STATUSES}
 
     @property
+    def measure_status_counts(self) -> Mapping[str, int]:
+        """Number of measures per 状态 (every status present, zero included)."""
+        counts = Counter(m.status for m in self.measures)
+        return {s: counts.get(s, 0) for s in schema.STATUSES}
+
+    @property
     def counts(self) -> "Counts":
         """Counted and declared totals."""
         return Counts.of(self)
@@ -127,7 +169,7 @@ class Ledger:
 class Counts:
     """The figures printed in the notice: declared totals where given, else counted rows."""
 
-    aspects: int
+    aspects_counted: int
     problems_counted: int
     measures_counted: int
     documents_counted: int
@@ -135,13 +177,17 @@ class Counts:
     measures_declared: int | None
     documents_declared: int | None
     by_status: Mapping[str, int] = field(default_factory=dict)
+    by_status_declared: Mapping[str, int] | None = None
+    aspects_declared: int | None = None
+    measures_by_status: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ledger: Ledger) -> "Counts":
         """Count a ledger."""
         info = ledger.inspection
         return cls(
-            aspects=len(ledger.aspects),
+            aspects_counted=len(ledger.aspects),
+            aspects_declared=info.declared_aspects,
             problems_counted=len(ledger.problems),
             measures_counted=len(ledger.measures),
             documents_counted=len(ledger.documents),
@@ -149,7 +195,19 @@ class Counts:
             measures_declared=info.declared_measures,
             documents_declared=info.declared_documents,
             by_status=dict(ledger.status_counts),
+            by_status_declared=info.declared_by_status,
+            measures_by_status=dict(ledger.measure_status_counts),
         )
+
+    @property
+    def status(self) -> Mapping[str, int]:
+        """Problems per status as printed: the declared counts when given, else the ledger's rows."""
+        return self.by_status_declared if self.by_status_declared is not None else self.by_status
+
+    @property
+    def aspects(self) -> int:
+        """Aspects as printed: the declared number when given."""
+        return self.aspects_declared if self.aspects_declared is not None else self.aspects_counted
 
     @property
     def problems(self) -> int:
@@ -179,4 +237,6 @@ class Counts:
             "措施表行数": self.measures_counted,
             "制度文件表行数": self.documents_counted,
             "按整改状态": dict(self.by_status),
+            **({"按整改状态（填写）": dict(self.by_status_declared)} if self.by_status_declared else {}),
+            "措施按状态": dict(self.measures_by_status),
         }

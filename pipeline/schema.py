@@ -13,6 +13,7 @@ TEXT = "text"  # one line of text
 LONGTEXT = "longtext"  # may hold several paragraphs (line breaks inside the cell)
 INT = "int"  # a whole number (typed as a number or as text)
 DATE = "date"  # an Excel date, a serial number or text such as 2024-09-30 / 2024年9月30日
+LOOSE_DATE = "loosedate"  # a DATE, or a month or part of one as notices print it: 2024年6月, 2022年8月下旬
 DEADLINE = "deadline"  # a date, or one of LONG_TERM_WORDS for standing measures
 CHOICE = "choice"  # one of Column.choices
 ID = "id"  # an identifier (number or text), compared as text
@@ -22,6 +23,28 @@ STATUS_STAGED = "取得阶段性成效"
 STATUS_ONGOING = "正在推进"
 STATUS_LONG_TERM = "长期坚持"
 STATUSES = (STATUS_DONE, STATUS_STAGED, STATUS_ONGOING, STATUS_LONG_TERM)
+# Words offices write for the same states; read as the fixed status (compared after NFKC, spaces removed).
+STATUS_ALIASES: dict[str, str] = {
+    "完成": STATUS_DONE, "已整改": STATUS_DONE, "整改完成": STATUS_DONE, "已整改完成": STATUS_DONE,
+    "已办结": STATUS_DONE, "办结": STATUS_DONE, "已完成整改": STATUS_DONE,
+    "阶段性完成": STATUS_STAGED, "阶段性成效": STATUS_STAGED, "取得阶段性进展": STATUS_STAGED,
+    "基本完成": STATUS_STAGED, "阶段性整改": STATUS_STAGED, "已取得阶段性成效": STATUS_STAGED,
+    "整改中": STATUS_ONGOING, "正在整改": STATUS_ONGOING, "推进中": STATUS_ONGOING, "进行中": STATUS_ONGOING,
+    "未完成": STATUS_ONGOING, "持续推进": STATUS_ONGOING, "正在推进中": STATUS_ONGOING, "未整改": STATUS_ONGOING,
+    "长期": STATUS_LONG_TERM, "持续整改": STATUS_LONG_TERM, "长期整改": STATUS_LONG_TERM,
+    "长期推进": STATUS_LONG_TERM,
+}
+
+# The two kinds of inspection. 巡察 (by a city or county committee) is the default; every word the tool
+# generates, and every label of the ledger, has a 巡视 form (by a province or the centre).
+XUNCHA, XUNSHI = "巡察", "巡视"
+KINDS = (XUNCHA, XUNSHI)
+
+
+def for_kind(text: str, kind: str) -> str:
+    """Text with 巡察 replaced by 巡视 for a 巡视 ledger (labels, messages, generated wording)."""
+    return text.replace(XUNCHA, XUNSHI) if kind == XUNSHI else text
+
 
 YES, NO = "是", "否"
 DOC_MADE, DOC_REVISED = "制定", "修订"
@@ -30,23 +53,18 @@ SECTION_BASIC = "基本情况"
 SECTION_PLANS = "今后打算"
 SECTION_CLOSING = "结束语"
 SECTIONS = (SECTION_BASIC, SECTION_PLANS, SECTION_CLOSING)
+SECTION_PROGRESS = "整改落实进展"  # generated from the 问题 sheet, not written in 正文
+# What a 基本信息 "…标题" row may say instead of a title.
+TITLE_OMIT_WORDS = ("不印", "不印出", "省略", "删除", "不要")
+TITLE_NONE_WORDS = ("无标题", "不要标题", "不加标题", "无")
+
+# Numbering schemes a ledger may name in 编号方式 (pipeline.outline defines them; named here for the
+# dropdown). Each is a pattern of four levels: section / 方面 / 问题 / 具体问题.
+NUMBERING_NAMES = ("标准", "无方面", "四级标题", "（一）起首")
 
 # Words accepted in a deadline cell instead of a date, for measures that never close.
 LONG_TERM_WORDS = ("长期坚持", "长期")
 
-# Named figures that narrative text (正文) may contain as {名称}; substituted by the program,
-# never evaluated. The value is the fill-in guide's explanation.
-PLACEHOLDERS: dict[str, str] = {
-    "方面数": "反馈问题涉及的方面数（按“问题”表统计）",
-    "问题数": "反馈的具体问题数（基本信息填写了“反馈问题数”时用它，否则按“问题”表行数）",
-    "措施数": "整改措施数（基本信息填写了“整改措施数”时用它，否则按“措施”表行数）",
-    "制度文件数": "制定或修订的制度文件数（基本信息填写了“制度文件数”时用它，否则按“制度文件”表行数）",
-    "已完成数": "整改状态为“已完成”的具体问题数",
-    "阶段性成效数": "整改状态为“取得阶段性成效”的具体问题数",
-    "正在推进数": "整改状态为“正在推进”的具体问题数",
-    "长期坚持数": "整改状态为“长期坚持”的具体问题数",
-    "整改状态句": "按各问题整改状态自动生成的一句话，如“反馈的32个具体问题已全部整改完成或取得阶段性成效”",
-}
 
 
 @dataclass(frozen=True)
@@ -66,8 +84,9 @@ class Column:
 
     @property
     def headers(self) -> tuple[str, ...]:
-        """The header text and every accepted alias."""
-        return (self.header, *self.aliases)
+        """The header text and every accepted alias, with the 巡视 form of each that says 巡察."""
+        names = (self.header, *self.aliases)
+        return tuple(dict.fromkeys((*names, *(for_kind(n, XUNSHI) for n in names))))
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,11 @@ class Sheet:
     keyvalue: bool = False
     aliases: tuple[str, ...] = ()
     freeze: str = "A2"
+
+    @property
+    def columns_by_key(self) -> dict[str, Column]:
+        """Columns by key."""
+        return {c.key: c for c in self.columns}
 
     def column(self, key: str) -> Column:
         """The column with this key."""
@@ -112,12 +136,12 @@ INFO = Sheet(
                help="开展巡察的巡察组名称。"),
         Column("round", "巡察轮次", required=True, example="七届市委第五轮巡察",
                help="巡察轮次的完整说法。"),
-        Column("start", "巡察开始日期", DATE, required=True, example="2024-03-25",
-               help="巡察进驻的开始日期。"),
-        Column("end", "巡察结束日期", DATE, required=True, example="2024-06-07",
-               help="巡察结束日期。"),
-        Column("feedback", "反馈日期", DATE, required=True, example="2024-08-27",
-               help="巡察组反馈巡察情况的日期；整改措施的完成时限不能早于它。"),
+        Column("start", "巡察开始日期", LOOSE_DATE, required=True, example="2024-03-25",
+               help="巡察进驻的开始日期。不知道具体日子时可以写到月或旬，如“2022年8月下旬”“2024年6月”，通报中照写。"),
+        Column("end", "巡察结束日期", LOOSE_DATE, required=True, example="2024-06-07",
+               help="巡察结束日期；可以写到月或旬（如“2024年9月底”）。"),
+        Column("feedback", "反馈日期", LOOSE_DATE, required=True, example="2024-08-27",
+               help="巡察组反馈巡察情况的日期，可以写到月或旬；整改措施的完成时限不能早于它。"),
         Column("issued", "成文日期", DATE, required=True, example="2024-12-20",
                help="通报的成文日期，用于落款、输出文件夹名和文档属性；"
                     "判断“完成时限已过”也以它为准。"),
@@ -138,6 +162,41 @@ INFO = Sheet(
                help="选填。整改方案中的整改措施总数；与“措施”表行数不一致时给出警告，通报中使用这里的数字。"),
         Column("declared_documents", "制度文件数", INT,
                help="选填。制定或修订的制度文件总数；与“制度文件”表行数不一致时给出警告，通报中使用这里的数字。"),
+        # Optional rows added for offices that word and number their notices differently. Old ledgers
+        # without them build as before.
+        Column("kind", "巡视巡察", CHOICE, choices=KINDS, width=10, example="巡察",
+               help="选填。“巡察”（市、县党委开展）或“巡视”（省委、中央开展）。通报中自动生成的文字都随它改变；"
+                    "不填时按巡察组名称判断（含“巡视”即为巡视），否则为巡察。"),
+        Column("opening", "导语", LONGTEXT, width=60,
+               example="根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}进行了巡察，"
+                       "并于{反馈日期}反馈了巡察意见。按照党务公开原则和巡察工作有关要求，现将整改进展情况予以公布：",
+               help="选填。通报开头的一段话，可用占位符（见下方占位符表）；不填时自动生成“根据××统一部署，……"
+                    "现将巡察整改进展情况予以公布。”"),
+        Column("numbering", "编号方式", TEXT, choices=NUMBERING_NAMES, width=14, example="标准",
+               help="选填。通报各级标题的编号方式，从下拉列表选择（说明见“填写说明”表），不填为“标准”"
+                    "（一、/（一）/1./一是）；也可以按“一、/无/1./一是”的格式逐级填写。"),
+        Column("title_basic", "基本情况标题", width=30, example="整改工作开展情况",
+               help="选填。通报第一部分的标题，不填为“整改工作基本情况”；填“无标题”则只印内容不印标题，"
+                    "填“不印”则整个部分不印。序号自动生成，不要填写。"),
+        Column("title_progress", "整改落实进展标题", width=30, example="{巡察组}反馈意见整改落实情况",
+               help="选填。按“问题”表生成的部分的标题，不填为“××巡察组反馈意见整改落实进展情况”；"
+                    "可用占位符；填“无标题”或“不印”同上。"),
+        Column("title_plans", "今后打算标题", width=30, example="下一步工作打算",
+               help="选填。“今后打算”部分的标题，不填为“今后整改工作打算”；填“无标题”或“不印”同上。"),
+        Column("title_closing", "结束语标题", width=30,
+               help="选填。结束语（含联系方式）默认不加标题；填写文字则作为一个带序号的部分印出，"
+                    "填“不印”则不印结束语和联系方式。"),
+        Column("show_status", "印出整改状态", CHOICE, choices=(YES, NO), width=10, default=NO,
+               help="选填。选“是”时，通报中每个具体问题的整改进展后另起一行印“整改状态：已完成。”；不填为“否”。"),
+        Column("declared_aspects", "反馈方面数", INT,
+               help="选填。反馈意见涉及的方面数；只公布总数、不逐条列出问题的通报用它（{方面数}），"
+                    "与“问题”表中的方面数不一致时给出警告。"),
+        Column("declared_done", "已完成问题数", INT,
+               help="选填。只公布总数的通报可以填写按整改状态的问题数（已完成、取得阶段性成效、正在推进、"
+                    "长期坚持四项）；填写后通报中的数字和完成率按填写的计算。"),
+        Column("declared_staged", "取得阶段性成效问题数", INT, help="选填。见“已完成问题数”。"),
+        Column("declared_ongoing", "正在推进问题数", INT, help="选填。见“已完成问题数”。"),
+        Column("declared_long_term", "长期坚持问题数", INT, help="选填。见“已完成问题数”。"),
     ),
 )
 
@@ -149,12 +208,13 @@ PROBLEMS = Sheet(
     columns=(
         Column("id", "编号", ID, required=True, width=8, example="1",
                help="具体问题的编号，在本表中不能重复；“措施”表用它指明措施属于哪个问题。"),
-        Column("aspect", "方面", required=True, width=30,
+        Column("aspect", "方面", width=30,
                example="关于聚焦基层贯彻落实党的路线方针政策和党中央决策部署情况方面",
-               help="反馈意见的方面（通报中的（一）（二）……），序号自动生成，不要填写。"),
+               help="反馈意见的方面（通报中的（一）（二）……），序号自动生成，不必填写；编号方式没有方面一级时"
+                    "可以留空，其他编号方式必须填写。"),
         Column("heading", "问题", required=True, width=30,
                example="学习贯彻习近平总书记对工人阶级和工会工作重要指示批示精神不深入问题",
-               help="问题标题（通报中的1. 2. ……），序号自动生成，不要填写。"),
+               help="问题标题（通报中的1. 2. ……），序号自动生成，不必填写（填了会自动去掉并提示）。"),
         Column("item", "具体问题", width=30, example="学习计划执行不力",
                help="具体问题表现（通报中的“一是”“二是”……）；问题下没有细分时留空。"),
         Column("progress", "整改进展", LONGTEXT, required=True, width=60,
@@ -201,9 +261,10 @@ NARRATIVE = Sheet(
                help="“基本情况”印在“一、整改工作基本情况”下，“今后打算”印在“三、今后整改工作打算”下，"
                     "“结束语”印在文末（联系方式自动附在其后）。"),
         Column("heading", "小标题", width=24, example="提高政治站位，加强组织领导",
-               help="选填。段首的小标题，序号自动生成：基本情况为（一）（二）……，今后打算为一是、二是……"),
-        Column("text", "内容", LONGTEXT, required=True, width=80,
-               help="段落内容。可用占位符：" + "、".join("{" + k + "}" for k in PLACEHOLDERS) + "。"),
+               help="选填。段首的小标题，序号自动生成（不必填写）：基本情况为（一）（二）……，今后打算为一是、二是……"),
+        Column("text", "内容", LONGTEXT, width=80,
+               help="段落内容，可用占位符（见“填写说明”表）。只填小标题、不填内容的一行是单独成行的标题，"
+                    "其下各行的小标题编为下一级（如（一）下的1. 2. ……）。"),
     ),
 )
 

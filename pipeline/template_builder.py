@@ -231,7 +231,9 @@ TITLE = "GwTitle"
 HEADING_1 = "GwHeading1"
 HEADING_2 = "GwHeading2"
 HEADING_3 = "GwHeading3"
+HEADING_4 = "GwHeading4"
 RUN_IN_KAI = "GwRunInKai"
+RUN_IN_HEI = "GwRunInHei"
 RUN_IN_BOLD = "GwRunInBold"
 SIGNATURE = "GwSignature"
 DATE = "GwDate"
@@ -291,6 +293,22 @@ STYLES: tuple[StyleSpec, ...] = (
         bold=True,
         keep_next=True,
         outline_level=2,
+        char_spacing=BODY_CHAR_SPACING,
+    ),
+    StyleSpec(
+        HEADING_4,
+        "四级标题",
+        "“（1）” headings on their own line: 3号仿宋",
+        keep_next=True,
+        outline_level=3,
+        char_spacing=BODY_CHAR_SPACING,
+    ),
+    StyleSpec(
+        RUN_IN_HEI,
+        "段首标题黑体",
+        "character style: a “一、…。” heading run in at the start of a body paragraph (黑体)",
+        kind="character",
+        east_asia=HEITI,
         char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
@@ -772,46 +790,38 @@ def _save(doc: DocxDocument, path: Path) -> Path:
 def _build_notice(path: Path) -> Path:
     """Write the notice template.
 
-    Context: title (may hold "\\n" line breaks), doc_number (not printed by this template), intro,
-    headings {basic, progress, plans}, basic [{label, text}], aspects [{heading, problems [{heading,
-    items [{heading, paragraphs [str]}]}]}], plans [{label, text}], closing, signature, date, cc,
-    printer, printed ("2024年12月20日印发"; a bare date also works).
+    Context: see pipeline.context.NOTICE_VARIABLES (the template variable contract). This template
+    uses title (may hold "\\n" line breaks), blocks, signature, date, cc, printer, printed.
     """
     doc = _new_document(NOTICE_PAGE, "巡察整改进展情况通报（模板）")
 
     _paragraph(doc, TITLE, "{{ title }}")
-    _paragraph(doc, BODY, "{{ intro }}")
 
-    # 一、整改工作基本情况: （一）… run-in headings in 楷体, then the text in 仿宋.
-    _paragraph(doc, HEADING_1, "{{ headings.basic }}")
-    _tag(doc, "{%p for b in basic %}")
-    _paragraph(doc, BODY, ("{{ b.label }}", RUN_IN_KAI), "{{ b.text }}")
-    _tag(doc, "{%p endfor %}")
-
-    # 二、…整改落实进展情况: （一）aspect → 1. problem → 一是 specific problem → progress paragraphs.
-    _paragraph(doc, HEADING_1, "{{ headings.progress }}")
-    _tag(doc, "{%p for a in aspects %}")
-    _paragraph(doc, HEADING_2, "{{ a.heading }}")
-    _tag(doc, "{%p for pr in a.problems %}")
-    _paragraph(doc, HEADING_3, "{{ pr.heading }}")
-    # `pr['items']`, not `pr.items`: on a dict, Jinja's attribute lookup finds the dict.items method.
-    _tag(doc, "{%p for it in pr['items'] %}")
-    _tag(doc, "{%p if it.heading %}")
-    _paragraph(doc, BODY, "{{ it.heading }}")
+    # The body, opening to closing, as blocks (pipeline.outline): one paragraph per block, in the style
+    # its kind and numbering level call for. Headings on their own line: h1 "一、" 黑体, h2 "（一）" 楷体,
+    # h3 "1." 仿宋 bold, h4 "（1）" 仿宋, line "一是…。" 仿宋. Body paragraphs may open with a run-in
+    # heading ("（一）…。" 楷体, "一是…。"/"1.…。" bold, "一、…。" 黑体).
+    _tag(doc, "{%p for b in blocks %}")
+    _tag(doc, "{%p if b.kind == 'heading' and b.style == 'h1' %}")
+    _paragraph(doc, HEADING_1, "{{ b.label }}{{ b.text }}")
+    _tag(doc, "{%p elif b.kind == 'heading' and b.style == 'h2' %}")
+    _paragraph(doc, HEADING_2, "{{ b.label }}{{ b.text }}")
+    _tag(doc, "{%p elif b.kind == 'heading' and b.style == 'h3' %}")
+    _paragraph(doc, HEADING_3, "{{ b.label }}{{ b.text }}")
+    _tag(doc, "{%p elif b.kind == 'heading' and b.style == 'h4' %}")
+    _paragraph(doc, HEADING_4, "{{ b.label }}{{ b.text }}")
+    _tag(doc, "{%p elif b.kind == 'heading' %}")
+    _paragraph(doc, BODY, "{{ b.label }}{{ b.text }}")
+    _tag(doc, "{%p elif b.lead and b.lead_style == 'kai' %}")
+    _paragraph(doc, BODY, ("{{ b.lead_label }}{{ b.lead }}", RUN_IN_KAI), "{{ b.text }}")
+    _tag(doc, "{%p elif b.lead and b.lead_style == 'hei' %}")
+    _paragraph(doc, BODY, ("{{ b.lead_label }}{{ b.lead }}", RUN_IN_HEI), "{{ b.text }}")
+    _tag(doc, "{%p elif b.lead and b.lead_style == 'bold' %}")
+    _paragraph(doc, BODY, ("{{ b.lead_label }}{{ b.lead }}", RUN_IN_BOLD), "{{ b.text }}")
+    _tag(doc, "{%p else %}")
+    _paragraph(doc, BODY, "{{ b.lead_label }}{{ b.lead }}{{ b.text }}")
     _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p for t in it.paragraphs %}")
-    _paragraph(doc, BODY, "{{ t }}")
     _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endfor %}")
-
-    # 三、今后整改工作打算: 一是… lead-ins in bold 仿宋.
-    _paragraph(doc, HEADING_1, "{{ headings.plans }}")
-    _tag(doc, "{%p for b in plans %}")
-    _paragraph(doc, BODY, ("{{ b.label }}", RUN_IN_BOLD), "{{ b.text }}")
-    _tag(doc, "{%p endfor %}")
-    _paragraph(doc, BODY, "{{ closing }}")
 
     # Signature one blank line below the body, date on the next line.
     _tag(doc, "{%p if signature or date %}")

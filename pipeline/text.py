@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 
 __all__ = [
@@ -19,6 +20,10 @@ __all__ = [
     "fold_for_compare",
     "format_date",
     "format_date_range",
+    "format_loose_range",
+    "LooseDate",
+    "parse_loose_date",
+    "strip_typed_number",
     "list_marker",
     "normalize_newlines",
     "normalize_punct",
@@ -152,6 +157,114 @@ def parse_date_text(s: str) -> date | None:
         except ValueError:
             return None  # 2024-02-30 and the like: well-formed but not a real day
     return None
+
+
+# Dates as offices print them when the day is not known: 2024年6月, 2022年8月下旬, 2024年9月底.
+_MONTH_PARTS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, None), "初": (1, 10), "底": (21, None),
+                "末": (21, None), "份": (1, None), "": (1, None)}
+_LOOSE_DATE_RE = re.compile(
+    r"(?P<y>[0-9]{4})\s*(?:年\s*|[-/.])(?P<m>[0-9]{1,2})\s*月?\s*(?P<part>上旬|中旬|下旬|初|底|末|份)?"
+)
+
+
+@dataclass(frozen=True)
+class LooseDate:
+    """A date as written: a whole day (2024年8月27日) or a part of a month (2024年6月, 2022年8月下旬).
+
+    `first` and `last` bound the days it can mean; checks compare with them, documents print `text()`.
+    """
+
+    year: int
+    month: int
+    day: int | None = None
+    part: str = ""  # 上旬 中旬 下旬 初 底 末 份, or "" (the whole month) when day is None
+
+    @classmethod
+    def of(cls, d: date) -> "LooseDate":
+        """An exact day."""
+        d = _as_date(d)
+        return cls(d.year, d.month, d.day)
+
+    @property
+    def exact(self) -> bool:
+        """True when the day is known."""
+        return self.day is not None
+
+    @property
+    def first(self) -> date:
+        """The earliest day it can mean."""
+        if self.day is not None:
+            return date(self.year, self.month, self.day)
+        return date(self.year, self.month, _MONTH_PARTS[self.part][0])
+
+    @property
+    def last(self) -> date:
+        """The latest day it can mean."""
+        if self.day is not None:
+            return date(self.year, self.month, self.day)
+        end = _MONTH_PARTS[self.part][1]
+        if end is None:
+            nxt = date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return date.fromordinal(nxt.toordinal() - 1)
+        return date(self.year, self.month, end)
+
+    def text(self, with_year: bool = True) -> str:
+        """As printed: 2024年8月27日 / 8月27日, 2022年8月下旬, 2024年6月."""
+        head = f"{self.year}年" if with_year else ""
+        if self.day is not None:
+            return f"{head}{self.month}月{self.day}日"
+        return f"{head}{self.month}月{self.part}"
+
+
+def parse_loose_date(s: str) -> LooseDate | None:
+    """A whole date (as parse_date_text) or a month with an optional part (2024年6月下旬, 2024年9月底,
+    2024-06); None when it is neither. A year is required."""
+    exact = parse_date_text(s)
+    if exact is not None:
+        return LooseDate.of(exact)
+    if not isinstance(s, str):
+        return None
+    text = unicodedata.normalize("NFKC", s).strip()
+    m = _LOOSE_DATE_RE.fullmatch(text)
+    if m is None or not 1 <= int(m["m"]) <= 12:
+        return None
+    return LooseDate(int(m["y"]), int(m["m"]), None, m["part"] or "")
+
+
+def format_loose_range(start: LooseDate, end: LooseDate) -> str:
+    """A period as printed: 2024年3月25日至6月7日, 2022年8月下旬至9月底 (the year once when it repeats)."""
+    if start == end:
+        return start.text()
+    return f"{start.text()}至{end.text(with_year=start.year != end.year)}"
+
+
+# ---------------------------------------------------------------------------
+# Numbering a clerk typed by habit
+
+# Leading numbers that a generated label would repeat: （一） (一) 一、 一是 第一， 1. 1、 1． （1） (1) ① …
+_TYPED_NUMBER_RE = re.compile(
+    r"^\s*(?:"
+    r"[（(]\s*[一二三四五六七八九十〇零百]+\s*[）)]\s*[、，,.．]?"
+    r"|[一二三四五六七八九十百]+\s*[、，,．.]"
+    r"|第[一二三四五六七八九十百]+(?:是|[，,、：:])"
+    r"|[一二三四五六七八九十百]+是(?=[^\s，,、。；;：:])"
+    r"|[（(]\s*[0-9]{1,3}\s*[）)]\s*[、，,.．]?"
+    r"|[0-9]{1,3}\s*[.．、](?![0-9])"
+    r"|[\u2460-\u2473\u2776-\u277f]"
+    r")\s*"
+)
+
+
+def strip_typed_number(text: str) -> tuple[str, str]:
+    """Split a leading number typed by hand from a heading: "（三）关于…" → ("关于…", "（三）").
+
+    Returns (text without the number, the number removed — "" when there was none). A heading that is
+    nothing but a number is left as it is.
+    """
+    m = _TYPED_NUMBER_RE.match(text or "")
+    if m is None or not text[m.end():].strip():
+        return text, ""
+    return text[m.end():], m.group(0).strip()
 
 
 # ---------------------------------------------------------------------------

@@ -356,6 +356,7 @@ _DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 KIND_NAMES = {
     schema.TEXT: "文字", schema.LONGTEXT: "文字（可换行分段）", schema.INT: "整数",
     schema.DATE: "日期", schema.DEADLINE: "日期或“长期坚持”", schema.CHOICE: "下拉选择", schema.ID: "编号",
+    schema.LOOSE_DATE: "日期（可只写到月或旬）",
 }
 
 
@@ -467,8 +468,9 @@ def _write_guide(ws: Worksheet) -> None:
                          "、".join(col.choices), col.help + (f"例：{col.example}" if col.example else "")))
         rows.append(())
     rows.append(("【正文中可用的占位符】",))
-    for name, meaning in schema.PLACEHOLDERS.items():
-        rows.append(("{" + name + "}", "", "", "", meaning))
+    from pipeline import figures  # the registry needs the model; the reader itself does not
+    for ph in figures.REGISTRY:
+        rows.append(("{" + ph.name + "}", "", "", f"例：{ph.example}", ph.help))
     for row in rows:
         ws.append(list(row))
     ws["A1"].font = Font(bold=True, size=14)

@@ -54,7 +54,22 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def notice_context() -> dict:
-    return json.loads((FIXTURES / "notice_context.json").read_text(encoding="utf-8"))
+    """The real context of the example ledger, with text that must print literally (& < >) and a 版记."""
+    from dataclasses import replace
+
+    from pipeline import context
+    from pipeline.api import check_file
+
+    ledger = check_file(EXAMPLE).ledger
+    info = replace(ledger.inspection, cc="市委巡察办，市委第一巡察组", printer="中共东营市总工会办公室",
+                   printed=date(2024, 12, 20))
+    problems = list(ledger.problems)
+    problems[0] = replace(problems[0], progress=(
+        *problems[0].progress, "严格执行学习考勤 & 补学制度：缺学<2次的当月补学，缺学>2次的向党组书面说明。"))
+    narrative = [replace(p, text=p.text + "（工作日<9:00—17:00> & 节假日）") if p.section == "结束语" else p
+                 for p in ledger.narrative]
+    return context.notice_context(replace(ledger, inspection=info, problems=tuple(problems),
+                                          narrative=tuple(narrative)))
 
 
 @pytest.fixture(scope="module")
@@ -566,30 +581,29 @@ def style_of(p) -> str | None:
     return None if node is None else node.get(w("val"))
 
 
+BLOCK_STYLE = {"h1": "GwHeading1", "h2": "GwHeading2", "h3": "GwHeading3", "h4": "GwHeading4", "line": "GwBody"}
+
+
 def test_rendered_notice_structure(rendered_notice, notice_context):
     paragraphs = body_paragraphs(rendered_notice)
-    by_style: dict[str, list] = {}
-    for p in paragraphs:
-        by_style.setdefault(style_of(p), []).append(p)
-    (title,) = by_style["GwTitle"]
+    title = paragraphs[0]
+    assert style_of(title) == "GwTitle"
     assert paragraph_text(title) == notice_context["title"].replace("\n", "")
     assert len(title.findall(".//w:br", NS)) == notice_context["title"].count("\n")  # breaks, one paragraph
-    assert [paragraph_text(p) for p in by_style["GwHeading1"]] == list(notice_context["headings"].values())
-    assert [paragraph_text(p) for p in by_style["GwHeading2"]] == [a["heading"] for a in notice_context["aspects"]]
-    problems = [pr for a in notice_context["aspects"] for pr in a["problems"]]
-    assert [paragraph_text(p) for p in by_style["GwHeading3"]] == [pr["heading"] for pr in problems]
-    body_texts = [paragraph_text(p) for p in by_style["GwBody"]]
-    items = [it for pr in problems for it in pr["items"]]
-    expected_body = (
-        [notice_context["intro"]]
-        + [b["label"] + b["text"] for b in notice_context["basic"]]
-        + [t for it in items for t in ([it["heading"]] if it["heading"] else []) + it["paragraphs"]]
-        + [b["label"] + b["text"] for b in notice_context["plans"]]
-        + [notice_context["closing"], ""]  # closing, then the blank line above the signature
-    )
-    assert body_texts == expected_body
-    assert [paragraph_text(p) for p in by_style["GwSignature"]] == [notice_context["signature"]]
-    assert [paragraph_text(p) for p in by_style["GwDate"]] == [notice_context["date"]]
+    blocks = notice_context["blocks"]
+    # one paragraph per block, in the style its kind and level call for
+    expected = [(BLOCK_STYLE[b["style"]] if b["kind"] == "heading" else "GwBody", b["full_text"]) for b in blocks]
+    got = [(style_of(p), paragraph_text(p)) for p in paragraphs[1:1 + len(blocks)]]
+    assert got == expected
+    rest = [(style_of(p), paragraph_text(p)) for p in paragraphs[1 + len(blocks):]]
+    assert rest[:3] == [("GwBody", ""), ("GwSignature", notice_context["signature"]),
+                        ("GwDate", notice_context["date"])]
+    # the older keys say the same as the blocks (offices' templates written before blocks use them)
+    h = {s: [t for st, t in got if st == s] for s in BLOCK_STYLE.values()}
+    assert h["GwHeading1"] == list(notice_context["headings"].values())
+    assert h["GwHeading2"] == [a["heading"] for a in notice_context["aspects"]]
+    assert h["GwHeading3"] == [pr["heading"] for a in notice_context["aspects"] for pr in a["problems"]]
+    assert got[0][1] == notice_context["intro"]
 
 
 def test_rendered_notice_run_in_labels(rendered_notice, notice_context):
@@ -600,9 +614,11 @@ def test_rendered_notice_run_in_labels(rendered_notice, notice_context):
             style = r.find("w:rPr/w:rStyle", NS)
             if style is not None:
                 runs_by_style.setdefault(style.get(w("val")), []).append(paragraph_text(r))
-    assert runs_by_style["GwRunInKai"] == [b["label"] for b in notice_context["basic"]]
-    assert runs_by_style["GwRunInBold"] == [b["label"] for b in notice_context["plans"]]
-    assert notice_context["basic"][0]["label"] == ""  # an empty label prints nothing (checked above)
+    leads = {style: [b["lead_label"] + b["lead"] for b in notice_context["blocks"] if b["lead_style"] == style]
+             for style in ("kai", "bold")}
+    assert runs_by_style["GwRunInKai"] == leads["kai"] == [b["label"] for b in notice_context["basic"] if b["label"]]
+    assert runs_by_style["GwRunInBold"] == leads["bold"] == [b["label"] for b in notice_context["plans"] if b["label"]]
+    assert leads["kai"][0] == "（一）提高政治站位，加强组织领导。"
 
 
 def test_rendered_text_is_literal(rendered_notice, rendered_checklists, notice_context):
@@ -615,6 +631,7 @@ def test_rendered_text_is_literal(rendered_notice, rendered_checklists, notice_c
         assert "&amp;" not in text and "&lt;" not in text
     notice_text = text_of(part(rendered_notice, "word/document.xml"))
     assert "严格执行学习考勤 & 补学制度：缺学<2次的当月补学，缺学>2次的向党组书面说明。" in notice_text
+    assert "（工作日<9:00—17:00> & 节假日）" in notice_text
     problems_text = text_of(part(rendered_checklists["问题清单.docx"], "word/document.xml"))
     assert "（学习<规定次数 & 未研究落实措施>）" in problems_text
 
@@ -623,7 +640,8 @@ def test_rendered_notice_record_section(rendered_notice, notice_context):
     sections = footer_parts_by_type(rendered_notice)
     assert len(sections) == 2  # body, then the 版记 section
     record_text = text_of(sections[-1]["default"])
-    assert f"抄送：{notice_context['cc']}。" in record_text
+    assert notice_context["cc"].endswith("。") and f"抄送：{notice_context['cc']}" in record_text
+    assert "。。" not in record_text
     assert notice_context["printer"] in record_text
     assert notice_context["printed"].endswith("印发") and notice_context["printed"] in record_text
     assert "印发印发" not in record_text
@@ -667,11 +685,9 @@ def test_record_without_cc_keeps_printer_line(built, notice_context):
 # the context contract: exactly these variables, and a typo fails
 # ------------------------------------------------------------------------------------------------
 
-NOTICE_VARIABLES = {
-    "title", "intro", "headings", "basic", "aspects", "plans", "closing",
-    "signature", "date", "cc", "printer", "printed",
-}
-CHECKLIST_VARIABLES = {"title", "issuer", "date", "rows"}
+# What the shipped templates read: a subset of the contract (pipeline.context.*_VARIABLES).
+NOTICE_TEMPLATE_VARIABLES = {"title", "blocks", "signature", "date", "cc", "printer", "printed"}
+CHECKLIST_TEMPLATE_VARIABLES = {"title", "issuer", "date", "rows"}
 
 
 def template_variables(path: Path) -> set[str]:
@@ -679,17 +695,23 @@ def template_variables(path: Path) -> set[str]:
     return GroupMergeTemplate(str(path)).get_undeclared_template_variables(jinja_env())
 
 
-def test_template_variables_are_the_contract(built):
-    assert template_variables(built / "通报.docx") == NOTICE_VARIABLES
+def test_template_variables_are_the_contract(built, notice_context, checklist_contexts):
+    from pipeline.context import BLOCK_FIELDS, CHECKLIST_VARIABLES, NOTICE_VARIABLES
+
+    assert template_variables(built / "通报.docx") == NOTICE_TEMPLATE_VARIABLES
+    assert NOTICE_TEMPLATE_VARIABLES <= set(NOTICE_VARIABLES)
+    # the context builder gives exactly the documented variables and block fields
+    assert set(notice_context) == set(NOTICE_VARIABLES)
+    assert all(set(b) == set(BLOCK_FIELDS) for b in notice_context["blocks"])
     for name in CHECKLIST_NAMES:
-        assert template_variables(built / name) == CHECKLIST_VARIABLES, name
+        assert template_variables(built / name) == CHECKLIST_TEMPLATE_VARIABLES == set(CHECKLIST_VARIABLES), name
 
 
 def test_missing_variable_fails(built, notice_context, checklist_contexts):
     from jinja2 import UndefinedError
 
     broken = dict(notice_context)
-    del broken["closing"]
+    del broken["blocks"]
     with pytest.raises(UndefinedError):
         render_docx(built / "通报.docx", broken, PROPS)
     rows = [dict(r) for r in checklist_contexts["任务清单.docx"]["rows"]]

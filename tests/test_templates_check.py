@@ -40,11 +40,11 @@ def test_shipped_templates_pass(capsys):
 
 
 @pytest.mark.parametrize("name, old, new, code, words", [
-    ("通报.docx", "{{ intro }}", "{{ intor }}", "template-unknown-variable", "intor"),
-    ("通报.docx", "{{ intro }}", "{% if intro %}{{ intro }}", "template-syntax", "endif"),
-    ("通报.docx", "{{ intro }}", "｛｛ intro ｝｝", "template-fullwidth-tag", "｛｛"),
+    ("通报.docx", "{{ title }}", "{{ titel }}", "template-unknown-variable", "titel"),
+    ("通报.docx", "{{ title }}", "{% if title %}{{ title }}", "template-syntax", "endif"),
+    ("通报.docx", "{{ title }}", "｛｛ title ｝｝", "template-fullwidth-tag", "｛｛"),
     ("问题清单.docx", "{{ r.item", "{{ r.itme", "template-render", "itme"),
-    ("通报.docx", "{{ intro }}", "{{ intro | nosuchfilter }}", "template-syntax", "nosuchfilter"),
+    ("通报.docx", "{{ title }}", "{{ title | nosuchfilter }}", "template-syntax", "nosuchfilter"),
 ])
 def test_broken_templates_are_reported_with_name_and_place(tmp_path, capsys, name, old, new, code, words):
     folder = edited_templates(tmp_path, name, old, new)
