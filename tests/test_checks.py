@@ -70,6 +70,29 @@ CASES = [
     ("missing-item", WARNING, _set(["problems", 1, "item"], None), "问题", _cell("problems", "item", 1)),
     ("empty-section", WARNING, lambda d: d["narrative"].pop(2), "正文", ""),
     ("no-problems", ERROR, lambda d: (d["problems"].clear(), d["measures"].clear()), "问题", ""),
+    # notice shape (基本信息 rows added for offices' own wording and numbering)
+    ("typed-numbering", WARNING, _set(["problems", 0, "aspect"], "（一）关于甲方面"), "问题",
+     _cell("problems", "aspect", 0)),
+    ("typed-numbering", WARNING, _set(["problems", 2, "heading"], "1.乙问题"), "问题", _cell("problems", "heading", 2)),
+    ("typed-numbering", WARNING, _set(["problems", 1, "item"], "二是具体问题二"), "问题", _cell("problems", "item", 1)),
+    ("typed-numbering", WARNING, _set(["narrative", 1, "heading"], "(一)加强领导"), "正文",
+     _cell("narrative", "heading", 1)),
+    ("typed-numbering", WARNING, _set(["info", "title_plans"], "三、下一步打算"), "基本信息", info_cell("title_plans")),
+    ("bad-numbering", ERROR, _set(["info", "numbering"], "一、/（一）/甲/一是"), "基本信息", info_cell("numbering")),
+    ("bad-numbering", ERROR, _set(["info", "numbering"], "按文件"), "基本信息", info_cell("numbering")),
+    ("unknown-placeholder", ERROR, _set(["info", "opening"], "根据{部署单位}统一部署"), "基本信息",
+     info_cell("opening")),
+    ("unknown-placeholder", ERROR, _set(["info", "title_progress"], "{组名}反馈意见整改情况"), "基本信息",
+     info_cell("title_progress")),
+    ("required-missing", ERROR, _set(["problems", 1, "aspect"], None), "问题", _cell("problems", "aspect", 1)),
+    ("required-missing", ERROR, _set(["narrative", 0, "text"], None), "正文", _cell("narrative", "text", 0)),
+    ("bad-date", ERROR, _set(["info", "end"], "6月上旬"), "基本信息", info_cell("end")),  # no year
+    ("date-order", ERROR, _set(["info", "feedback"], "2024年5月"), "基本信息", info_cell("feedback")),
+    ("totals-only", WARNING, lambda d: (d["problems"].clear(), d["measures"].clear(),
+                                        d["info"].update(declared_problems=25, declared_done=25)), "问题", ""),
+    ("figure-unavailable", ERROR, lambda d: (d["problems"].clear(), d["measures"].clear(),
+                                             d["info"].update(declared_problems=25)), "正文",
+     _cell("narrative", "text", 1)),
     ("done-with-open-measure", WARNING, _append_measure(problem_id="1", status="正在推进",
                                                         deadline=date(2025, 3, 1)),
      "问题", _cell("problems", "status", 0)),
@@ -165,3 +188,53 @@ def test_aspects_differing_only_in_punctuation_width_are_one_group(make_ledger):
     assert result.ok
     assert result.ledger.aspects == ("关于（甲）方面", "关于乙方面")
     assert result.ledger.counts.aspects == 2
+
+
+@pytest.mark.parametrize("typed, status", [
+    ("完成", "已完成"), ("已整改", "已完成"), ("阶段性完成", "取得阶段性成效"), ("整改中", "正在推进"),
+    ("正在整改", "正在推进"), ("未完成", "正在推进"), ("长期", "长期坚持"), (" 已 完 成 ", "已完成"),
+])
+def test_usual_status_words_are_read_as_the_fixed_list(make_ledger, typed, status):
+    def change(d: dict[str, Any]) -> None:
+        d["problems"][2]["status"] = typed
+        d["measures"][2]["status"] = typed
+    result = check_file(make_ledger(change))
+    assert result.ok, result.errors
+    assert result.ledger.problems[2].status == status
+    assert result.ledger.measures[2].status == status
+
+
+def test_typed_numbering_message_says_what_was_removed(make_ledger):
+    result = check_file(make_ledger(_set(["problems", 0, "aspect"], "（三）关于甲方面")))
+    (f,) = [f for f in result.findings if f.code == "typed-numbering"]
+    assert "“（三）”" in f.message and "（三）（三）" in f.message
+    assert result.ledger.problems[0].aspect == "关于甲方面"
+
+
+def test_vague_dates_print_as_written_and_compare_by_their_last_day(make_ledger):
+    result = check_file(make_ledger(lambda d: d["info"].update(start="2024年3月下旬", end="2024年6月",
+                                                                feedback="2024年6月底")))
+    assert result.ok, result.errors
+    info = result.ledger.inspection
+    assert (info.start, info.end, info.feedback) == (date(2024, 3, 31), date(2024, 6, 30), date(2024, 6, 30))
+    assert info.when("feedback").text() == "2024年6月底"
+    # a deadline in the feedback month, after its first possible day, is not "before the feedback"
+    late = check_file(make_ledger(lambda d: (d["info"].update(feedback="2024年8月下旬"),
+                                             d["measures"][0].update(deadline=date(2024, 8, 25)))))
+    assert late.ok, late.errors
+
+
+def test_old_ledger_without_the_new_rows_builds(make_ledger):
+    """A ledger made before the notice-shape rows existed (rows deleted) reads with today's defaults."""
+    new_rows = ("巡视巡察", "导语", "编号方式", "基本情况标题", "整改落实进展标题", "今后打算标题", "结束语标题",
+                "印出整改状态", "反馈方面数", "已完成问题数", "取得阶段性成效问题数", "正在推进问题数", "长期坚持问题数")
+
+    def edit(wb: Any) -> None:
+        ws = wb["基本信息"]
+        for r in range(ws.max_row, 1, -1):
+            if ws.cell(row=r, column=1).value in new_rows:
+                ws.delete_rows(r)
+    result = check_file(make_ledger(edit=edit))
+    assert result.findings == ()
+    info = result.ledger.inspection
+    assert (info.kind, info.numbering, info.show_status, info.opening) == ("巡察", "", False, "")

@@ -672,3 +672,69 @@ def test_safe_filename_properties(name: str, max_len: int) -> None:
     assert result[0] not in ". " and result[-1] not in ". "
     assert not _is_reserved_name(result)
     assert safe_filename(result, max_len) == result
+
+
+# ---------------------------------------------------------------------------
+# Loose dates and typed numbering (issue: any office's notice)
+
+from pipeline.text import LooseDate, format_loose_range, parse_loose_date, strip_typed_number  # noqa: E402
+
+
+@pytest.mark.parametrize("text, first, last, shown", [
+    ("2024年9月30日", date(2024, 9, 30), date(2024, 9, 30), "2024年9月30日"),
+    ("2024-09-30", date(2024, 9, 30), date(2024, 9, 30), "2024年9月30日"),
+    ("2024年6月", date(2024, 6, 1), date(2024, 6, 30), "2024年6月"),
+    ("2024-06", date(2024, 6, 1), date(2024, 6, 30), "2024年6月"),
+    ("2022年8月下旬", date(2022, 8, 21), date(2022, 8, 31), "2022年8月下旬"),
+    ("2024年2月下旬", date(2024, 2, 21), date(2024, 2, 29), "2024年2月下旬"),
+    ("2024年9月底", date(2024, 9, 21), date(2024, 9, 30), "2024年9月底"),
+    ("2024年12月底", date(2024, 12, 21), date(2024, 12, 31), "2024年12月底"),
+    ("2024年5月初", date(2024, 5, 1), date(2024, 5, 10), "2024年5月初"),
+    ("２０２４年６月中旬", date(2024, 6, 11), date(2024, 6, 20), "2024年6月中旬"),
+])
+def test_parse_loose_date(text, first, last, shown):
+    d = parse_loose_date(text)
+    assert (d.first, d.last, d.text()) == (first, last, shown)
+
+
+@pytest.mark.parametrize("text", ["9月底", "2024年13月", "下旬", "2024", "2024年6月32日", "明年"])
+def test_parse_loose_date_rejects(text):
+    assert parse_loose_date(text) is None
+
+
+@pytest.mark.parametrize("start, end, shown", [
+    ("2024年3月25日", "2024年6月7日", "2024年3月25日至6月7日"),
+    ("2022年8月下旬", "2022年9月底", "2022年8月下旬至9月底"),
+    ("2023年12月", "2024年1月中旬", "2023年12月至2024年1月中旬"),
+    ("2024年6月", "2024年6月", "2024年6月"),
+])
+def test_format_loose_range(start, end, shown):
+    assert format_loose_range(parse_loose_date(start), parse_loose_date(end)) == shown
+
+
+@pytest.mark.parametrize("typed, text, removed", [
+    ("（三）关于聚焦…方面", "关于聚焦…方面", "（三）"),
+    ("(三)关于", "关于", "(三)"),
+    ("三、关于", "关于", "三、"),
+    ("十一、关于", "关于", "十一、"),
+    ("1.干部队伍建设有短板", "干部队伍建设有短板", "1."),
+    ("12、干部", "干部", "12、"),
+    ("1．干部", "干部", "1．"),
+    ("（2）审计问题", "审计问题", "（2）"),
+    ("一是一是学习计划", "一是学习计划", "一是"),
+    ("①学习", "学习", "①"),
+    ("第一，学习", "学习", "第一，"),
+    # not numbers: kept as they are
+    ("1.5万名职工", "1.5万名职工", ""),
+    ("2024年工作", "2024年工作", ""),
+    ("一岗双责落实不到位", "一岗双责落实不到位", ""),
+    ("第一议题制度", "第一议题制度", ""),
+    ("三重一大事项", "三重一大事项", ""),
+    ("一是", "一是", ""),  # nothing but a number: left for the clerk to see
+])
+def test_strip_typed_number(typed, text, removed):
+    assert strip_typed_number(typed) == (text, removed)
+
+
+def test_loose_date_of_exact_day():
+    assert LooseDate.of(date(2024, 8, 27)).text(with_year=False) == "8月27日"
