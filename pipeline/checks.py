@@ -674,11 +674,13 @@ def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> 
     if table is None:
         return
     counts = ledger.counts
-    pairs = [("declared_problems", counts.problems_declared, counts.problems_counted, "问题", "个具体问题"),
+    pairs = [("declared_aspects", counts.aspects_declared, counts.aspects_counted, "问题", "个方面"),
+             ("declared_problems", counts.problems_declared, counts.problems_counted, "问题", "个具体问题"),
              ("declared_measures", counts.measures_declared, counts.measures_counted, "措施", "条措施"),
              ("declared_documents", counts.documents_declared, counts.documents_counted, "制度文件", "个文件")]
     for key, declared, counted, sheet, unit in pairs:
-        if declared is not None and declared != counted:
+        # A total declared over an empty sheet is a notice of totals only, not a mismatch.
+        if declared is not None and counted and declared != counted:
             header = table.spec.column(key).header
             out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
                      f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted} {unit}。"

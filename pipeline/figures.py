@@ -92,7 +92,7 @@ REGISTRY: tuple[Placeholder, ...] = (
     Placeholder("反馈月日", "反馈日期；与巡察结束同一年时不写年份", "8月27日", _feedback_short),
     Placeholder("成文日期", "成文日期", "2024年12月20日", lambda l: format_date(l.inspection.issued)),
     # Figures
-    Placeholder("方面数", "反馈问题涉及的方面数（按“问题”表统计）", "4", lambda l: str(l.counts.aspects)),
+    Placeholder("方面数", "反馈问题涉及的方面数（基本信息填写了“反馈方面数”时用它，否则按“问题”表统计）", "4", lambda l: str(l.counts.aspects)),
     Placeholder("问题数", "反馈的具体问题数（基本信息填写了“反馈问题数”时用它，否则按“问题”表行数）", "32",
                 lambda l: str(l.counts.problems)),
     Placeholder("措施数", "整改措施数（基本信息填写了“整改措施数”时用它，否则按“措施”表行数）", "73",

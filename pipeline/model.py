@@ -135,8 +135,8 @@ class Ledger:
 
     @property
     def aspects(self) -> tuple[str, ...]:
-        """Aspects in first-appearance order."""
-        return tuple(dict.fromkeys(p.aspect for p in self.problems))
+        """Aspects in first-appearance order (a blank 方面, allowed when the scheme has no 方面 level, is none)."""
+        return tuple(dict.fromkeys(p.aspect for p in self.problems if p.aspect))
 
     @property
     def public_problems(self) -> tuple[Problem, ...]:

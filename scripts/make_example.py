@@ -1,6 +1,7 @@
-"""Write the example ledger `input/示例台账.xlsx` from `scripts/example_data.py`.
+"""Write the example ledgers: `input/示例台账.xlsx` from `scripts/example_data.py` (the published seed
+notice) and the ledgers of other structures in `examples/` from `scripts/example_ledgers.py`.
 
-The example starts from the blank ledger (`rectify init`) and is filled like an office would:
+Each example starts from the blank ledger (`rectify init`) and is filled like an office would:
 aspect and problem cells merged down their rows, dates as real Excel dates. Run from the repo root:
 `python scripts/make_example.py [--force]`.
 """
@@ -18,11 +19,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import example_data  # noqa: E402
+import example_ledgers  # noqa: E402
 
 from pipeline import schema  # noqa: E402
 from pipeline.workbook import blank_workbook, write_new_file  # noqa: E402
 
 EXAMPLE = ROOT / "input" / "示例台账.xlsx"
+EXAMPLES_DIR = ROOT / "examples"
 # Fixed workbook properties so regenerating gives the same content.
 STAMP = datetime(2024, 12, 20)
 
@@ -33,23 +36,24 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def fill(wb: Any) -> None:
-    """Fill a blank ledger workbook with the example data."""
+def fill(wb: Any, data: dict[str, Any] | None = None) -> None:
+    """Fill a blank ledger workbook with example data (default: the published seed notice)."""
+    if data is None:
+        data = {"info": example_data.INFO, "problems": example_data.PROBLEMS, "measures": example_data.MEASURES,
+                "narrative": example_data.NARRATIVE, "documents": example_data.DOCUMENTS}
     info = wb[schema.INFO.name]
     for r, col in enumerate(schema.INFO.columns, start=2):
-        value = example_data.INFO.get(col.key)
+        value = data["info"].get(col.key)
         if value not in (None, ""):
             info.cell(row=r, column=2, value=_cell_value(value))
-    tables = [(schema.PROBLEMS, example_data.PROBLEMS), (schema.MEASURES, example_data.MEASURES),
-              (schema.NARRATIVE, example_data.NARRATIVE), (schema.DOCUMENTS, example_data.DOCUMENTS)]
-    for spec, rows in tables:
+    for spec in (schema.PROBLEMS, schema.MEASURES, schema.NARRATIVE, schema.DOCUMENTS):
         ws = wb[spec.name]
-        for r, row in enumerate(rows, start=2):
+        for r, row in enumerate(data[spec.key], start=2):
             for c, col in enumerate(spec.columns, start=1):
                 value = row.get(col.key)
                 if value not in (None, ""):
                     ws.cell(row=r, column=c, value=_cell_value(value))
-    _merge_groups(wb[schema.PROBLEMS.name], example_data.PROBLEMS)
+    _merge_groups(wb[schema.PROBLEMS.name], data["problems"])
 
 
 def _merge_groups(ws: Any, rows: list[dict[str, Any]]) -> None:
@@ -57,6 +61,9 @@ def _merge_groups(ws: Any, rows: list[dict[str, Any]]) -> None:
     for c, key in ((2, "aspect"), (3, "heading")):
         start = 0
         for i in range(1, len(rows) + 1):
+            if not rows[start][key]:  # blank cells are not merged
+                start = i
+                continue
             same = i < len(rows) and rows[i][key] == rows[start][key] and (
                 key == "aspect" or rows[i]["aspect"] == rows[start]["aspect"])
             if not same:
@@ -65,19 +72,26 @@ def _merge_groups(ws: Any, rows: list[dict[str, Any]]) -> None:
                 start = i
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--force", action="store_true", help="replace an existing example")
-    args = parser.parse_args()
+def _write(path: Path, data: dict[str, Any] | None, force: bool) -> None:
     wb = blank_workbook()
-    fill(wb)
+    fill(wb, data)
     wb.properties.creator = "rectify"
     wb.properties.created = STAMP
     wb.properties.modified = STAMP
-    if args.force:
-        EXAMPLE.unlink(missing_ok=True)
-    write_new_file(EXAMPLE, workbook=wb)
-    print(f"wrote {EXAMPLE.relative_to(ROOT)}")
+    if force:
+        path.unlink(missing_ok=True)
+    path.parent.mkdir(exist_ok=True)
+    write_new_file(path, workbook=wb)
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--force", action="store_true", help="replace existing examples")
+    args = parser.parse_args()
+    _write(EXAMPLE, None, args.force)
+    for name, data in example_ledgers.EXAMPLES.items():
+        _write(EXAMPLES_DIR / name, data, args.force)
 
 
 if __name__ == "__main__":
