@@ -24,9 +24,9 @@ DEFAULT_TEMPLATES = Path("templates")
 OUTPUT_NAMES = {name: f"{i:02d}_{name}" for i, name in enumerate(TEMPLATE_NAMES, start=1)}
 
 
-def init_ledger(path: Path) -> Path:
-    """Write a blank ledger workbook (refusing to overwrite)."""
-    return write_blank_ledger(Path(path))
+def init_ledger(path: Path, kind: str = "巡察") -> Path:
+    """Write a blank ledger workbook (refusing to overwrite), worded for a 巡察 or a 巡视."""
+    return write_blank_ledger(Path(path), kind)
 
 
 def check_file(path: Path) -> CheckResult:

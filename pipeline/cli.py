@@ -130,9 +130,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-def init(path: Path) -> None:
+@click.option("--kind", type=click.Choice(["巡察", "巡视"]), default="巡察",
+              help="巡察（市、县党委开展，默认）或巡视（省委、中央开展）：台账中的项目名称和说明随之改变。")
+def init(path: Path, kind: str) -> None:
     """新建空白台账 PATH（.xlsx），含下拉列表、日期格式和“填写说明”表。已存在的文件不会被覆盖。"""
-    written = api.init_ledger(path)
+    written = api.init_ledger(path, kind)
     click.echo(f"已新建空白台账：{written}")
     click.echo("请先阅读其中的“填写说明”表，填好后运行：rectify check " + str(written))
 

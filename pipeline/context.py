@@ -22,7 +22,7 @@ TEMPLATE_NAMES = ("通报.docx", "问题清单.docx", "任务清单.docx", "责�
 # A 2号 (22 pt) title line holds 20 characters in the 156 mm text block.
 TITLE_LINE_CHARS = 20
 # Words a title line break must never split, besides the ledger's own names.
-_TITLE_WORDS = ("关于", "反馈意见", "集中", "整改", "进展情况", "落实", "情况", "巡察", "工作", "通报",
+_TITLE_WORDS = ("关于", "反馈意见", "集中", "整改", "进展情况", "落实", "情况", "巡察", "巡视", "工作", "通报",
                 "问题", "清单", "意见", "专项")
 
 

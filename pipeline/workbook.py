@@ -381,8 +381,19 @@ def _style_header(cell: Any, col: schema.Column) -> None:
     cell.comment = Comment(help_text, "rectify", width=260, height=110)
 
 
-def blank_workbook() -> Workbook:
-    """A blank ledger workbook built from the schema."""
+def _label(col: schema.Column, kind: str) -> str:
+    """A column's header in the ledger's kind (被巡视单位 for a 巡视); the 巡视巡察 row keeps its name."""
+    return col.header if col.key == "kind" else schema.for_kind(col.header, kind)
+
+
+def _help(col: schema.Column, kind: str, example: bool = True) -> str:
+    """A column's help (and example) in the ledger's kind; the 巡视巡察 row explains both words as they are."""
+    text = col.help + (f"例：{col.example}" if example and col.example else "")
+    return text if col.key == "kind" else schema.for_kind(text, kind)
+
+
+def blank_workbook(kind: str = schema.XUNCHA) -> Workbook:
+    """A blank ledger workbook built from the schema, worded for a 巡察 (default) or a 巡视."""
     wb = Workbook()
     guide = wb.active
     guide.title = schema.GUIDE_SHEET
@@ -392,10 +403,10 @@ def blank_workbook() -> Workbook:
     for spec in schema.SHEETS:
         ws = wb.create_sheet(spec.name)
         if spec.keyvalue:
-            _blank_keyvalue(ws, spec)
+            _blank_keyvalue(ws, spec, choices_ws, slot, kind)
         else:
             _blank_table(ws, spec, choices_ws, slot)
-    _write_guide(guide)
+    _write_guide(guide, kind)
     # Put the hidden options sheet last so sheet order reads: guide, data sheets.
     wb.move_sheet(choices_ws, offset=len(wb.sheetnames))
     return wb
@@ -424,22 +435,37 @@ def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot:
     ws.freeze_panes = spec.freeze
 
 
-def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet) -> None:
+def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int],
+                    kind: str = schema.XUNCHA) -> None:
     for idx, label in enumerate(schema.KV_HEADERS, start=1):
         cell = ws.cell(row=1, column=idx, value=label)
         cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
         cell.alignment = Alignment(horizontal="center")
     for r, col in enumerate(spec.columns, start=2):
-        label = ws.cell(row=r, column=1, value=col.header)
+        label = ws.cell(row=r, column=1, value=_label(col, kind))
         label.font = Font(bold=True, color="C00000" if col.required else "000000")
         label.border = _BORDER
         value = ws.cell(row=r, column=2)
         value.border = _BORDER
         if col.kind == schema.DATE:
             value.number_format = _DATE_FORMAT
-        note = col.help + ("（必填）" if col.required else "")
+        if col.kind == schema.LONGTEXT:
+            value.alignment = Alignment(wrap_text=True, vertical="top")
+        if col.choices:
+            # 编号方式 also takes a pattern, so a value off the list is allowed there (no error box).
+            strict = col.kind == schema.CHOICE
+            dv = DataValidation(type="list", formula1=_list_formula(col, choices_ws, slot), allow_blank=True,
+                                showErrorMessage=strict, errorTitle="请从列表中选择",
+                                error="只能填写：" + "、".join(col.choices),
+                                promptTitle=_label(col, kind), prompt=_help(col, kind, example=False)[:250],
+                                showInputMessage=True)
+            ws.add_data_validation(dv)
+            dv.add(value.coordinate)
+        if col.key == "kind" and kind != schema.XUNCHA:
+            value.value = kind
+        note = _help(col, kind, example=False) + ("（必填）" if col.required else "")
         if col.example:
-            note += f"例：{col.example}"
+            note += f"例：{col.example if col.key == 'kind' else schema.for_kind(col.example, kind)}"
         ws.cell(row=r, column=3, value=note).alignment = Alignment(wrap_text=True)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 44
@@ -447,30 +473,44 @@ def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet) -> None:
     ws.freeze_panes = spec.freeze
 
 
-def _write_guide(ws: Worksheet) -> None:
-    """The 填写说明 sheet, generated from the schema's help texts."""
+def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
+    """The 填写说明 sheet, generated from the schema's help texts, the numbering schemes and the placeholders."""
+    from pipeline import figures, outline  # they need the model; the reader itself does not
+
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 10
     ws.column_dimensions["C"].width = 18
     ws.column_dimensions["D"].width = 30
     ws.column_dimensions["E"].width = 80
     rows: list[tuple[Any, ...]] = [
-        ("巡察整改台账填写说明",),
+        (f"{kind}整改台账填写说明",),
         ("填好各表后运行 rectify check 检查，再运行 rectify build 生成通报和三个清单。红色列名为必填项；"
-         "列名上的批注是该列的说明。不要修改表名和列名。",),
+         "列名上的批注是该列的说明。不要修改表名和列名。序号（一、（一）1. 一是）都由程序按“编号方式”生成，不必填写。",),
         (),
     ]
     for spec in schema.SHEETS:
-        rows.append((f"【{spec.name}】", spec.help))
+        rows.append((f"【{spec.name}】", schema.for_kind(spec.help, kind)))
         rows.append(("列名" if not spec.keyvalue else "项目", "必填", "类型", "可选值", "说明"))
         for col in spec.columns:
-            rows.append((col.header, "是" if col.required else "", KIND_NAMES[col.kind],
-                         "、".join(col.choices), col.help + (f"例：{col.example}" if col.example else "")))
+            rows.append((_label(col, kind), "是" if col.required else "", KIND_NAMES[col.kind],
+                         "、".join(col.choices), _help(col, kind)))
         rows.append(())
-    rows.append(("【正文中可用的占位符】",))
-    from pipeline import figures  # the registry needs the model; the reader itself does not
+    rows.append(("【编号方式】", "基本信息〔编号方式〕可选下列之一，也可以按“第一级/第二级/第三级/第四级”逐级填写，"
+                 "每级写 一、 （一） 1. （1） 一是 ① 之一或“无”，后面加“段首”表示标题接在段首，如“一、/无/1./一是段首”。"))
+    rows.append(("名称", "", "各级编号", "效果（⏎ 表示另起一段）", "说明"))
+    for name, (pattern, help_text, example) in outline.SCHEME_DOCS.items():
+        rows.append((name, "", pattern, schema.for_kind(example, kind), help_text))
+    rows.append(())
+    rows.append(("【部分的标题】", "基本信息〔基本情况标题〕〔整改落实进展标题〕〔今后打算标题〕〔结束语标题〕：不填用默认标题；"
+                 "填写文字即改用这个标题（序号自动生成，可用占位符）；填“无标题”只印内容；填“不印”整个部分不印。"
+                 "部分的序号只数印出标题的部分。"))
+    rows.append(())
+    rows.append(("【占位符】", "在导语、部分标题和正文中写 {名称}，生成时换成下面的内容；写作“巡视”的名称同样可用，"
+                 "如 {巡视组}。"))
+    rows.append(("占位符", "", "", "示例值", "含义"))
     for ph in figures.REGISTRY:
-        rows.append(("{" + ph.name + "}", "", "", f"例：{ph.example}", ph.help))
+        rows.append(("{" + schema.for_kind(ph.name, kind) + "}", "", "", f"例：{schema.for_kind(ph.example, kind)}",
+                     schema.for_kind(ph.help, kind)))
     for row in rows:
         ws.append(list(row))
     ws["A1"].font = Font(bold=True, size=14)
@@ -505,10 +545,10 @@ def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | N
         raise
 
 
-def write_blank_ledger(path: Path) -> Path:
-    """Write a blank ledger to `path` (which must not exist)."""
+def write_blank_ledger(path: Path, kind: str = schema.XUNCHA) -> Path:
+    """Write a blank ledger to `path` (which must not exist), worded for a 巡察 or a 巡视."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"“{path.name}”的扩展名应为 .xlsx。请改为如“台账.xlsx”的文件名。")
-    write_new_file(path, workbook=blank_workbook())
+    write_new_file(path, workbook=blank_workbook(kind))
     return path

@@ -319,3 +319,34 @@ def test_init_refuses_other_extensions(tmp_path):
     with pytest.raises(UsageError):
         write_blank_ledger(tmp_path / "台账.xlsm")
     assert not (tmp_path / "台账.xlsm").exists()
+
+
+def test_guide_documents_every_scheme_and_placeholder_with_an_example(tmp_path):
+    from pipeline.figures import REGISTRY
+    from pipeline.outline import SCHEME_DOCS
+
+    wb = load_workbook(write_blank_ledger(tmp_path / "x.xlsx"))
+    rows = [[c.value for c in row] for row in wb[schema.GUIDE_SHEET].iter_rows()]
+    by_first = {r[0]: r for r in rows if r and r[0]}
+    for name, (pattern, help_text, example) in SCHEME_DOCS.items():
+        assert by_first[name][2:5] == [pattern, example, help_text], name
+    for ph in REGISTRY:
+        assert by_first["{" + ph.name + "}"][3] == f"例：{ph.example}", ph.name
+    text = "\n".join(str(v) for r in rows for v in r if v)
+    assert "无标题" in text and "不印" in text and "段首" in text
+
+
+def test_init_for_a_xunshi_words_every_label_and_guide_for_it(tmp_path):
+    path = write_blank_ledger(tmp_path / "x.xlsx", kind="巡视")
+    wb = load_workbook(path)
+    labels = [r[0] for r in wb[schema.INFO.name].iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
+    assert "巡视组" in labels and "被巡视单位" in labels and "巡视开始日期" in labels
+    assert [r for r in labels if "巡察" in r] == ["巡视巡察"]  # the row that names the kind keeps its name
+    kind_row = labels.index("巡视巡察") + 2
+    assert wb[schema.INFO.name].cell(row=kind_row, column=2).value == "巡视"
+    guide = [str(c.value) for row in wb[schema.GUIDE_SHEET].iter_rows() for c in row if c.value]
+    assert guide[0] == "巡视整改台账填写说明"
+    assert [t for t in guide if "巡察" in t] == ["巡视巡察", "巡察、巡视", next(t for t in guide if t.startswith("选填。“巡察”"))]
+    # the 巡视 labels read back: a blank ledger checked says which 巡视 fields are missing
+    result = check_file(path)
+    assert any(f.header == "巡视组" and f.code == "required-missing" for f in result.errors)
