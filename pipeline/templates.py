@@ -146,12 +146,30 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
     return found
 
 
-def lint(directory: Path) -> list[Finding]:
-    """Lint the four templates in `directory` against a sample ledger's contexts."""
+def trial_contexts() -> dict[str, dict[str, Any]]:
+    """The contexts templates are trial-rendered with: the sample ledger's, with the notice's blocks covering
+    every paragraph kind and style a template may branch on (a tag in a branch the trial never takes would
+    only fail on a real build)."""
+    from dataclasses import replace
+
+    from pipeline.outline import Block, build_outline
+
     ledger = sample_ledger()
+    contexts = {name: document_context(ledger, name) for name in TEMPLATE_NAMES}
+    other = replace(ledger, inspection=replace(ledger.inspection, numbering="一、/（一）/（1）/①段首", show_status=True))
+    extra = [b.as_dict() for b in build_outline(other)]
+    extra.append(Block("basic", "paragraph", 2, "内容。", lead_label="一、", lead="段首标题。", lead_style="hei",
+                       role="narrative").as_dict())
+    contexts["通报.docx"]["blocks"] = contexts["通报.docx"]["blocks"] + extra
+    return contexts
+
+
+def lint(directory: Path) -> list[Finding]:
+    """Lint the four templates in `directory` against the trial contexts."""
+    contexts = trial_contexts()
     findings: list[Finding] = []
     for name in TEMPLATE_NAMES:
-        findings.extend(lint_one(Path(directory) / name, document_context(ledger, name)))
+        findings.extend(lint_one(Path(directory) / name, contexts[name]))
     return findings
 
 

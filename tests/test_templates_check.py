@@ -136,3 +136,42 @@ def test_check_without_templates_folder_says_builtin_templates_were_checked(tmp_
     shutil.copytree(TEMPLATES, tmp_path / "templates")
     code, out, _ = run(["templates", "check"], capsys)
     assert code == 0 and "内置" not in out and "检查通过" in out
+
+
+def test_trial_render_takes_every_branch_of_the_notice_template():
+    """Every (kind, style, lead style) the shipped notice template branches on occurs in the trial context."""
+    from pipeline.templates import trial_contexts
+
+    blocks = trial_contexts()["通报.docx"]["blocks"]
+    headings = {b["style"] for b in blocks if b["kind"] == "heading"}
+    leads = {b["lead_style"] for b in blocks if b["kind"] == "paragraph" and b["lead"]}
+    assert headings >= {"h1", "h2", "h3", "h4", "line"}
+    assert leads >= {"kai", "bold", "hei", "plain"}
+    assert any(b["kind"] == "paragraph" and not b["lead"] for b in blocks)
+
+
+def test_a_typo_in_a_rarely_used_branch_is_caught(tmp_path):
+    """A misspelt field in the h4 branch (used only by some numbering schemes) fails the check, not a build."""
+    import docx  # noqa: F401 - python-docx reads the edited template
+
+    folder = tmp_path / "tpl"
+    shutil.copytree(TEMPLATES, folder)
+    path = folder / "通报.docx"
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                marker = "b.style == 'h4'"
+                head, _, tail = text.partition(marker)
+                assert tail, "the h4 branch is in the template"
+                # the first {{ b.label }} after the h4 test belongs to the h4 paragraph
+                tail = tail.replace("{{ b.text }}", "{{ b.txet }}", 1)
+                data = (head + marker + tail).encode("utf-8")
+            dst.writestr(item, data)
+    src.close()
+    path.write_bytes(out.getvalue())
+    findings = api.check_templates(folder)
+    assert [f.code for f in findings] == ["template-render"] and "txet" in findings[0].message
