@@ -71,3 +71,17 @@ def test_internal_problems_are_not_in_the_notice(make_ledger):
     ledger = check_file(make_ledger(lambda d: d["problems"][2].update(public="否"))).ledger
     texts = [b.full_text for b in build_outline(ledger)]
     assert "1.乙问题" not in texts and "（二）关于乙方面" not in texts
+
+
+def test_readme_documents_every_placeholder_scheme_and_example():
+    """README is the office's reference: it names every placeholder, numbering scheme and example ledger."""
+    from conftest import ROOT
+    from pipeline.figures import REGISTRY
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for ph in REGISTRY:
+        assert "{" + ph.name + "}" in readme, ph.name
+    for name, scheme in SCHEMES.items():
+        assert name in readme and scheme.pattern in readme, name
+    for path in sorted((ROOT / "examples").glob("*.xlsx")):
+        assert f"examples/{path.name}" in readme, path.name
