@@ -10,10 +10,9 @@ import re
 from typing import Any, Iterable
 
 from pipeline import schema
-from pipeline.figures import fill, status_sentence  # noqa: F401 - status_sentence re-exported
-from pipeline.figures import values as placeholder_values
+from pipeline.figures import status_sentence  # noqa: F401 - re-exported for callers of the old name
 from pipeline.model import Ledger, Measure, Problem
-from pipeline.outline import NumberingScheme, build_outline, clean, sentence, settings_of
+from pipeline.outline import NumberingScheme, build_outline, clean, grouped, sentence, settings_of
 from pipeline.outline import label as outline_label
 from pipeline.text import format_date
 
@@ -136,30 +135,6 @@ def _best_cuts(n: int, allowed: list[int], width: int) -> tuple[int, ...] | None
     return None
 
 
-def figures(ledger: Ledger) -> dict[str, str]:
-    """The values of every placeholder ({问题数} …) for one ledger."""
-    return placeholder_values(ledger)
-
-
-def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    """Substitute {名称} placeholders (the checks have already rejected unknown names)."""
-    return fill(text, values)
-
-
-def _grouped(problems: Iterable[Problem]) -> dict[str, dict[str, list[Problem]]]:
-    """Problems grouped by aspect then heading, in first-appearance order."""
-    groups: dict[str, dict[str, list[Problem]]] = {}
-    for p in problems:
-        groups.setdefault(p.aspect, {}).setdefault(p.heading, []).append(p)
-    return groups
-
-
-def intro(ledger: Ledger) -> str:
-    """The opening paragraph: the office's 导语 with its placeholders filled, or the composed sentence."""
-    settings = settings_of(ledger)
-    return clean(fill(settings.opening, figures(ledger)))
-
-
 def contacts(ledger: Ledger) -> str:
     """The contact sentence appended to the closing paragraph."""
     info = ledger.inspection
@@ -177,7 +152,7 @@ def _legacy_aspects(ledger: Ledger, scheme: NumberingScheme) -> list[dict[str, A
     """The nested `aspects` key of templates written before blocks existed (numbered by the scheme)."""
     aspects = []
     problem_no = 0
-    for a_no, (aspect, headings) in enumerate(_grouped(ledger.public_problems).items(), start=1):
+    for a_no, (aspect, headings) in enumerate(grouped(ledger.public_problems).items(), start=1):
         problems = []
         if scheme.aspect.shown:
             problem_no = 0
@@ -245,7 +220,7 @@ def checklist_rows(ledger: Ledger, per_measure: bool) -> list[dict[str, Any]]:
     """Rows of a checklist: one per problem, or one per measure; group-first flags for merging."""
     rows: list[dict[str, Any]] = []
     previous: tuple[str, str, str] | None = None
-    for aspect, headings in _grouped(ledger.problems).items():
+    for aspect, headings in grouped(ledger.problems).items():
         for heading, problems in headings.items():
             for p in problems:
                 measures: list[Measure | None] = list(ledger.measures_of(p.id)) if per_measure else [None]

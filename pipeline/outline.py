@@ -21,9 +21,10 @@ from typing import Any, Callable, Iterable
 from pipeline import figures, schema
 from pipeline.model import Ledger, Paragraph, Problem
 from pipeline.text import (
-    cn_numeral,
+    list_marker,
     normalize_newlines,
     normalize_punct,
+    run_in_ordinal,
     split_paragraphs,
     strip_control_chars,
 )
@@ -45,16 +46,10 @@ NONE_WORD = "无"
 
 def label(marker: str, n: int) -> str:
     """The n-th number of a marker kind: 一、 （二） 3. （4） 五是 ⑥; "" for no marker."""
-    if marker == "一、":
-        return cn_numeral(n) + "、"
-    if marker == "（一）":
-        return f"（{cn_numeral(n)}）"
-    if marker == "1.":
-        return f"{n}."
-    if marker == "（1）":
-        return f"（{n}）"
+    if marker in HIERARCHY:
+        return list_marker(HIERARCHY.index(marker) + 1, n)
     if marker == "一是":
-        return cn_numeral(n) + "是"
+        return run_in_ordinal(n)
     if marker == "①":
         return _CIRCLED[n - 1] if n <= len(_CIRCLED) else f"（{n}）"
     return ""
@@ -328,7 +323,7 @@ def _narrative(w: _Writer, section: str, level: int, rows: Iterable[Paragraph], 
         w.flush()
 
 
-def _grouped(problems: Iterable[Problem]) -> dict[str, dict[str, list[Problem]]]:
+def grouped(problems: Iterable[Problem]) -> dict[str, dict[str, list[Problem]]]:
     """Problems grouped by aspect then heading, in first-appearance order."""
     groups: dict[str, dict[str, list[Problem]]] = {}
     for p in problems:
@@ -340,7 +335,7 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
     """The problems, numbered by the scheme: 方面 → 问题 → 具体问题 → progress paragraphs (→ status)."""
     problem_no = 0
     depth = level
-    for a_no, (aspect, headings) in enumerate(_grouped(ledger.public_problems).items(), start=1):
+    for a_no, (aspect, headings) in enumerate(grouped(ledger.public_problems).items(), start=1):
         a_level = depth + 1
         if scheme.aspect.shown:
             problem_no = 0  # numbering restarts under each aspect

@@ -122,11 +122,7 @@ def format_date_range(start: date, end: date) -> str:
     start, end = _as_date(start), _as_date(end)
     if end < start:
         raise ValueError(f"date range ends before it starts: {start} > {end}")
-    if start == end:
-        return format_date(start)
-    if start.year == end.year:
-        return f"{format_date(start)}至{end.month}月{end.day}日"
-    return f"{format_date(start)}至{format_date(end)}"
+    return format_loose_range(LooseDate.of(start), LooseDate.of(end))
 
 
 # Excel dates that went through str() or a text export carry a time of day; the date part is what counts.
