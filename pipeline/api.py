@@ -7,7 +7,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from pipeline import __version__, archive
 from pipeline.checks import CheckResult, Finding, check_workbook
@@ -16,6 +16,9 @@ from pipeline.errors import PipelineError, UsageError
 from pipeline.model import Ledger
 from pipeline.text import safe_filename
 from pipeline.workbook import read_workbook, write_blank_ledger
+
+if TYPE_CHECKING:
+    from pipeline.diff import LedgerDiff
 
 DEFAULT_INPUT = Path("input")
 DEFAULT_OUTPUT = Path("output")
@@ -255,6 +258,30 @@ def check_templates(directory: Path | None = None) -> list[Finding]:
         return templates.lint(tset.directory)
 
 
+def ledger_for_diff(path: Path) -> Ledger:
+    """The checked ledger of a workbook, or of a build folder's archived input copy."""
+    path = Path(path)
+    source = path
+    if path.is_dir():
+        found = archive.archived_input(path)
+        if found is None:
+            raise UsageError(f"“{path}”不是 rectify 生成的文件夹（没有 manifest.json 或其中记录的台账副本）。"
+                             "请指定台账文件（.xlsx）或 output 中的生成文件夹。")
+        source = found
+    result = check_file(source)
+    if result.ledger is None:
+        raise UsageError(f"“{source.name}”有 {len(result.errors)} 个错误，无法比较。"
+                         f"请先运行 rectify check {command_arg(source)} 查看并修改。")
+    return result.ledger
+
+
+def diff_ledgers(old: Path, new: Path) -> "LedgerDiff":
+    """What changed between two ledgers (workbooks or build folders)."""
+    from pipeline.diff import compare
+
+    return compare(ledger_for_diff(old), ledger_for_diff(new))
+
+
 def write_default_templates(directory: Path) -> list[Path]:
     """Write the default templates into `directory` (refusing to overwrite existing ones)."""
     directory = Path(directory)
@@ -267,5 +294,5 @@ def write_default_templates(directory: Path) -> list[Path]:
     return build_templates(directory)
 
 
-__all__ = ["init_ledger", "check_file", "find_workbooks", "template_folder", "build_many", "build_workbook",
+__all__ = ["init_ledger", "check_file", "diff_ledgers", "find_workbooks", "template_folder", "build_many", "build_workbook",
            "check_templates", "write_default_templates", "BuildResult", "TemplateSet"]

@@ -67,6 +67,21 @@ def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
     return loaded
 
 
+def archived_input(folder: Path) -> Path | None:
+    """The copy of the input workbook a build folder holds (named in its manifest), or None."""
+    path = Path(folder) / MANIFEST
+    try:
+        name = _input_name(_load_manifest(path.read_bytes())) if path.is_file() else None
+    except OSError:
+        return None
+    if name is None:
+        return None
+    from pipeline.text import safe_filename
+
+    copy = Path(folder) / safe_filename(name)
+    return copy if copy.is_file() else None
+
+
 def _input_name(manifest: dict[str, Any] | None) -> str | None:
     """The input workbook's file name a manifest records (输入.文件名)."""
     entry = manifest.get("输入") if isinstance(manifest, dict) else None

@@ -251,6 +251,22 @@ def _print_build(r: api.BuildResult) -> None:
         click.echo(f"  注意：{note}")
 
 
+@cli.command()
+@click.argument("old", metavar="旧台账", type=click.Path(path_type=Path))
+@click.argument("new", metavar="新台账", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出（供其他程序使用）。")
+def diff(old: Path, new: Path, as_json: bool) -> None:
+    """比较两个台账（或 output 中的两个生成文件夹）：问题和措施的新增、删除，状态、时限、责任等的变化（按编号对应）。"""
+    result = api.diff_ledgers(old, new)
+    if as_json:
+        _write_utf8(json.dumps({"old": str(old), "new": str(new), "summary": result.summary(),
+                                **result.as_dict()}, ensure_ascii=False, indent=2) + "\n")
+        return
+    click.echo(f"{old} → {new}：{result.summary()}")
+    for line in result.lines():
+        click.echo(f"  {line}")
+
+
 @cli.group()
 def templates() -> None:
     """模板相关命令：检查模板、生成默认模板。"""
