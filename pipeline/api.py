@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import re
+from datetime import date
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pipeline.workbook import read_workbook, write_blank_ledger
 
 if TYPE_CHECKING:
     from pipeline.diff import LedgerDiff
+    from pipeline.overdue import DueMeasure
 
 DEFAULT_INPUT = Path("input")
 DEFAULT_OUTPUT = Path("output")
@@ -256,6 +258,16 @@ def check_templates(directory: Path | None = None) -> list[Finding]:
 
     with TemplateSet(directory) as tset:
         return templates.lint(tset.directory)
+
+
+DUE_SOON_DAYS = 30
+
+
+def due_measures(ledger: Ledger, as_of: date) -> list["DueMeasure"]:
+    """Measures not done that are overdue or due within DUE_SOON_DAYS days of `as_of`."""
+    from pipeline.overdue import due_measures as due
+
+    return due(ledger, as_of, DUE_SOON_DAYS)
 
 
 def ledger_for_diff(path: Path) -> Ledger:

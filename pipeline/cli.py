@@ -8,6 +8,7 @@ import sys
 import traceback
 import unicodedata
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -16,6 +17,7 @@ import click
 from pipeline import __version__, api, schema
 from pipeline.checks import CheckResult, Finding
 from pipeline.errors import PipelineError
+from pipeline.text import format_date, parse_date_text
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
@@ -139,14 +141,48 @@ def init(path: Path, kind: str) -> None:
     click.echo("请先阅读其中的“填写说明”表，填好后运行：rectify check " + str(written))
 
 
+class DateParam(click.ParamType):
+    """A date typed as 2024-12-20 or 2024年12月20日."""
+
+    name = "日期"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        parsed = parse_date_text(str(value))
+        if parsed is None:
+            self.fail(f"“{value}”不是日期，请写作如 2024-12-20 或 2024年12月20日。", param, ctx)
+        return parsed
+
+
+# Terminal lines of the overdue list for one workbook, at most (the build's 督办清单 has them all).
+DUE_LINES = 30
+
+
+def _print_due(ledger: Any, as_of: date) -> None:
+    """The counts of measures overdue and due soon as of a day, and the measures themselves."""
+    items = api.due_measures(ledger, as_of)
+    late = sum(1 for d in items if d.overdue)
+    click.echo(f"督办（截至{format_date(as_of)}）：逾期未完成 {late} 项，{api.DUE_SOON_DAYS} 天内到期 {len(items) - late} 项。")
+    for d in items[:DUE_LINES]:
+        m = d.measure
+        click.echo(f"  {d.state:<8}  措施 {m.id}  {m.department}（{m.leader}）  时限 {format_date(m.deadline)}  "
+                   f"{m.action[:30]}")
+    if len(items) > DUE_LINES:
+        click.echo(f"  ……另有 {len(items) - DUE_LINES} 项，见生成的督办清单。")
+
+
 @cli.command()
-@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, metavar="[台账]…", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出检查结果（供其他程序使用）。")
-def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
-    """检查台账 WORKBOOKS，列出全部错误和警告（含表名和单元格）。
+@click.option("--as-of", "as_of", type=DateParam(), default=None,
+              help="按这一天统计逾期和即将到期的措施（默认今天），如 --as-of 2024-12-20。")
+def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> None:
+    """检查台账，列出全部错误和警告（含表名和单元格），以及逾期、即将到期的措施。
 
     不指定文件时检查 input 文件夹中的全部台账。有错误时退出码为 1。
     """
+    as_of = as_of or date.today()
     paths = api.find_workbooks(workbooks, command="check")
     failed = False
     reports: list[dict[str, Any]] = []
@@ -163,10 +199,15 @@ def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
             continue
         failed = failed or not result.ok
         if as_json:
+            due = api.due_measures(result.ledger, as_of) if result.ledger else []
             reports.append({
                 "file": str(path), "ok": result.ok,
                 "counts": result.ledger.counts.as_dict() if result.ledger else None,
                 "findings": [f.as_dict() for f in result.findings],
+                "due": {"as_of": as_of.isoformat(),
+                        "measures": [{"id": d.measure.id, "department": d.measure.department,
+                                      "leader": d.measure.leader, "deadline": d.measure.deadline.isoformat(),
+                                      "days_overdue": d.days, "status": d.measure.status} for d in due]},
             })
             continue
         click.echo(_summary(path.name, result))
@@ -176,6 +217,7 @@ def check(workbooks: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"统计：{c.aspects} 个方面，问题表 {c.problems_counted} 行，措施表 {c.measures_counted} 行，"
                        f"制度文件 {c.documents_counted} 个；通报中印：{c.problems} 个具体问题、{c.measures} 项措施、"
                        f"{c.documents} 个制度文件。")
+            _print_due(result.ledger, as_of)
         if result.ok:
             click.echo("检查通过，可以运行 rectify build 生成文档。")
         else:
