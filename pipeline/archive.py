@@ -153,7 +153,7 @@ def _next_free(output: Path, name: str, existing: list[Path]) -> Path:
     return output / _suffixed(name, n)
 
 
-def _umask() -> int:
+def current_umask() -> int:
     """The process's umask (read without changing it where /proc allows)."""
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
@@ -171,7 +171,7 @@ def _open_permissions(folder: Path) -> None:
     """Give the finished folder the usual permissions (mkdtemp makes it 0700): 0777/0666 less the umask."""
     if os.name == "nt":
         return
-    mask = _umask()
+    mask = current_umask()
     for p in folder.iterdir():
         if p.is_file() and not p.is_symlink():
             os.chmod(p, 0o666 & ~mask)

@@ -291,7 +291,11 @@ def _rows(table: RawTable | None, out: _Collector) -> list[tuple[RawRow, dict[st
         return []
     conv = _Converter(table, out)
     result = []
+    first = table.spec.columns[0].key
     for row in table.rows:
+        cell = row.get(first)
+        if cell is not None and isinstance(cell.value, str) and cell.value.startswith(schema.EXAMPLE_MARK):
+            continue  # the blank ledger's example row
         values: dict[str, Any] = {}
         for col in table.spec.columns:
             cell = row.get(col.key)
@@ -494,10 +498,17 @@ def _for_kind(f: Finding, kind: str) -> Finding:
 
 
 def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
-    """A 正文 row needs 内容, unless it is a heading of its own (小标题 filled, 内容 empty)."""
+    """A 正文 row needs 内容, unless it is a heading of its own (小标题 filled, 内容 empty); the blank
+    ledger's skeleton text must be rewritten before it is printed."""
     if table is None:
         return
     for row, v in rows:
+        for key in ("heading", "text"):
+            if schema.REWRITE_MARK in (v.get(key) or ""):
+                header = table.spec.column(key).header
+                out.error("skeleton-text", table.title, _cell(table, row, key),
+                          f"〔{header}〕还是空白台账预填的示范文字（含“{schema.REWRITE_MARK}”）。请按本单位实际改写，"
+                          f"删去“{schema.REWRITE_MARK}”；不需要的段落请整行删除。", header)
         cell = row.get("text")
         if v["text"] is None and not v["heading"] and (cell is None or cell.empty):
             header = table.spec.column("text").header

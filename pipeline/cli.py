@@ -138,7 +138,9 @@ def init(path: Path, kind: str) -> None:
     """新建空白台账 PATH（.xlsx），含下拉列表、日期格式和“填写说明”表。已存在的文件不会被覆盖。"""
     written = api.init_ledger(path, kind)
     click.echo(f"已新建空白台账：{written}")
-    click.echo("请先阅读其中的“填写说明”表，填好后运行：rectify check " + str(written))
+    click.echo("请先阅读其中的“填写说明”表（各表第 2 行灰色斜体的是示例，读取时跳过；“正文”表预填了通报的常用段落，"
+               "请按实际改写），填好后运行：rectify check " + str(written))
+    click.echo("完整的填写样例见 input/示例台账.xlsx，其他结构（巡视、只公布总数、四级标题、无方面）见 examples 文件夹。")
 
 
 class DateParam(click.ParamType):

@@ -218,6 +218,7 @@ PROBLEMS = Sheet(
         Column("item", "具体问题", width=30, example="学习计划执行不力",
                help="具体问题表现（通报中的“一是”“二是”……）；问题下没有细分时留空。"),
         Column("progress", "整改进展", LONGTEXT, required=True, width=60,
+               example="修订了《党组理论学习中心组学习制度》，严格执行请假、补学制度，已组织中心组学习12次。",
                help="印在通报中的整改进展情况；可以在单元格内换行（Alt+Enter）分成多段。"),
         Column("status", "整改状态", CHOICE, required=True, choices=STATUSES, width=14,
                help="从下拉列表中选择。"),
@@ -236,8 +237,10 @@ MEASURES = Sheet(
                help="措施编号，在本表中不能重复。"),
         Column("problem_id", "问题编号", ID, required=True, width=10, example="1",
                help="这条措施所属具体问题在“问题”表中的编号。"),
-        Column("action", "整改措施", LONGTEXT, required=True, width=50, help="具体的整改措施。"),
-        Column("target", "整改目标", LONGTEXT, required=True, width=30, help="措施要达到的目标。"),
+        Column("action", "整改措施", LONGTEXT, required=True, width=50, help="具体的整改措施。",
+               example="修订党组理论学习中心组学习制度，严格执行请假、补学制度"),
+        Column("target", "整改目标", LONGTEXT, required=True, width=30, help="措施要达到的目标。",
+               example="中心组学习按计划开展，全年不少于12次"),
         Column("leader", "责任领导", required=True, width=16, example="党组书记、主席",
                help="责任领导，建议写职务（如“分管副主席”）。"),
         Column("department", "责任部室（单位）", required=True, width=18, example="办公室",
@@ -245,9 +248,10 @@ MEASURES = Sheet(
         Column("partner", "配合单位", width=16, help="选填。配合落实的部室或单位。"),
         Column("deadline", "完成时限", DEADLINE, required=True, width=14, example="2024-12-31",
                help="日期，或填写“长期坚持”。不能早于反馈日期。"),
-        Column("result", "完成情况", LONGTEXT, width=30, help="选填。措施落实的情况说明。"),
-        Column("status", "状态", CHOICE, required=True, choices=STATUSES, width=14,
-               aliases=("措施状态",), help="从下拉列表中选择。"),
+        Column("result", "完成情况", LONGTEXT, width=30, help="选填。措施落实的情况说明。",
+               example="已修订印发，组织学习12次"),
+        Column("status", "整改状态", CHOICE, required=True, choices=STATUSES, width=14,
+               aliases=("状态", "措施状态"), help="这条措施的整改状态，从下拉列表中选择。"),
     ),
 )
 
@@ -288,5 +292,26 @@ SHEETS: tuple[Sheet, ...] = (INFO, PROBLEMS, MEASURES, NARRATIVE, DOCUMENTS)
 SHEETS_BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
 
 GUIDE_SHEET = "填写说明"
+# A row whose first cell starts with this word is an example the blank ledger shows; the reader skips it.
+EXAMPLE_MARK = "示例"
+# 正文 text the blank ledger pre-fills as a skeleton; a build refuses it until it is rewritten.
+REWRITE_MARK = "【请改写】"
+# The skeleton of a progress notice's narrative (正文), with placeholders: (部分, 小标题, 内容).
+NARRATIVE_SKELETON: tuple[tuple[str, str, str], ...] = (
+    (SECTION_BASIC, "", "【请改写】{巡察组}反馈意见共指出{方面数}个方面、{问题数}个具体问题。××党组完全接受、照单全收，"
+                        "把巡察整改作为重大政治任务抓紧抓实。"),
+    (SECTION_BASIC, "提高政治站位，加强组织领导",
+     "【请改写】××党组召开专题会议研究部署整改工作，成立由党组书记任组长的巡察整改工作领导小组，……"),
+    (SECTION_BASIC, "细化责任分工，强化监督检查",
+     "【请改写】研究制定{措施数}项整改措施，制定问题清单、任务清单、责任清单，逐项明确责任领导、责任部室（单位）和"
+     "完成时限。截至目前，{整改状态句}。"),
+    (SECTION_BASIC, "注重结果运用，健全长效机制",
+     "【请改写】坚持“当下改”与“长久立”相结合，……目前，共制定或修订制度文件{制度文件数}项。"),
+    (SECTION_PLANS, "", "【请改写】下一步，××党组将坚持目标不变、标准不降、力度不减，持续抓好巡察整改后续工作。"),
+    (SECTION_PLANS, "进一步提高政治站位", "【请改写】……"),
+    (SECTION_PLANS, "进一步持续深化整改", "【请改写】对已经完成的事项适时开展“回头看”，对正在推进的事项盯住时限、挂账督办，……"),
+    (SECTION_PLANS, "进一步完善长效机制", "【请改写】……"),
+    (SECTION_CLOSING, "", "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
+)
 CHOICES_SHEET = "_下拉选项"
 KV_HEADERS = ("项目", "内容", "说明")

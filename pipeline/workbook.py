@@ -13,6 +13,7 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -27,6 +28,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import schema
+from pipeline.archive import current_umask
 from pipeline.errors import OutputExistsError, UsageError, WorkbookError
 
 # How far down a sheet the reader looks for its header row (users add a title row or two above).
@@ -412,6 +414,58 @@ def blank_workbook(kind: str = schema.XUNCHA) -> Workbook:
     return wb
 
 
+_EXAMPLE_FONT = Font(name="宋体", italic=True, color="808080")
+_DATE_PROMPT = "填写日期，如 2024-09-30 或 2024年9月30日（Excel 会按本机格式显示）。"
+
+
+def _date_validation(header: str) -> DataValidation:
+    """A real-date check with a Chinese prompt and message (1990-01-01 … 2099-12-31)."""
+    return DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2099,12,31)",
+                          allow_blank=True, showErrorMessage=True, errorTitle="日期不正确",
+                          error="请填写 1990 年至 2099 年之间的日期，如 2024-09-30。",
+                          promptTitle=header, prompt=_DATE_PROMPT, showInputMessage=True)
+
+
+# Points a line of 11 pt text takes in a row; Excel's column width unit is about one Latin digit.
+_LINE_HEIGHT = 15
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel column units: a Chinese character takes two, a Latin one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
+    """Give rows the height their wrapped text needs (no spreadsheet program grows rows a program wrote,
+    so a long help text would show, and print, as its first line only)."""
+    spans = {(r.min_row, r.min_col): r.max_col for r in ws.merged_cells.ranges}
+    for r in rows:
+        lines = 1
+        for cell in ws[r]:
+            if not isinstance(cell.value, str) or not hasattr(cell, "column"):
+                continue
+            last = spans.get((r, cell.column), cell.column)
+            width = sum((ws.column_dimensions[get_column_letter(c)].width or 9) for c in range(cell.column, last + 1))
+            per_line = max(int(width) - 1, 4)
+            need = sum(max(1, -(-_text_width(part) // per_line)) for part in cell.value.split("\n"))
+            lines = max(lines, need)
+        if lines > 1:
+            ws.row_dimensions[r].height = lines * _LINE_HEIGHT
+
+
+def _print_setup(ws: Worksheet, landscape: bool = True, title_rows: str | None = "1:1") -> None:
+    """Print on A4, one page wide (as many pages down as needed), the header row repeated on each page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int]) -> None:
     for idx, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(idx)
@@ -420,19 +474,62 @@ def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot:
         dim = ws.column_dimensions[letter]
         dim.width = col.width
         rng = f"{letter}2:{letter}{BLANK_ROWS + 1}"
+        dv = None
         if col.kind == schema.CHOICE:
             dv = DataValidation(type="list", formula1=_list_formula(col, choices_ws, slot),
                                 allow_blank=True, showErrorMessage=True,
                                 errorTitle="请从列表中选择", error="只能填写：" + "、".join(col.choices),
                                 promptTitle=col.header, prompt=col.help[:250], showInputMessage=True)
+        elif spec.key == "measures" and col.key == "problem_id":
+            # The ids typed on the 问题 sheet, as a dropdown (a list fed by a range of that sheet).
+            id_letter = get_column_letter(1 + [c.key for c in schema.PROBLEMS.columns].index("id"))
+            dv = DataValidation(type="list", formula1=f"'{schema.PROBLEMS.name}'!${id_letter}$2:${id_letter}"
+                                                      f"${BLANK_ROWS + 1}",
+                                allow_blank=True, showErrorMessage=True, errorTitle="问题编号不存在",
+                                error=f"请选择“{schema.PROBLEMS.name}”表中已有的编号（先在“{schema.PROBLEMS.name}”表填写问题）。",
+                                promptTitle=col.header, prompt=col.help[:250], showInputMessage=True)
+        elif col.kind == schema.DATE:
+            dv = _date_validation(col.header)
+        elif col.kind == schema.DEADLINE:
+            # A date or 长期坚持: no error box, a prompt saying both.
+            dv = DataValidation(type="custom", formula1="TRUE", allow_blank=True, showErrorMessage=False,
+                                promptTitle=col.header, prompt="填写日期（如 2024-12-31），或填写“长期坚持”。",
+                                showInputMessage=True)
+        if dv is not None:
             ws.add_data_validation(dv)
             dv.add(rng)
         if col.kind in (schema.DATE, schema.DEADLINE):
             dim.number_format = _DATE_FORMAT
-        if col.kind == schema.LONGTEXT:
-            dim.alignment = Alignment(wrap_text=True, vertical="top")
+        # Wrapped text in every column, so nothing is cut off on screen or on paper.
+        dim.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = spec.freeze
+    _example_row(ws, spec)
+    fit_row_heights(ws, range(2, ws.max_row + 1))
+    _print_setup(ws)
+
+
+def _example_row(ws: Worksheet, spec: schema.Sheet) -> None:
+    """Row 2: an example (grey, first cell starting with 示例) that shows the shape; the reader skips it.
+    正文 gets the skeleton of a progress notice instead, to rewrite."""
+    if spec.key == "narrative":
+        for r, row in enumerate(schema.NARRATIVE_SKELETON, start=2):
+            for c, value in enumerate(row, start=1):
+                if value:
+                    ws.cell(row=r, column=c, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+        return
+    for c, col in enumerate(spec.columns, start=1):
+        value = col.example
+        if c == 1:
+            value = schema.EXAMPLE_MARK if col.kind == schema.ID else f"{schema.EXAMPLE_MARK}：{col.example}"
+        elif col.kind == schema.CHOICE and not value:
+            value = col.default or col.choices[0]
+        elif col.kind in (schema.DATE, schema.DEADLINE) and value:
+            value = datetime.strptime(value, "%Y-%m-%d")
+        if value:
+            cell = ws.cell(row=2, column=c, value=value)
+            cell.font = _EXAMPLE_FONT
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int],
@@ -449,8 +546,10 @@ def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, sl
         value.border = _BORDER
         if col.kind == schema.DATE:
             value.number_format = _DATE_FORMAT
-        if col.kind == schema.LONGTEXT:
-            value.alignment = Alignment(wrap_text=True, vertical="top")
+            dv = _date_validation(_label(col, kind))
+            ws.add_data_validation(dv)
+            dv.add(value.coordinate)
+        value.alignment = Alignment(wrap_text=True, vertical="top")
         if col.choices:
             # 编号方式 also takes a pattern, so a value off the list is allowed there (no error box).
             strict = col.kind == schema.CHOICE
@@ -466,11 +565,14 @@ def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, sl
         note = _help(col, kind, example=False) + ("（必填）" if col.required else "")
         if col.example:
             note += f"例：{col.example if col.key == 'kind' else schema.for_kind(col.example, kind)}"
-        ws.cell(row=r, column=3, value=note).alignment = Alignment(wrap_text=True)
-    ws.column_dimensions["A"].width = 16
+        ws.cell(row=r, column=3, value=note).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 44
     ws.column_dimensions["C"].width = 70
     ws.freeze_panes = spec.freeze
+    fit_row_heights(ws, range(2, len(spec.columns) + 2))
+    _print_setup(ws)
 
 
 def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
@@ -519,7 +621,14 @@ def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
             if isinstance(cell.value, str) and cell.value.startswith("【"):
                 cell.font = Font(bold=True, color="1F4E79")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # A line of text in column A that runs across the row: merge it so it wraps over the whole width.
+    for r, row in enumerate(rows, start=1):
+        if len(row) == 1 or (len(row) == 2 and str(row[0]).startswith("【")):
+            start = 1 if len(row) == 1 else 2
+            ws.merge_cells(start_row=r, start_column=start, end_row=r, end_column=5)
     ws.freeze_panes = "A4"
+    fit_row_heights(ws, range(1, len(rows) + 1))
+    _print_setup(ws, landscape=False, title_rows=None)
 
 
 def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | None = None) -> None:
@@ -539,6 +648,8 @@ def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | N
                 fh.write(data)
         if path.exists():  # appeared while we were writing
             raise OutputExistsError(f"“{path}”已存在，不会覆盖。请换一个文件名，或先移走原文件。")
+        # mkstemp makes the file readable by its owner only; a new file gets the mode the umask gives.
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

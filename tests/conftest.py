@@ -83,6 +83,7 @@ def fill_workbook(wb: Any, data: dict[str, Any]) -> None:
         ws.cell(row=r, column=2, value=_v(value) if value not in ("",) else None)
     for spec in schema.SHEETS[1:]:
         ws = wb[spec.name]
+        ws.delete_rows(2, ws.max_row)  # the blank ledger's example row (正文: its skeleton)
         for r, row in enumerate(data[spec.key], start=2):
             for c, col in enumerate(spec.columns, start=1):
                 value = row.get(col.key)

@@ -17,12 +17,20 @@ from pipeline import schema
 from pipeline.api import check_file
 from pipeline.errors import OutputExistsError, WorkbookError
 from pipeline.workbook import (
+    BLANK_ROWS,
     EXCEL_LIST_LIMIT,
     _list_formula,
     blank_workbook,
     read_workbook,
     write_blank_ledger,
 )
+
+
+def _expected_validation(spec: schema.Sheet, col: schema.Column) -> str | None:
+    """The data validation type the blank ledger gives a column (None: free text)."""
+    if col.kind == schema.CHOICE or (spec.key == "measures" and col.key == "problem_id"):
+        return "list"
+    return {schema.DATE: "date", schema.DEADLINE: "custom"}.get(col.kind)
 
 
 def test_blank_ledger_has_every_sheet_header_and_dropdown(tmp_path):
@@ -37,14 +45,66 @@ def test_blank_ledger_has_every_sheet_header_and_dropdown(tmp_path):
             continue
         assert [c.value for c in ws[1]] == [c.header for c in spec.columns]
         assert ws.freeze_panes == "A2"
-        validated = {str(rng).split(":")[0][:-1] for dv in ws.data_validations.dataValidation
+        validated = {str(rng).split(":")[0][:-1]: dv for dv in ws.data_validations.dataValidation
                      for rng in dv.sqref.ranges}
         for i, col in enumerate(spec.columns, start=1):
             letter = col_letter(spec.key, col.key)
-            assert (letter in validated) == (col.kind == schema.CHOICE), (spec.name, col.header)
+            dv = validated.get(letter)
+            assert (dv.type if dv else None) == _expected_validation(spec, col), (spec.name, col.header)
+            if dv is not None:
+                assert dv.showInputMessage and dv.prompt, (spec.name, col.header)  # a Chinese prompt
             if col.kind in (schema.DATE, schema.DEADLINE):
                 assert "yyyy" in ws.column_dimensions[letter].number_format
             assert ws.cell(row=1, column=i).comment is not None  # the help text
+    # 问题编号 in 措施 offers the ids typed on the 问题 sheet
+    ws = wb[schema.MEASURES.name]
+    (dv,) = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(col_letter("measures", "problem_id"))]
+    assert dv.formula1 == f"'问题'!$A$2:$A${BLANK_ROWS + 1}" and dv.showErrorMessage
+
+
+def test_blank_ledger_prints_one_page_wide_with_the_header_on_every_page(tmp_path):
+    wb = load_workbook(write_blank_ledger(tmp_path / "台账.xlsx"))
+    for name in (schema.GUIDE_SHEET, *(s.name for s in schema.SHEETS)):
+        ws = wb[name]
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), name
+        if name != schema.GUIDE_SHEET:
+            assert ws.page_setup.orientation == "landscape", name
+            assert ws.print_title_rows == "$1:$1", name
+    # every data column wraps, so a long value is not cut off
+    for spec in schema.SHEETS[1:]:
+        ws = wb[spec.name]
+        for col in spec.columns:
+            assert ws.column_dimensions[col_letter(spec.key, col.key)].alignment.wrap_text, (spec.name, col.header)
+
+
+def test_blank_ledger_shows_an_example_row_the_reader_skips_and_a_skeleton_to_rewrite(tmp_path):
+    path = write_blank_ledger(tmp_path / "台账.xlsx")
+    wb = load_workbook(path)
+    for spec in (schema.PROBLEMS, schema.MEASURES, schema.DOCUMENTS):
+        first = wb[spec.name].cell(row=2, column=1).value
+        assert first.startswith(schema.EXAMPLE_MARK), spec.name
+    narrative = [tuple(c.value or "" for c in row[:3]) for row in wb[schema.NARRATIVE.name].iter_rows(min_row=2)
+                 if any(c.value for c in row)]
+    assert narrative == list(schema.NARRATIVE_SKELETON)
+    result = check_file(path)
+    # the example rows are not data; the skeleton is refused until rewritten, at each cell that still has it
+    assert not any(f.sheet in ("问题", "措施", "制度文件") and f.cell.endswith("2") and f.code == "required-missing"
+                   for f in result.findings)
+    skeleton = [f.cell for f in result.errors if f.code == "skeleton-text"]
+    assert skeleton == [f"C{r}" for r, row in enumerate(schema.NARRATIVE_SKELETON, start=2) if "【请改写】" in row[2]]
+
+
+def test_blank_ledger_file_mode_follows_the_umask(tmp_path):
+    import os
+    old = os.umask(0o022)
+    try:
+        path = write_blank_ledger(tmp_path / "台账.xlsx")
+    finally:
+        os.umask(old)
+    if os.name != "nt":
+        assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_guide_sheet_is_generated_from_the_schema(tmp_path):
