@@ -43,7 +43,7 @@ def synth_data(measures: int, per_problem: int = 3, seed: int = 1) -> dict[str, 
 def write_synth(path: Path, measures: int) -> Path:
     """Write a synthetic ledger workbook."""
     data = synth_data(measures)
-    wb = blank_workbook()
+    wb = blank_workbook(examples=False)
     ws = wb[schema.INFO.name]
     for r, col in enumerate(schema.INFO.columns, start=2):
         ws.cell(row=r, column=2, value=data["info"].get(col.key) or None)  # type: ignore[union-attr]

@@ -394,8 +394,10 @@ def _help(col: schema.Column, kind: str, example: bool = True) -> str:
     return text if col.key == "kind" else schema.for_kind(text, kind)
 
 
-def blank_workbook(kind: str = schema.XUNCHA) -> Workbook:
-    """A blank ledger workbook built from the schema, worded for a 巡察 (default) or a 巡视."""
+def blank_workbook(kind: str = schema.XUNCHA, examples: bool = True) -> Workbook:
+    """A blank ledger workbook built from the schema, worded for a 巡察 (default) or a 巡视; with
+    `examples`, each table sheet shows an example row and 正文 its skeleton (programs that fill the
+    workbook themselves pass False)."""
     wb = Workbook()
     guide = wb.active
     guide.title = schema.GUIDE_SHEET
@@ -407,7 +409,7 @@ def blank_workbook(kind: str = schema.XUNCHA) -> Workbook:
         if spec.keyvalue:
             _blank_keyvalue(ws, spec, choices_ws, slot, kind)
         else:
-            _blank_table(ws, spec, choices_ws, slot)
+            _blank_table(ws, spec, choices_ws, slot, examples)
     _write_guide(guide, kind)
     # Put the hidden options sheet last so sheet order reads: guide, data sheets.
     wb.move_sheet(choices_ws, offset=len(wb.sheetnames))
@@ -466,7 +468,8 @@ def _print_setup(ws: Worksheet, landscape: bool = True, title_rows: str | None =
         ws.print_title_rows = title_rows
 
 
-def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int]) -> None:
+def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int],
+                 examples: bool = True) -> None:
     for idx, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(idx)
         cell = ws.cell(row=1, column=idx, value=col.header)
@@ -504,8 +507,9 @@ def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot:
         dim.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = spec.freeze
-    _example_row(ws, spec)
-    fit_row_heights(ws, range(2, ws.max_row + 1))
+    if examples:
+        _example_row(ws, spec)
+        fit_row_heights(ws, range(2, ws.max_row + 1))
     _print_setup(ws)
 
 

@@ -48,7 +48,6 @@ def fill(wb: Any, data: dict[str, Any] | None = None) -> None:
             info.cell(row=r, column=2, value=_cell_value(value))
     for spec in (schema.PROBLEMS, schema.MEASURES, schema.NARRATIVE, schema.DOCUMENTS):
         ws = wb[spec.name]
-        ws.delete_rows(2, ws.max_row)  # the blank ledger's example row (正文: its skeleton)
         for r, row in enumerate(data[spec.key], start=2):
             for c, col in enumerate(spec.columns, start=1):
                 value = row.get(col.key)
@@ -74,7 +73,7 @@ def _merge_groups(ws: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _write(path: Path, data: dict[str, Any] | None, force: bool) -> None:
-    wb = blank_workbook()
+    wb = blank_workbook(examples=False)
     fill(wb, data)
     wb.properties.creator = "rectify"
     wb.properties.created = STAMP

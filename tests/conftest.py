@@ -83,7 +83,6 @@ def fill_workbook(wb: Any, data: dict[str, Any]) -> None:
         ws.cell(row=r, column=2, value=_v(value) if value not in ("",) else None)
     for spec in schema.SHEETS[1:]:
         ws = wb[spec.name]
-        ws.delete_rows(2, ws.max_row)  # the blank ledger's example row (正文: its skeleton)
         for r, row in enumerate(data[spec.key], start=2):
             for c, col in enumerate(spec.columns, start=1):
                 value = row.get(col.key)
@@ -101,7 +100,7 @@ def make_ledger(tmp_path: Path) -> Callable[..., Path]:
         data = copy.deepcopy(BASE)
         if change:
             change(data)
-        wb = blank_workbook()
+        wb = blank_workbook(examples=False)
         fill_workbook(wb, data)
         if edit:
             edit(wb)
