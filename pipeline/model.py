@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Mapping
 
@@ -145,7 +146,15 @@ class Ledger:
 
     def measures_of(self, problem_id: str) -> tuple[Measure, ...]:
         """Measures belonging to one problem, in sheet order."""
-        return tuple(m for m in self.measures if m.problem_id == problem_id)
+        return self._measures_by_problem.get(problem_id, ())
+
+    @cached_property
+    def _measures_by_problem(self) -> dict[str, tuple[Measure, ...]]:
+        """Measures indexed by problem id, built once (a scan per problem is quadratic on big ledgers)."""
+        index: dict[str, list[Measure]] = {}
+        for m in self.measures:
+            index.setdefault(m.problem_id, []).append(m)
+        return {k: tuple(v) for k, v in index.items()}
 
     @property
     def status_counts(self) -> Mapping[str, int]:
@@ -159,9 +168,9 @@ class Ledger:
         counts = Counter(m.status for m in self.measures)
         return {s: counts.get(s, 0) for s in schema.STATUSES}
 
-    @property
+    @cached_property
     def counts(self) -> "Counts":
-        """Counted and declared totals."""
+        """Counted and declared totals (computed once: every placeholder reads them)."""
         return Counts.of(self)
 
 
