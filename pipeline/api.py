@@ -159,10 +159,12 @@ def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     from pipeline.render import DocProperties
 
     info = ledger.inspection
-    props = DocProperties(title=compose_title(ledger), author=info.issuer, when=info.issued)
     out = {}
     for name in TEMPLATE_NAMES:
         context = document_context(ledger, name)
+        # each document's own title (the notice's, or the checklist's), without its line breaks
+        title = compose_title(ledger) if name == TEMPLATE_NAMES[0] else context["title"].replace("\n", "")
+        props = DocProperties(title=title, author=info.issuer, when=info.issued)
         out[OUTPUT_NAMES[name]] = templates.render_checked(tset.path(name), context, props)
     return out
 

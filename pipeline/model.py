@@ -33,6 +33,9 @@ class Inspection:
     declared_problems: int | None = None
     declared_measures: int | None = None
     declared_documents: int | None = None
+    red_header: str | None = None  # 是: print the 版头 (red header)
+    issuer_mark: str = ""  # the 版头's 发文机关标志; empty: 发文机关 + 文件
+    attachments: str | None = None  # 是: the checklists are labelled 附件1/2/3
 
 
 @dataclass(frozen=True)

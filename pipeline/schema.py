@@ -138,6 +138,14 @@ INFO = Sheet(
                help="选填。整改方案中的整改措施总数；与“措施”表行数不一致时给出警告，通报中使用这里的数字。"),
         Column("declared_documents", "制度文件数", INT,
                help="选填。制定或修订的制度文件总数；与“制度文件”表行数不一致时给出警告，通报中使用这里的数字。"),
+        Column("red_header", "版头", CHOICE, choices=(YES, NO), width=10, default=NO,
+               help="选填。选“是”时通报首页加印红色版头：发文机关标志（红色）、发文字号和红色分隔线；"
+                    "留空视为“否”。"),
+        Column("issuer_mark", "发文机关标志", example="中共东营市总工会党组文件",
+               help="选填。版头中的红色发文机关标志；不填时为“发文机关”加“文件”。"),
+        Column("attachments", "清单作为附件", CHOICE, choices=(YES, NO), width=10, default=NO,
+               help="选填。选“是”时问题清单、任务清单、责任清单左上角分别标注“附件1”“附件2”“附件3”"
+                    "（随通报一并印发时）；留空视为“否”。"),
     ),
 )
 

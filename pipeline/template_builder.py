@@ -39,6 +39,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from pipeline.checklist_layout import CELL_LINE, CELL_SIZE, CHECKLIST_WIDTH_MM, CHECKLISTS, Checklist, Column
 from pipeline.context import TEMPLATE_NAMES
 from pipeline.render import normalize_zip
 
@@ -98,6 +99,8 @@ SIZE_5 = 10.5  # 五号: checklist cells, header and body
 # The header is the same size as the body: 黑体 sets it apart, and the headers stay on one line.
 TABLE_HEADER_SIZE = SIZE_5
 TABLE_BODY_SIZE = SIZE_5
+assert TABLE_BODY_SIZE == CELL_SIZE  # the page layout estimate (checklist_layout) uses the same
+TABLE_LINE = pt(CELL_LINE)  # exact line height of checklist cells, twips
 
 BLACK = "000000"
 
@@ -221,6 +224,8 @@ class StyleSpec:
     before: int = 0  # space before, twips
     after: int = 0  # space after, twips
     keep_next: bool = False  # keep with the next paragraph (headings)
+    keep_lines: bool = False  # keep the paragraph's lines on one page
+    page_break_before: bool = False  # start on a new page
     snap_to_grid: bool = True  # False: ignore the document grid (bigger or smaller text than 3号)
     outline_level: int | None = None  # 0 = level 1 in Word's navigation pane
     tabs: tuple[tuple[str, int], ...] = ()  # (alignment, position in twips)
@@ -243,6 +248,8 @@ TABLE_ISSUER = "TableIssuer"
 TABLE_HEADER = "TableHeader"
 TABLE_BODY = "TableBody"
 TABLE_BODY_CENTER = "TableBodyCenter"
+TABLE_ATTACHMENT = "TableAttachment"
+TABLE_PAGE_BREAK = "TablePageBreak"
 CHECKLIST_TABLE = "ChecklistTable"
 RECORD_TABLE = "RecordTable"
 
@@ -396,23 +403,24 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         TABLE_HEADER,
         "表头",
-        "table header cells: 五号黑体, centred, single spacing",
+        "table header cells: 五号黑体, centred, the body's exact line height",
         east_asia=HEITI,
         size=TABLE_HEADER_SIZE,
         align="center",
         first_line_chars=0,
-        exact_line=None,
+        exact_line=TABLE_LINE,
         snap_to_grid=False,
     ),
     StyleSpec(
         TABLE_BODY,
         "表格正文",
         "table body cells with running text: 五号仿宋, flush left (justifying narrow cells spreads "
-        "the characters of lines that end before a punctuation mark), no indent, single spacing",
+        "the characters of lines that end before a punctuation mark), no indent, an exact line height "
+        "(14 pt) so that Word and LibreOffice break pages alike (checklist_layout)",
         size=TABLE_BODY_SIZE,
         align="left",
         first_line_chars=0,
-        exact_line=None,
+        exact_line=TABLE_LINE,
         snap_to_grid=False,
     ),
     StyleSpec(
@@ -422,8 +430,31 @@ STYLES: tuple[StyleSpec, ...] = (
         size=TABLE_BODY_SIZE,
         align="center",
         first_line_chars=0,
+        exact_line=TABLE_LINE,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        TABLE_ATTACHMENT,
+        "附件标注",
+        "“附件1” above a checklist's title when the lists go out with the notice: 3号黑体, flush left",
+        east_asia=HEITI,
+        size=SIZE_3,
+        align="left",
+        first_line_chars=0,
         exact_line=None,
         snap_to_grid=False,
+        keep_next=True,
+    ),
+    StyleSpec(
+        TABLE_PAGE_BREAK,
+        "清单换页",
+        "the 1 pt paragraph between two pages' tables of a checklist: it starts a new page",
+        size=1,
+        align="left",
+        first_line_chars=0,
+        exact_line=14,
+        snap_to_grid=False,
+        page_break_before=True,
     ),
 )
 
@@ -446,11 +477,15 @@ def _rpr_xml(spec: StyleSpec) -> str:
 
 
 def _ppr_xml(spec: StyleSpec) -> str:
-    """Paragraph properties in schema order: keepNext, widowControl, tabs, snapToGrid, spacing, ind,
-    jc, outlineLvl."""
+    """Paragraph properties in schema order: keepNext, keepLines, pageBreakBefore, widowControl, tabs,
+    snapToGrid, spacing, ind, jc, outlineLvl."""
     parts = []
     if spec.keep_next:
         parts.append("<w:keepNext/>")
+    if spec.keep_lines:
+        parts.append("<w:keepLines/>")
+    if spec.page_break_before:
+        parts.append("<w:pageBreakBefore/>")
     # No widow/orphan control: a page always holds its 22 lines (practice for official documents).
     parts.append('<w:widowControl w:val="0"/>')
     if spec.tabs:
@@ -900,84 +935,6 @@ def _footer_paragraph(footer, style_id: str, text: str) -> Paragraph:
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    """One checklist column: header text, width, the body cell's template text."""
-
-    header: str
-    width_mm: float
-    cell: str  # Jinja for the body cell, `r` is the row
-    merge: str | None = None  # `{% vmerge EXPR %}`: restart the vertical merge where EXPR is true
-    centred: bool = False
-
-
-@dataclass(frozen=True)
-class Checklist:
-    file_name: str
-    title: str  # the template's document title (core property)
-    columns: tuple[Column, ...]
-
-
-NUMBER = Column("序号", 11, "{{ r.no }}", centred=True)
-
-# Widths (mm) add up to the 225 mm text block (CHECKLIST_WIDTH_MM). At 五号 (10.5 pt = 3.70 mm a
-# character) with 1.5 mm cell padding a column holds (width − 3) / 3.70 characters a line; digits are
-# half as wide, and LibreOffice and Word add about a quarter character between digits and Chinese.
-# They were balanced on the example ledger (input/示例台账.xlsx, 29 specific problems, 72 measures:
-# headings 11–33 characters, specific problems 7–44, measures 8–67, targets 8–49, results 7–65):
-# - the running text gets the width, shared so that no column of a row runs much longer than the
-#   others (in 任务清单 the measure, the result and the target each set the height of some rows):
-#   rows of 3–4 lines mostly, at most 7; measures 13 (任务清单) or 21 (责任清单) characters a line,
-#   results 12, targets 7;
-# - the grouping columns are narrower (6–7 characters a line in 任务清单/责任清单): they are merged
-#   over their rows (a problem over 2–12, a specific problem over 1–4), so they rarely make a group
-#   taller;
-# - fixed-form columns are as wide as their usual content: a deadline "2024年11月30日" breaks after
-#   the month ("2024年11月" / "30日", 26 mm; the whole date would need 34 mm), "长期坚持" fits;
-#   "党组成员、副主席" (8 characters, 33 mm), "取得阶段性成效" (7, 31 mm), "宣传教育部" (5, 22 mm)
-#   on one line; "劳动和经济工作部" breaks after 经济.
-CHECKLIST_WIDTH_MM = 225
-CHECKLISTS = (
-    Checklist(
-        "问题清单.docx",
-        "巡察反馈问题清单（模板）",
-        (
-            NUMBER,
-            Column("方面", 46, "{{ r.aspect }}", merge="r.aspect_first"),  # 11 characters a line
-            Column("问题", 64, "{{ r.heading }}", merge="r.heading_first"),  # 16
-            Column("具体问题", 73, "{{ r.item or r.heading }}"),  # 18
-            Column("整改状态", 31, "{{ r.status }}", centred=True),  # 取得阶段性成效 on one line
-        ),
-    ),
-    Checklist(
-        "任务清单.docx",
-        "巡察反馈问题整改任务清单（模板）",
-        (
-            NUMBER,
-            Column("问题", 28, "{{ r.heading }}", merge="r.heading_first"),  # 6 characters a line
-            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),  # 7
-            Column("整改措施", 53, "{{ r.action }}"),  # 13
-            Column("整改目标", 29, "{{ r.target }}"),  # 7
-            Column("完成时限", 26, "{{ r.deadline }}", centred=True),  # "2024年11月" / "30日"
-            Column("完成情况", 48, "{{ r.result }}"),  # 12
-        ),
-    ),
-    Checklist(
-        "责任清单.docx",
-        "巡察反馈问题整改责任清单（模板）",
-        (
-            NUMBER,
-            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),  # 7 a line
-            Column("整改措施", 81, "{{ r.action }}"),  # 21
-            Column("责任领导", 33, "{{ r.leader }}", centred=True),  # 党组成员、副主席 / （分管财务）
-            Column("责任部室（单位）", 22, "{{ r.department }}", centred=True),  # 劳动和经济 / 工作部
-            Column("配合单位", 22, "{{ r.partner }}", centred=True),  # 宣传教育部
-            Column("完成时限", 26, "{{ r.deadline }}", centred=True),  # "2024年11月" / "30日"
-        ),
-    ),
-)
-
-
 def column_widths(columns: tuple[Column, ...], total: int) -> tuple[int, ...]:
     """Column widths in twips; the last column takes the rounding so they add up to `total` exactly."""
     widths = [mm(c.width_mm) for c in columns[:-1]]
@@ -987,11 +944,20 @@ def column_widths(columns: tuple[Column, ...], total: int) -> tuple[int, ...]:
 def _build_checklist(checklist: Checklist, path: Path) -> Path:
     """Write one checklist template.
 
-    Context: title (may hold "\\n"), issuer, date, rows [{no, aspect, aspect_first, heading,
-    heading_first, item, item_first, status, public, action, target, leader, department, partner,
-    deadline, result}].
+    Context: attachment ("附件1" or ""), title (may hold "\\n"), issuer, date, pages [{rows [{no,
+    aspect, heading, item, item_text, problem_id, status, public, action, target, leader, department,
+    partner, deadline, result, measure_status, and the group flags aspect_first, heading_first,
+    item_first, leader_first, department_first}]}] (also all rows in one list: rows).
+
+    One table a page (pipeline.checklist_layout cuts the rows into pages): Word and LibreOffice leave a
+    merged cell empty on the page a group continues on, a new table starts the merged cells again
+    with their labels. The tables are separated by a 1 pt paragraph that starts a new page; each
+    table's header row still repeats should a page run over.
     """
     doc = _new_document(CHECKLIST_PAGE, checklist.title)
+    _tag(doc, "{%p if attachment %}")
+    _paragraph(doc, TABLE_ATTACHMENT, "{{ attachment }}")
+    _tag(doc, "{%p endif %}")
     _paragraph(doc, TABLE_TITLE, "{{ title }}")
     _tag(doc, "{%p if issuer or date %}")
     issuer = _paragraph(doc, TABLE_ISSUER, "{{ issuer }}")
@@ -1006,6 +972,10 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     if total_mm != CHECKLIST_WIDTH_MM or mm(CHECKLIST_WIDTH_MM) != CHECKLIST_PAGE.text_width:
         raise ValueError(f"{checklist.file_name}: column widths do not add up to the text block")
     widths = column_widths(columns, CHECKLIST_PAGE.text_width)
+    _tag(doc, "{%p for page in pages %}")
+    _tag(doc, "{%p if not loop.first %}")
+    _paragraph(doc, TABLE_PAGE_BREAK)
+    _tag(doc, "{%p endif %}")
     table = doc.add_table(rows=4, cols=len(columns))
     _table_properties(table, CHECKLIST_TABLE, CHECKLIST_PAGE.text_width)
     _table_grid(table, widths)
@@ -1017,12 +987,14 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     # Repeat the header row at the top of every page; no row breaks across a page.
     _row_properties(header, cant_split=True, repeat_header=True)
 
-    _set_cell(loop_start.cells[0], TABLE_BODY, "{%tr for r in rows %}")
+    _set_cell(loop_start.cells[0], TABLE_BODY, "{%tr for r in page.rows %}")
     for cell, column in zip(body.cells, columns):
-        text = column.cell if column.merge is None else f"{{% vmerge {column.merge} %}}{column.cell}"
+        merge = f"r.{column.merge}_first" if column.merge else None
+        text = column.cell if merge is None else f"{{% vmerge {merge} %}}{column.cell}"
         _set_cell(cell, TABLE_BODY_CENTER if column.centred else TABLE_BODY, text)
     _row_properties(body, cant_split=True)
     _set_cell(loop_end.cells[0], TABLE_BODY, "{%tr endfor %}")
+    _tag(doc, "{%p endfor %}")
 
     # A document cannot end with a table; this last paragraph is 1 pt high so it never adds a page.
     _paragraph(doc, TINY)

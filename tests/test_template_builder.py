@@ -247,11 +247,15 @@ def test_body_line_pitch_indent_and_28_characters(built):
     assert 28 * pitch <= text_width < 29 * pitch
 
 
-def test_checklist_table_styles_single_spacing(built):
+def test_checklist_table_styles_exact_line_height(built):
+    """One exact line height (the page layout estimate's, checklist_layout.CELL_LINE) in Word and
+    LibreOffice alike, whatever font stands in for 仿宋."""
+    from pipeline.checklist_layout import CELL_LINE
+
     styles = part((built / "问题清单.docx").read_bytes(), "word/styles.xml")
     for name in ("表头", "表格正文", "表格正文居中"):
         spacing = style_by_name(styles, name).find("w:pPr/w:spacing", NS)
-        assert spacing.get(w("line")) == "240" and spacing.get(w("lineRule")) == "auto", name
+        assert spacing.get(w("line")) == str(round(CELL_LINE * 20)) and spacing.get(w("lineRule")) == "exact", name
     assert style_by_name(styles, "表头").find("w:pPr/w:jc", NS).get(w("val")) == "center"
     table_style = style_by_name(styles, "清单表格")
     assert table_style.find("w:tcPr/w:vAlign", NS).get(w("val")) == "center"
@@ -361,10 +365,10 @@ def test_checklist_table_structure(built, checklist):
 # Column widths in mm, balanced for the example ledger's content (see CHECKLISTS in the builder).
 EXPECTED_WIDTHS_MM = {
     "问题清单.docx": {"序号": 11, "方面": 46, "问题": 64, "具体问题": 73, "整改状态": 31},
-    "任务清单.docx": {"序号": 11, "问题": 28, "具体问题": 30, "整改措施": 53, "整改目标": 29, "完成时限": 26,
-                  "完成情况": 48},
-    "责任清单.docx": {"序号": 11, "具体问题": 30, "整改措施": 81, "责任领导": 33, "责任部室（单位）": 22,
-                  "配合单位": 22, "完成时限": 26},
+    "任务清单.docx": {"序号": 11, "问题": 24, "具体问题": 26, "整改措施": 48, "整改目标": 26, "完成时限": 34,
+                  "完成情况": 34, "状态": 22},
+    "责任清单.docx": {"序号": 11, "责任领导": 30, "责任部室（单位）": 33, "整改措施": 73, "配合单位": 22,
+                  "完成时限": 34, "状态": 22},
 }
 
 
@@ -403,11 +407,14 @@ def column_text_width_pt(width_mm: float) -> float:
     [
         # (fits on one line, does not): the usual fixed-form values of the example ledger
         ("问题清单.docx", "整改状态", "取得阶段性成效", None),
-        ("任务清单.docx", "完成时限", "2024年11月", "2024年11月30"),  # breaks after the month
-        ("任务清单.docx", "完成时限", "2024年9月", "2024年9月30"),
-        ("责任清单.docx", "完成时限", "2024年12月", "2024年12月15"),
-        ("责任清单.docx", "责任领导", "党组成员、副主席", "党组成员、副主席（"),
-        ("责任清单.docx", "责任部室（单位）", "劳动和经济", "劳动和经济工"),
+        ("任务清单.docx", "完成时限", "2024年11月30日", None),  # a whole date, never broken
+        ("任务清单.docx", "完成时限", "2024年12月31日", None),
+        ("责任清单.docx", "完成时限", "2024年12月15日", None),
+        ("任务清单.docx", "状态", "长期坚持", None),
+        ("任务清单.docx", "状态", "阶段性成效", "取得阶段性成效"),  # context.wrap_name: 取得 / 阶段性成效
+        ("责任清单.docx", "状态", "阶段性成效", "取得阶段性成效"),
+        ("责任清单.docx", "责任领导", "党组书记、主席", "党组成员、副主席"),  # wrap_name: after 、
+        ("责任清单.docx", "责任部室（单位）", "劳动和经济工作部", None),
         ("责任清单.docx", "配合单位", "宣传教育部", None),
         ("任务清单.docx", "序号", "序号", None),
     ],
@@ -423,8 +430,7 @@ def test_checklist_columns_hold_their_usual_values(name, header, one_line, break
 @pytest.mark.parametrize("checklist", CHECKLISTS, ids=lambda c: c.file_name)
 def test_checklist_headers_on_one_line(checklist):
     for column in checklist.columns:
-        if column.header != "责任部室（单位）":  # two lines: 责任部室 / （单位）
-            assert line_width_pt(column.header, 10.5) <= column_text_width_pt(column.width_mm), column.header
+        assert line_width_pt(column.header, 10.5) <= column_text_width_pt(column.width_mm), column.header
 
 
 def test_checklist_cells_are_wuhao(built):
@@ -444,16 +450,25 @@ def test_checklist_cells_are_wuhao(built):
 # what each checklist merges: column header → the group key (fields whose change starts a group)
 MERGES = {
     "问题清单.docx": {"方面": ("aspect",), "问题": ("aspect", "heading")},
-    "任务清单.docx": {"问题": ("aspect", "heading"), "具体问题": ("aspect", "heading", "item")},
-    "责任清单.docx": {"具体问题": ("aspect", "heading", "item")},
+    "任务清单.docx": {"问题": ("aspect", "heading"), "具体问题": ("aspect", "heading", "problem_id")},
+    "责任清单.docx": {"责任领导": ("leader",), "责任部室（单位）": ("leader", "department")},
 }
-FLAG = {("aspect",): "aspect_first", ("aspect", "heading"): "heading_first", ("aspect", "heading", "item"): "item_first"}
+FLAG = {("aspect",): "aspect_first", ("aspect", "heading"): "heading_first",
+        ("aspect", "heading", "problem_id"): "item_first", ("leader",): "leader_first",
+        ("leader", "department"): "department_first"}
+FIELD = {"方面": "aspect", "问题": "heading", "具体问题": "item_text", "责任领导": "leader",
+         "责任部室（单位）": "department"}
+
+
+def tables(docx_bytes: bytes):
+    return part(docx_bytes, "word/document.xml").find("w:body", NS).findall("w:tbl", NS)
 
 
 def table_rows(docx_bytes: bytes):
-    body = part(docx_bytes, "word/document.xml").find("w:body", NS)
-    (table,) = body.findall("w:tbl", NS)
-    return table.findall("w:tr", NS)
+    """The rows of all the document's tables (one a page), each table's header row dropped but the
+    first table's."""
+    found = tables(docx_bytes)
+    return [found[0].findall("w:tr", NS)[0]] + [tr for t in found for tr in t.findall("w:tr", NS)[1:]]
 
 
 def vmerge_of(tc) -> str | None:
@@ -465,50 +480,60 @@ def vmerge_of(tc) -> str | None:
 
 @pytest.mark.parametrize("name", CHECKLIST_NAMES)
 def test_rendered_checklist_rows_and_merges(rendered_checklists, checklist_contexts, name):
+    """One table a page; in each, a merge restarts where its group starts or where the page starts,
+    and the restarting cell shows the group's label: a group continuing on a new page is labelled."""
     context = checklist_contexts[name]
-    fixture_rows = context["rows"]
-    rows = table_rows(rendered_checklists[name])
-    assert len(rows) == len(fixture_rows) + 1  # one table row per fixture row + the header
-    headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
-    numbers = [paragraph_text(r.findall("w:tc", NS)[0]) for r in rows[1:]]
-    assert numbers == [str(i) for i in range(1, len(fixture_rows) + 1)]  # continuous 序号
-
-    for column, key in MERGES[name].items():
-        index = headers.index(column)
-        states = [vmerge_of(r.findall("w:tc", NS)[index]) for r in rows[1:]]
-        # groups from the fixture's values (a new group starts where the key changes) …
-        starts = [i == 0 or tuple(fixture_rows[i][k] for k in key) != tuple(fixture_rows[i - 1][k] for k in key)
-                  for i in range(len(fixture_rows))]
-        # … agree with the fixture's *_first flags …
-        assert starts == [bool(r[FLAG[key]]) for r in fixture_rows], f"fixture flags for {column}"
-        # … and the table restarts a merge exactly there and continues it everywhere else
-        assert states == ["restart" if s else "continue" for s in starts], column
-        assert states.count("restart") == sum(starts)
-        assert states.count("continue") == len(fixture_rows) - sum(starts)
-        field = {"方面": "aspect", "问题": "heading"}.get(column)
-        for row, state, data in zip(rows[1:], states, fixture_rows):
-            text = paragraph_text(row.findall("w:tc", NS)[index])
-            expected = data[field] if field else (data["item"] or data["heading"])
-            assert text == (expected if state == "restart" else ""), column
-    for i, header in enumerate(headers):
-        if header not in MERGES[name]:
-            assert all(vmerge_of(r.findall("w:tc", NS)[i]) is None for r in rows[1:]), header
+    pages = context["pages"]
+    found = tables(rendered_checklists[name])
+    assert len(found) == len(pages) >= 2
+    assert [r["no"] for p in pages for r in p["rows"]] == list(range(1, len(context["rows"]) + 1))
+    continued = 0
+    for table, page in zip(found, pages):
+        rows = table.findall("w:tr", NS)
+        fixture_rows = page["rows"]
+        assert len(rows) == len(fixture_rows) + 1  # one table row per fixture row + the header
+        headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
+        assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+        numbers = [paragraph_text(r.findall("w:tc", NS)[0]) for r in rows[1:]]
+        assert numbers == [str(r["no"]) for r in fixture_rows]  # continuous 序号
+        for column, key in MERGES[name].items():
+            index = headers.index(column)
+            states = [vmerge_of(r.findall("w:tc", NS)[index]) for r in rows[1:]]
+            # groups from the values (a new group starts where the key changes, and on a new page) …
+            starts = [i == 0 or tuple(fixture_rows[i][k] for k in key) != tuple(fixture_rows[i - 1][k] for k in key)
+                      for i in range(len(fixture_rows))]
+            # … agree with the fixture's *_first flags …
+            assert starts == [bool(r[FLAG[key]]) for r in fixture_rows], f"fixture flags for {column}"
+            # … and the table restarts a merge exactly there and continues it everywhere else
+            assert states == ["restart" if s else "continue" for s in starts], column
+            for row, state, data in zip(rows[1:], states, fixture_rows):
+                text = paragraph_text(row.findall("w:tc", NS)[index])
+                assert text == (data[FIELD[column]].replace("\n", "") if state == "restart" else ""), column
+        for i, header in enumerate(headers):
+            if header not in MERGES[name]:
+                assert all(vmerge_of(r.findall("w:tc", NS)[i]) is None for r in rows[1:]), header
+        first = fixture_rows[0]
+        previous = context["rows"][first["no"] - 2] if first["no"] > 1 else None
+        if previous is not None and all(previous[k] == first[k] for k in list(MERGES[name].values())[0]):
+            continued += 1  # this page starts inside a group of the page before: labelled again (above)
+    assert continued >= 1, "the fixture has no group running over a page"
 
 
 @pytest.mark.parametrize("name", CHECKLIST_NAMES)
 def test_rendered_cells_centred_vertically(rendered_checklists, name):
     """Every cell, merged group cells included, carries vAlign=center, after vMerge (schema order)."""
-    rows = table_rows(rendered_checklists[name])
-    headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
-    for row in rows:
-        for header, tc in zip(headers, row.findall("w:tc", NS)):
-            tc_pr = tc.find("w:tcPr", NS)
-            tags = [etree.QName(child).localname for child in tc_pr]
-            assert tc_pr.find("w:vAlign", NS).get(w("val")) == "center", header
-            if row is not rows[0] and header in MERGES[name]:
-                assert tags == ["tcW", "vMerge", "vAlign"], header
-            else:
-                assert tags == ["tcW", "vAlign"], header
+    for table in tables(rendered_checklists[name]):
+        rows = table.findall("w:tr", NS)
+        headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
+        for row in rows:
+            for header, tc in zip(headers, row.findall("w:tc", NS)):
+                tc_pr = tc.find("w:tcPr", NS)
+                tags = [etree.QName(child).localname for child in tc_pr]
+                assert tc_pr.find("w:vAlign", NS).get(w("val")) == "center", header
+                if row is not rows[0] and header in MERGES[name]:
+                    assert tags == ["tcW", "vMerge", "vAlign"], header
+                else:
+                    assert tags == ["tcW", "vAlign"], header
 
 
 def test_rendered_checklists_several_groups_and_pages(checklist_contexts):
@@ -525,16 +550,18 @@ def test_rendered_checklists_several_groups_and_pages(checklist_contexts):
 
 
 def test_empty_item_shows_heading(rendered_checklists, checklist_contexts):
-    context = checklist_contexts["责任清单.docx"]
-    rows = table_rows(rendered_checklists["责任清单.docx"])
+    context = checklist_contexts["任务清单.docx"]
+    rows = table_rows(rendered_checklists["任务清单.docx"])
+    assert any(data["item"] == "" for data in context["rows"])
     for row, data in zip(rows[1:], context["rows"]):
         if data["item"] == "" and data["item_first"]:
-            assert paragraph_text(row.findall("w:tc", NS)[1]) == data["heading"]
+            assert paragraph_text(row.findall("w:tc", NS)[2]) == data["heading"]
 
 
 # The example ledger (72 measures) on landscape pages, LibreOffice → PDF: at 小四 with the earlier
-# widths 任务清单 took 20 pages and 责任清单 10; 五号 and the balanced widths give 12 and 8.
-MAX_PAGES = {"02_问题清单.pdf": 2, "03_任务清单.pdf": 13, "04_责任清单.pdf": 9}
+# widths 任务清单 took 20 pages and 责任清单 10; 五号 and the balanced widths gave 12 and 8; with the
+# 状态 column, whole dates and a new table a page (groups labelled again) 14 and 8.
+MAX_PAGES = {"02_问题清单.pdf": 2, "03_任务清单.pdf": 15, "04_责任清单.pdf": 9}
 
 
 def test_example_checklists_page_counts(built, tmp_path):
@@ -671,7 +698,7 @@ NOTICE_VARIABLES = {
     "title", "intro", "headings", "basic", "aspects", "plans", "closing",
     "signature", "date", "cc", "printer", "printed",
 }
-CHECKLIST_VARIABLES = {"title", "issuer", "date", "rows"}
+CHECKLIST_VARIABLES = {"attachment", "title", "issuer", "date", "pages"}
 
 
 def template_variables(path: Path) -> set[str]:
@@ -692,10 +719,10 @@ def test_missing_variable_fails(built, notice_context, checklist_contexts):
     del broken["closing"]
     with pytest.raises(UndefinedError):
         render_docx(built / "通报.docx", broken, PROPS)
-    rows = [dict(r) for r in checklist_contexts["任务清单.docx"]["rows"]]
-    del rows[0]["action"]
+    pages = [{"rows": [dict(r) for r in p["rows"]]} for p in checklist_contexts["任务清单.docx"]["pages"]]
+    del pages[0]["rows"][0]["action"]
     with pytest.raises(UndefinedError):
-        render_docx(built / "任务清单.docx", dict(checklist_contexts["任务清单.docx"], rows=rows), PROPS)
+        render_docx(built / "任务清单.docx", dict(checklist_contexts["任务清单.docx"], pages=pages), PROPS)
 
 
 # ------------------------------------------------------------------------------------------------
