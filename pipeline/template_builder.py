@@ -226,6 +226,7 @@ class StyleSpec:
     keep_next: bool = False  # keep with the next paragraph (headings)
     keep_lines: bool = False  # keep the paragraph's lines on one page
     page_break_before: bool = False  # start on a new page
+    widow_control: bool = False  # at least two lines of the paragraph on a page (w:widowControl)
     snap_to_grid: bool = True  # False: ignore the document grid (bigger or smaller text than 3号)
     outline_level: int | None = None  # 0 = level 1 in Word's navigation pane
     tabs: tuple[tuple[str, int], ...] = ()  # (alignment, position in twips)
@@ -239,6 +240,7 @@ HEADING_3 = "GwHeading3"
 RUN_IN_KAI = "GwRunInKai"
 RUN_IN_BOLD = "GwRunInBold"
 SIGNATURE = "GwSignature"
+CLOSING = "GwClosing"
 DATE = "GwDate"
 RECORD = "GwRecord"
 TINY = "GwTiny"
@@ -317,13 +319,26 @@ STYLES: tuple[StyleSpec, ...] = (
         char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
+        CLOSING,
+        "结束语",
+        "the last body paragraph (closing and contacts): 公文正文, kept with the signature below it, so "
+        "the signature never stands alone on a page (FORMAT.md: when the body ends at the foot of a "
+        "page, its last lines go over with the signature). Word moves the paragraph's last lines (two "
+        "at least: widow control), LibreOffice the whole paragraph",
+        char_spacing=BODY_CHAR_SPACING,
+        keep_next=True,
+        widow_control=True,
+    ),
+    StyleSpec(
         SIGNATURE,
         "落款",
-        "issuing organ's signature without seal: right-aligned, two characters from the right",
+        "issuing organ's signature without seal: right-aligned, two characters from the right; kept "
+        "with the date (the blank line above the signature is a 落款 paragraph too)",
         align="right",
         first_line_chars=0,
         right_chars=200,
         char_spacing=BODY_CHAR_SPACING,
+        keep_next=True,
     ),
     StyleSpec(
         DATE,
@@ -486,8 +501,9 @@ def _ppr_xml(spec: StyleSpec) -> str:
         parts.append("<w:keepLines/>")
     if spec.page_break_before:
         parts.append("<w:pageBreakBefore/>")
-    # No widow/orphan control: a page always holds its 22 lines (practice for official documents).
-    parts.append('<w:widowControl w:val="0"/>')
+    # No widow/orphan control: a page always holds its 22 lines (practice for official documents);
+    # the closing paragraph has it, so that two of its lines go with the signature.
+    parts.append('<w:widowControl/>' if spec.widow_control else '<w:widowControl w:val="0"/>')
     if spec.tabs:
         tabs = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in spec.tabs)
         parts.append(f"<w:tabs>{tabs}</w:tabs>")
@@ -804,6 +820,11 @@ def _save(doc: DocxDocument, path: Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 
+# The longest closing kept whole with the signature: 16 lines of 28 characters, so that it, the blank
+# line, the signature and the date (19 lines) fit on a 22-line page with a few lines to spare.
+CLOSING_KEPT_CHARS = 16 * 28
+
+
 def _build_notice(path: Path) -> Path:
     """Write the notice template.
 
@@ -846,11 +867,18 @@ def _build_notice(path: Path) -> Path:
     _tag(doc, "{%p for b in plans %}")
     _paragraph(doc, BODY, ("{{ b.label }}", RUN_IN_BOLD), "{{ b.text }}")
     _tag(doc, "{%p endfor %}")
+    # A closing too long to go over with the signature whole (LibreOffice moves a kept paragraph
+    # whole; it and the signature block must fit on one page) is an ordinary paragraph.
+    _tag(doc, f"{{%p if closing|length <= {CLOSING_KEPT_CHARS} %}}")
+    _paragraph(doc, CLOSING, "{{ closing }}")
+    _tag(doc, "{%p else %}")
     _paragraph(doc, BODY, "{{ closing }}")
+    _tag(doc, "{%p endif %}")
 
-    # Signature one blank line below the body, date on the next line.
+    # Signature one blank line below the body, date on the next line; the closing paragraph, the blank
+    # line and the signature are each kept with the next, so the block never starts a page alone.
     _tag(doc, "{%p if signature or date %}")
-    _paragraph(doc, BODY)
+    _paragraph(doc, SIGNATURE)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if signature %}")
     _paragraph(doc, SIGNATURE, "{{ signature }}")
@@ -879,7 +907,7 @@ def _build_notice(path: Path) -> Path:
         final._sectPr.remove(reference)
     _add_footers(final, record=True)
     # The 版记 section starts on a new page.
-    final._sectPr.find(qn("w:pgSz")).addprevious(parse_xml(f'<w:type {W} w:val="nextPage"/>'))
+    final._sectPr.find(qn("w:pgSz")).addprevious(parse_xml(f'<w:type {W} w:val="evenPage"/>'))
     return _save(doc, path)
 
 

@@ -231,3 +231,15 @@ def test_windows_line_breaks_in_cells_become_paragraphs(make_ledger, tmp_path):
     i = paras.index("第一段。")
     assert paras[i:i + 3] == ["第一段。", "第二段。", "第三段。"]
     assert not any("\r" in p for p in paras)
+
+
+def test_record_starts_on_an_even_page_and_a_notice_without_one_on_page_one(make_ledger, tmp_path):
+    import zipfile
+
+    def with_record(d: dict[str, Any]) -> None:
+        d["info"].update(cc="市委巡察办", printer="办公室")
+    plain = zipfile.ZipFile(build_one(make_ledger(), tmp_path / "a") / "01_通报.docx").read("word/document.xml")
+    record = zipfile.ZipFile(build_one(make_ledger(with_record), tmp_path / "b") / "01_通报.docx").read(
+        "word/document.xml")
+    assert plain.count(b"<w:sectPr") == 1 and b'w:val="evenPage"' not in plain
+    assert record.count(b"<w:sectPr") == 2 and record.count(b'<w:type w:val="evenPage"/>') == 1

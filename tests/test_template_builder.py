@@ -612,10 +612,11 @@ def test_rendered_notice_structure(rendered_notice, notice_context):
         + [b["label"] + b["text"] for b in notice_context["basic"]]
         + [t for it in items for t in ([it["heading"]] if it["heading"] else []) + it["paragraphs"]]
         + [b["label"] + b["text"] for b in notice_context["plans"]]
-        + [notice_context["closing"], ""]  # closing, then the blank line above the signature
     )
     assert body_texts == expected_body
-    assert [paragraph_text(p) for p in by_style["GwSignature"]] == [notice_context["signature"]]
+    # the closing, kept with the signature; the blank line above the signature is a 落款 paragraph
+    assert [paragraph_text(p) for p in by_style["GwClosing"]] == [notice_context["closing"]]
+    assert [paragraph_text(p) for p in by_style["GwSignature"]] == ["", notice_context["signature"]]
     assert [paragraph_text(p) for p in by_style["GwDate"]] == [notice_context["date"]]
 
 
@@ -678,7 +679,8 @@ def test_rendered_notice_without_record(built, notice_context):
         assert "抄送" not in text_of(footer) and "印发" not in text_of(footer)
         assert len(footer.findall("w:tbl", NS)) == 0
     styles = [style_of(p) for p in body_paragraphs(data)]
-    assert "GwSignature" not in styles and styles[-1] == "GwDate"
+    assert [paragraph_text(p) for p in body_paragraphs(data) if style_of(p) == "GwSignature"] == [""]
+    assert styles[-1] == "GwDate"
 
 
 def test_record_without_cc_keeps_printer_line(built, notice_context):
@@ -756,3 +758,21 @@ def test_rendered_documents_pass_ooxml_validator(
 def test_templates_pass_ooxml_validator(validator, built):
     for name in TEMPLATE_NAMES:
         validate(validator, built / name)
+
+
+def test_signature_block_kept_with_the_closing(built, notice_context):
+    """The closing, the blank line and the signature keep with the next paragraph: the signature and
+    date never stand alone on a page (rendered pages: test_notice_end). A closing too long to go over
+    whole is an ordinary paragraph."""
+    styles = part((built / "通报.docx").read_bytes(), "word/styles.xml")
+    for name in ("结束语", "落款"):
+        assert style_by_name(styles, name).find("w:pPr/w:keepNext", NS) is not None, name
+    assert style_by_name(styles, "结束语").find("w:pPr/w:widowControl", NS).get(w("val")) is None  # on
+    long = dict(notice_context, closing="欢迎监督。" * 100)
+    paragraphs = body_paragraphs(render_docx(built / "通报.docx", long, PROPS))
+    assert [style_of(p) for p in paragraphs if paragraph_text(p) == long["closing"]] == ["GwBody"]
+
+
+def test_record_section_starts_on_an_even_page(built):
+    body = part((built / "通报.docx").read_bytes(), "word/document.xml").find("w:body", NS)
+    assert body.find("w:sectPr/w:type", NS).get(w("val")) == "evenPage"
