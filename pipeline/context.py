@@ -363,8 +363,20 @@ def checklist_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
     }
 
 
+def header_context(ledger: Ledger) -> dict[str, Any]:
+    """The notice's 版头 (GB/T 9704 7.2), printed when 基本信息 says 版头 是: the red 发文机关标志
+    (the ledger's, else 发文机关 + 文件) and the 发文字号 (as typed; the checks warn about its form)."""
+    info = ledger.inspection
+    on = info.red_header == schema.YES
+    return {
+        "red_header": on,
+        "issuer_mark": (clean(info.issuer_mark) or clean(info.issuer) + "文件") if on else "",
+        "doc_number": clean(info.doc_number),
+    }
+
+
 def document_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
     """The context for any of the four templates, by file name."""
     if template_name == "通报.docx":
-        return notice_context(ledger)
+        return {**notice_context(ledger), **header_context(ledger)}
     return checklist_context(ledger, template_name)

@@ -103,6 +103,13 @@ assert TABLE_BODY_SIZE == CELL_SIZE  # the page layout estimate (checklist_layou
 TABLE_LINE = pt(CELL_LINE)  # exact line height of checklist cells, twips
 
 BLACK = "000000"
+# The 版头's red (FORMAT.md: M 80 %, Y 80 %): the 发文机关标志 and the rule under the 发文字号.
+RED = "FF3333"
+SIZE_XIAOCHU = 36.0  # 小初: the 发文机关标志 (12 characters fill the 156 mm text block)
+# The 版头 (GB/T 9704 7.2): the mark's top edge 35 mm below the text block's top edge; the 发文字号 two
+# lines below the mark; the red rule 4 mm below the 发文字号, 1.5 pt, the width of the text block.
+HEADER_TOP = mm(35)
+RULE_GAP_PT = 11  # 4 mm ≈ 11.3 pt (a border's space is whole points, 31 at most)
 
 # Character spacing of the 3号 text, in twentieths of a point: the 8845-twip (442.25 pt) line holds 28
 # characters of 16 pt only if each is at most 15.79 pt wide, i.e. 0.21 pt less; −0.25 pt (15.75 pt a
@@ -227,6 +234,8 @@ class StyleSpec:
     keep_lines: bool = False  # keep the paragraph's lines on one page
     page_break_before: bool = False  # start on a new page
     widow_control: bool = False  # at least two lines of the paragraph on a page (w:widowControl)
+    color: str = BLACK  # text colour (RGB hex)
+    bottom_rule: str = ""  # a <w:bottom …/> paragraph border (the 版头's red rule)
     snap_to_grid: bool = True  # False: ignore the document grid (bigger or smaller text than 3号)
     outline_level: int | None = None  # 0 = level 1 in Word's navigation pane
     tabs: tuple[tuple[str, int], ...] = ()  # (alignment, position in twips)
@@ -251,6 +260,9 @@ TABLE_HEADER = "TableHeader"
 TABLE_BODY = "TableBody"
 TABLE_BODY_CENTER = "TableBodyCenter"
 TABLE_ATTACHMENT = "TableAttachment"
+HEADER_SPACE = "GwHeaderSpace"
+ISSUER_MARK = "GwIssuerMark"
+DOC_NUMBER = "GwDocNumber"
 TABLE_PAGE_BREAK = "TablePageBreak"
 CHECKLIST_TABLE = "ChecklistTable"
 RECORD_TABLE = "RecordTable"
@@ -261,6 +273,39 @@ STYLES: tuple[StyleSpec, ...] = (
         "公文正文",
         "body paragraphs: 3号仿宋, two-character first-line indent, 28.95 pt lines, 28 characters a line",
         char_spacing=BODY_CHAR_SPACING,
+    ),
+    StyleSpec(
+        HEADER_SPACE,
+        "版头上空",
+        "版头 (optional): an empty paragraph 35 mm high above the 发文机关标志 (GB/T 9704 7.2.3)",
+        size=1,
+        align="left",
+        first_line_chars=0,
+        exact_line=HEADER_TOP,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        ISSUER_MARK,
+        "发文机关标志",
+        "版头: the issuing organ's mark, 小初小标宋 in red, centred",
+        east_asia=XIAOBIAOSONG,
+        size=SIZE_XIAOCHU,
+        color=RED,
+        align="center",
+        first_line_chars=0,
+        exact_line=pt(SIZE_XIAOCHU + 6),
+        snap_to_grid=False,
+        keep_next=True,
+    ),
+    StyleSpec(
+        DOC_NUMBER,
+        "发文字号",
+        "版头: the 发文字号 (东工党〔2024〕12号), 3号仿宋 centred, two lines under the mark; its bottom "
+        "border is the red rule, 4 mm below it and as wide as the text block",
+        align="center",
+        first_line_chars=0,
+        keep_next=True,
+        bottom_rule=f'<w:bottom w:val="single" w:sz="12" w:space="{RULE_GAP_PT}" w:color="{RED}"/>',
     ),
     StyleSpec(
         TITLE,
@@ -484,7 +529,7 @@ def _rpr_xml(spec: StyleSpec) -> str:
         f'<w:rFonts w:ascii="{spec.latin}" w:hAnsi="{spec.latin}" w:eastAsia="{spec.east_asia}" '
         f'w:cs="{spec.latin}"/>'
         f"{bold}"
-        f'<w:color w:val="{BLACK}"/>{spacing}'
+        f'<w:color w:val="{spec.color}"/>{spacing}'
         f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr>"
@@ -504,6 +549,8 @@ def _ppr_xml(spec: StyleSpec) -> str:
     # No widow/orphan control: a page always holds its 22 lines (practice for official documents);
     # the closing paragraph has it, so that two of its lines go with the signature.
     parts.append('<w:widowControl/>' if spec.widow_control else '<w:widowControl w:val="0"/>')
+    if spec.bottom_rule:
+        parts.append(f"<w:pBdr>{spec.bottom_rule}</w:pBdr>")
     if spec.tabs:
         tabs = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in spec.tabs)
         parts.append(f"<w:tabs>{tabs}</w:tabs>")
@@ -828,13 +875,24 @@ CLOSING_KEPT_CHARS = 16 * 28
 def _build_notice(path: Path) -> Path:
     """Write the notice template.
 
-    Context: title (may hold "\\n" line breaks), doc_number (not printed by this template), intro,
+    Context: red_header (bool: print the 版头), issuer_mark, doc_number (both printed in the 版头 only),
+    title (may hold "\\n" line breaks), intro,
     headings {basic, progress, plans}, basic [{label, text}], aspects [{heading, problems [{heading,
     items [{heading, paragraphs [str]}]}]}], plans [{label, text}], closing, signature, date, cc,
     printer, printed ("2024年12月20日印发"; a bare date also works).
     """
     doc = _new_document(NOTICE_PAGE, "巡察整改进展情况通报（模板）")
 
+    # 版头 (optional, red_header): the mark 35 mm below the top of the text block, a blank line, the
+    # 发文字号 with the red rule under it, two blank lines, then the title (GB/T 9704 7.2, 7.3.1).
+    _tag(doc, "{%p if red_header %}")
+    _paragraph(doc, HEADER_SPACE)
+    _paragraph(doc, ISSUER_MARK, "{{ issuer_mark }}")
+    _paragraph(doc, BODY)
+    _paragraph(doc, DOC_NUMBER, "{{ doc_number }}")
+    _paragraph(doc, BODY)
+    _paragraph(doc, BODY)
+    _tag(doc, "{%p endif %}")
     _paragraph(doc, TITLE, "{{ title }}")
     _paragraph(doc, BODY, "{{ intro }}")
 

@@ -165,3 +165,29 @@ def test_aspects_differing_only_in_punctuation_width_are_one_group(make_ledger):
     assert result.ok
     assert result.ledger.aspects == ("关于（甲）方面", "关于乙方面")
     assert result.ledger.counts.aspects == 2
+
+
+@pytest.mark.parametrize("typed, corrected", [
+    ("县卫健党[2024]第15号", "县卫健党〔2024〕15号"),
+    ("东工党【2024】012号", "东工党〔2024〕12号"),
+    ("东工党(2024)1号", "东工党〔2024〕1号"),
+    ("东工党（2024）第3号", "东工党〔2024〕3号"),
+])
+def test_doc_number_form_warns_with_the_corrected_form(make_ledger, typed, corrected):
+    result = check_file(make_ledger(_set(["info", "doc_number"], typed)))
+    (finding,) = [f for f in result.findings if f.code == "doc-number-form"]
+    assert (finding.level, finding.sheet, finding.cell) == (WARNING, "基本信息", info_cell("doc_number"))
+    assert f"“{corrected}”" in finding.message
+    assert result.ok  # a warning: the build goes on
+
+
+@pytest.mark.parametrize("typed", ["东工党〔2024〕12号", None])
+def test_doc_number_in_standard_form_passes(make_ledger, typed):
+    result = check_file(make_ledger(_set(["info", "doc_number"], typed)))
+    assert not [f for f in result.findings if f.code == "doc-number-form"]
+
+
+def test_doc_number_unrecognisable_warns(make_ledger):
+    result = check_file(make_ledger(_set(["info", "doc_number"], "东工党2024年12号")))
+    (finding,) = [f for f in result.findings if f.code == "doc-number-form"]
+    assert "〔2024〕12号" in finding.message  # the example of the right form

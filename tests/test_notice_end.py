@@ -1,4 +1,4 @@
-"""The end of the notice on rendered pages (LibreOffice → PDF, read back page by page): the signature
+"""The 版头 and the end of the notice on rendered pages (LibreOffice → PDF, read back page by page): the signature
 never stands alone on a page, and the 版记 sits at the foot of an even last page, any blank page
 before it without a page number. Skipped without LibreOffice, except in CI."""
 
@@ -29,12 +29,13 @@ SIGNATURE = BASE["info"]["issuer"]
 CONTACT = "a@example.cn"  # the end of the closing paragraph
 
 
-def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool) -> Any:
-    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each) and, with
-    `record`, a 版记."""
+def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
+    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each), with
+    `record` a 版记, and `info` changed."""
     from conftest import fill_workbook
 
     data = copy.deepcopy(BASE)
+    data["info"].update(info)
     data["narrative"][2]["text"] = "整改" * 14 * filler_lines + "下一步。"
     if record:
         data["info"].update(cc="市委巡察办", printer="中共示例单位党组办公室", printed=date(2024, 12, 20))
@@ -100,8 +101,10 @@ def ends(tmp_path_factory) -> dict[str, list[dict]]:
         ledgers[f"end{target}"] = ledger_with(tmp, f"end{target}", filler, False)
         ledgers[f"record{target}"] = ledger_with(tmp, f"record{target}", filler, True)
     ledgers["record_short"] = ledger_with(tmp, "record_short", 0, True)
-    out = render_notices(tmp, ledgers)
+    ledgers["header"] = ledger_with(tmp, "header", 0, False, red_header="是", doc_number="示党〔2024〕12号")
+    out: dict[str, Any] = render_notices(tmp, ledgers)
     out["probe"] = probe
+    out["_folder"] = tmp
     return out
 
 
@@ -141,3 +144,36 @@ def test_a_blank_page_before_the_record_when_the_body_ends_on_an_even_page(ends)
     assert sig_page % 2 == 1, "the example body should end on an even page"  # index 1 = page 2
     assert len(pages) == sig_page + 3  # a blank odd page, then the 版记 on the next even page
     assert pages[sig_page + 1]["lines"] == []
+
+
+MM = 72 / 25.4
+
+
+def test_red_header_elements_in_order(ends, tmp_path):
+    """版头: the red 发文机关标志 35 mm below the top of the text block, the 发文字号 under it, centred,
+    the red rule, then the title."""
+    lines = ends["header"][0]["lines"]
+    texts = [line for _, line in lines]
+    mark = BASE["info"]["issuer"] + "文件"
+    assert texts[:3] == [mark, "示党〔2024〕12号", "中共示例单位党组关于市委第一巡察组"], texts[:4]
+    mark_top = lines[0][0]
+    assert abs(mark_top - (37 + 35) * MM) < 6 * MM, mark_top  # glyph tops sit a little below the line top
+    plain = ends["end20"][0]["lines"]
+    assert plain[0][1] != mark  # without the choice, no 版头
+    # the red rule: a row of red pixels the width of the text block between the 发文字号 and the title
+    pdftoppm = tool_or_skip(shutil.which("pdftoppm"), "poppler-utils (pdftoppm)")
+    ppm = subprocess.run([pdftoppm, "-r", "72", "-f", "1", "-l", "1", str(ends["_folder"] / "header.pdf")],
+                         capture_output=True, check=True).stdout
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", ppm)
+    width, height = int(m.group(1)), int(m.group(2))
+    data = ppm[m.end():]
+    number_top, title_top = lines[1][0], lines[2][0]
+    red_rows = []
+    for y in range(int(number_top), int(title_top)):
+        row = data[y * width * 3:(y + 1) * width * 3]
+        red = [x for x in range(width) if row[3 * x] > 200 and row[3 * x + 1] < 120 and row[3 * x + 2] < 120]
+        if len(red) > 0.5 * width:
+            red_rows.append((y, min(red), max(red)))
+    assert red_rows, "no red rule under the 发文字号"
+    y, left, right = red_rows[0]
+    assert abs(left - 28 * MM) < 3 and abs(right - (210 - 26) * MM) < 3  # the width of the text block

@@ -192,7 +192,12 @@ EXPECTED_STYLES = {
     "表头": ("黑体", 21, False),  # 五号 (10.5 pt)
     "表格正文": ("仿宋_GB2312", 21, False),
     "表格正文居中": ("仿宋_GB2312", 21, False),
+    "结束语": ("仿宋_GB2312", 32, False),
+    "附件标注": ("黑体", 32, False),  # 3号黑体 (GB/T 9704 7.3.7 附件 label)
+    "发文机关标志": ("方正小标宋简体", 72, False),  # 小初, red
+    "发文字号": ("仿宋_GB2312", 32, False),
 }
+RED_STYLES = {"发文机关标志"}  # the 版头's mark; its rule is the 发文字号's bottom border
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
@@ -213,10 +218,17 @@ def test_styles_fonts_sizes_language(built, name):
         assert rpr.find("w:sz", NS).get(w("val")) == str(size), style_name
         assert (rpr.find("w:b", NS) is not None) == bold, style_name
         assert rpr.find("w:lang", NS).get(w("eastAsia")) == "zh-CN", style_name
-        assert rpr.find("w:color", NS).get(w("val")) == "000000", style_name
-    # nothing coloured left over from python-docx's default template (its headings are blue)
+        expected_color = "FF3333" if style_name in RED_STYLES else "000000"
+        assert rpr.find("w:color", NS).get(w("val")) == expected_color, style_name
+    # nothing coloured left over from python-docx's default template (its headings are blue); the
+    # 版头's red only where it belongs
     for color in styles.iter(w("color")):
-        assert color.get(w("val")) in ("000000", "auto")
+        assert color.get(w("val")) in ("000000", "auto", "FF3333")
+    reds = {s.find("w:name", NS).get(w("val")) for s in styles.findall("w:style", NS)
+            if any(c.get(w("val")) == "FF3333" for c in s.iter(w("color")))}
+    assert reds == RED_STYLES
+    rule = style_by_name(styles, "发文字号").find("w:pPr/w:pBdr/w:bottom", NS)
+    assert rule.get(w("color")) == "FF3333" and rule.get(w("space")) == "11"  # 4 mm below the 发文字号
 
 
 def test_body_line_pitch_indent_and_28_characters(built):
@@ -697,7 +709,7 @@ def test_record_without_cc_keeps_printer_line(built, notice_context):
 # ------------------------------------------------------------------------------------------------
 
 NOTICE_VARIABLES = {
-    "title", "intro", "headings", "basic", "aspects", "plans", "closing",
+    "red_header", "issuer_mark", "doc_number", "title", "intro", "headings", "basic", "aspects", "plans", "closing",
     "signature", "date", "cc", "printer", "printed",
 }
 CHECKLIST_VARIABLES = {"attachment", "title", "issuer", "date", "pages"}
