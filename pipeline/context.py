@@ -350,15 +350,16 @@ def checklist_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
     issuer, date = clean(info.issuer), format_date(info.issued)
     rows = checklist_rows(ledger, template_name)
     checklist = layout.CHECKLISTS_BY_NAME[template_name]
-    pages = layout.paginate(checklist, rows, layout.first_page_extra(bool(issuer or date), bool(attachment)))
+    pages = [[dict(r) for r in page]
+             for page in layout.paginate(checklist, rows, layout.first_page_extra(bool(issuer or date), bool(attachment)))]
     for page in pages:
-        _mark_groups(page)
+        _mark_groups(page)  # every group starts again at the top of a page
     return {
         "title": checklist_title(ledger, template_name),
         "attachment": attachment,
         "issuer": issuer,
         "date": date,
-        "rows": [r for page in pages for r in page],
+        "rows": rows,  # all rows, groups flagged over the whole list (templates with one table)
         "pages": [{"rows": page} for page in pages],
     }
 

@@ -112,6 +112,8 @@ def test_checklist_pages_restart_groups_with_labels(make_ledger):
         first = page["rows"][0]
         assert first["heading_first"] and first["item_first"] and first["aspect_first"]
         assert not any(r["item_first"] for r in page["rows"][1:])  # problem 1's 41 measures
+    # `rows` (for a template with one table) flags the groups over the whole list: three problems
+    assert sum(r["item_first"] for r in ctx["rows"]) == 3
     assert ctx["attachment"] == ""
 
 

@@ -243,3 +243,11 @@ def test_record_starts_on_an_even_page_and_a_notice_without_one_on_page_one(make
         "word/document.xml")
     assert plain.count(b"<w:sectPr") == 1 and b'w:val="evenPage"' not in plain
     assert record.count(b"<w:sectPr") == 2 and record.count(b'<w:type w:val="evenPage"/>') == 1
+
+
+def test_checklists_carry_attachment_labels_when_asked(make_ledger, tmp_path):
+    folder = build_one(make_ledger(lambda d: d["info"].__setitem__("attachments", "是")), tmp_path / "a")
+    for n, name in enumerate(("02_问题清单.docx", "03_任务清单.docx", "04_责任清单.docx"), start=1):
+        assert texts(folder / name)[:2] == [f"附件{n}", f"市委第一巡察组反馈意见整改{name[3:7]}"], name
+    plain = build_one(make_ledger(), tmp_path / "b")
+    assert texts(plain / "02_问题清单.docx")[0] == "市委第一巡察组反馈意见整改问题清单"
