@@ -39,7 +39,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from pipeline.checklist_layout import CELL_LINE, CELL_SIZE, CHECKLIST_WIDTH_MM, CHECKLISTS, Checklist, Column
+# The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
+# Column is re-exported for readers of this module.
+from pipeline.checklist_layout import CELL_LINE, CELL_SIZE, CHECKLIST_WIDTH_MM, CHECKLISTS, Checklist, Column  # noqa: F401
 from pipeline.context import TEMPLATE_NAMES
 from pipeline.render import normalize_zip
 
@@ -231,7 +233,6 @@ class StyleSpec:
     before: int = 0  # space before, twips
     after: int = 0  # space after, twips
     keep_next: bool = False  # keep with the next paragraph (headings)
-    keep_lines: bool = False  # keep the paragraph's lines on one page
     page_break_before: bool = False  # start on a new page
     widow_control: bool = False  # at least two lines of the paragraph on a page (w:widowControl)
     color: str = BLACK  # text colour (RGB hex)
@@ -537,13 +538,11 @@ def _rpr_xml(spec: StyleSpec) -> str:
 
 
 def _ppr_xml(spec: StyleSpec) -> str:
-    """Paragraph properties in schema order: keepNext, keepLines, pageBreakBefore, widowControl, tabs,
+    """Paragraph properties in schema order: keepNext, pageBreakBefore, widowControl, pBdr, tabs,
     snapToGrid, spacing, ind, jc, outlineLvl."""
     parts = []
     if spec.keep_next:
         parts.append("<w:keepNext/>")
-    if spec.keep_lines:
-        parts.append("<w:keepLines/>")
     if spec.page_break_before:
         parts.append("<w:pageBreakBefore/>")
     # No widow/orphan control: a page always holds its 22 lines (practice for official documents);
