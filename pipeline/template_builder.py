@@ -191,7 +191,7 @@ NOTICE_PAGE = PageSetup(
 
 # Landscape A4 (297 × 210 mm) for the checklists, with the same 225 × 156 mm text block turned on its
 # side: the portrait 天头/地脚 pair (37/35 mm) goes to the left/right ends of the long side and the
-# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 10.5 pt single-spaced text, so there is no
+# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 10.5 pt text on exact 14 pt lines, so there is no
 # line or character grid here (a grid would snap every table line to the grid pitch).
 CHECKLIST_PAGE = PageSetup(
     width=A4_LONG,

@@ -788,3 +788,18 @@ def test_signature_block_kept_with_the_closing(built, notice_context):
 def test_record_section_starts_on_an_even_page(built):
     body = part((built / "通报.docx").read_bytes(), "word/document.xml").find("w:body", NS)
     assert body.find("w:sectPr/w:type", NS).get(w("val")) == "evenPage"
+
+
+def test_page_layout_estimate_uses_the_templates_measures(built):
+    """checklist_layout cuts the pages with the page height, cell margins and line height the
+    templates have: a change to one must reach the other."""
+    from pipeline import checklist_layout as layout
+
+    assert abs(layout.TEXT_HEIGHT * 20 - CHECKLIST_PAGE.text_height) <= 1  # twips
+    styles = part((built / "任务清单.docx").read_bytes(), "word/styles.xml")
+    margins = style_by_name(styles, "清单表格").find("w:tblPr/w:tblCellMar", NS)
+    assert int(margins.find("w:top", NS).get(w("w"))) == round(layout.CELL_PADDING_TB * 20)
+    assert int(margins.find("w:left", NS).get(w("w"))) == round(layout.CELL_PADDING_LR * 20)
+    body = style_by_name(styles, "表格正文")
+    assert body.find("w:rPr/w:sz", NS).get(w("val")) == str(round(layout.CELL_SIZE * 2))
+    assert body.find("w:pPr/w:spacing", NS).get(w("line")) == str(round(layout.CELL_LINE * 20))
