@@ -754,6 +754,10 @@ def validator() -> str:
     return tool_or_skip(find_validator(), "ooxml-validator")
 
 
+def checklist_contexts_attachment() -> dict:
+    return json.loads((FIXTURES / "checklist_context.json").read_text(encoding="utf-8"))["任务清单.docx"]
+
+
 def test_rendered_documents_pass_ooxml_validator(
     validator, tmp_path, built, rendered_notice, rendered_checklists, notice_context
 ):
@@ -761,6 +765,9 @@ def test_rendered_documents_pass_ooxml_validator(
     documents["通报-无版记.docx"] = render_docx(
         built / "通报.docx", dict(notice_context, cc="", printer=""), PROPS
     )
+    documents["通报-版头.docx"] = render_docx(built / "通报.docx", dict(notice_context, red_header=True), PROPS)
+    documents["任务清单-附件.docx"] = render_docx(
+        built / "任务清单.docx", dict(checklist_contexts_attachment(), attachment="附件2"), PROPS)
     for name, data in documents.items():
         path = tmp_path / name
         path.write_bytes(data)
