@@ -128,7 +128,7 @@ CHECKLISTS = (
             Column("整改目标", 26, "{{ r.target }}", "target"),  # 6
             DEADLINE,
             Column("完成情况", 34, "{{ r.result }}", "result"),  # 8
-            Column("状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),  # 5
+            Column("整改状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),  # 5
         ),
         groups=(("heading", ("aspect", "heading")), ("item", ("aspect", "heading", "problem_id"))),
         per_measure=True,
@@ -144,7 +144,7 @@ CHECKLISTS = (
             Column("整改措施", 73, "{{ r.action }}", "action"),  # 18
             Column("配合单位", 22, "{{ r.partner }}", "partner", centred=True),  # 5
             DEADLINE,
-            Column("状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),
+            Column("整改状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),
         ),
         groups=(("leader", ("leader",)), ("department", ("leader", "department"))),
         per_measure=True,
