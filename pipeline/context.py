@@ -253,7 +253,8 @@ _STATUS_LINES = {schema.STATUS_STAGED: "取得\n阶段性成效"}
 def wrap_name(text: str, per_line: int) -> str:
     """A short name (leader, department, status) with line breaks between its words when it does not
     fit on one line of `per_line` characters: after 、，/ and before （, so that "党组成员、纪检组长"
-    never becomes "党组成员、纪检组" / "长". A word longer than a line is cut into even pieces."""
+    never becomes "党组成员、纪检组" / "长". A word longer than a line is cut before the word that ends
+    it (工作部, 组长 …) or into even pieces."""
     text = clean(text)
     if len(text) <= per_line or per_line < 2:
         return text
@@ -265,10 +266,29 @@ def wrap_name(text: str, per_line: int) -> str:
         if lines and len(lines[-1]) + len(word) <= per_line:
             lines[-1] += word
             continue
-        pieces = -(-len(word) // per_line)
-        size = -(-len(word) // pieces)
-        lines.extend(word[i:i + size] for i in range(0, len(word), size))
+        lines.extend(_cut_word(word, per_line))
     return "\n".join(line.strip() for line in lines)
+
+
+# Words that end organ and post names: a name too long for a line is cut before one of them
+# ("劳动和经济" / "工作部", "纪检" / "组长"), else into even pieces.
+_NAME_ENDINGS = ("工作部", "办公室", "委员会", "中心", "组长", "主任", "主席", "书记", "部长", "局长",
+                 "处长", "科长", "部", "室", "办", "处", "科", "局", "委", "会", "组", "队", "站", "所", "院")
+
+
+def _cut_word(word: str, per_line: int) -> list[str]:
+    if len(word) <= per_line:
+        return [word]
+    for ending in _NAME_ENDINGS:
+        cut = word.rfind(ending)
+        if 0 < cut and len(word) - cut <= per_line and cut >= 2:
+            return [*_cut_word(word[:cut], per_line), word[cut:]]
+    pieces = -(-len(word) // per_line)
+    size, longer = divmod(len(word), pieces)  # even pieces: the first `longer` one character longer
+    bounds = [0]
+    for i in range(pieces):
+        bounds.append(bounds[-1] + size + (1 if i < longer else 0))
+    return [word[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 # The group levels rows can be merged over: level → the row keys whose values make one group.

@@ -91,7 +91,9 @@ def test_checklist_group_flags(make_ledger):
     ("党组成员、纪检组长", 7, "党组成员、\n纪检组长"),  # not "党组成员、纪检组" / "长"
     ("党组成员、副主席（分管财务）", 7, "党组成员、\n副主席\n（分管财务）"),
     ("取得阶段性成效", 5, "取得\n阶段性成效"),
-    ("纪检组长", 3, "纪检\n组长"),  # a word longer than a line: even pieces, no orphan
+    ("纪检组长", 3, "纪检\n组长"),  # a word longer than a line: cut before the word ending it
+    ("劳动和经济工作部", 5, "劳动和经济\n工作部"),  # not "劳动和经" / "济工作部"
+    ("甲乙丙丁戊己庚", 3, "甲乙丙\n丁戊\n己庚"),  # no known ending: even pieces, no orphan
     ("办公室", 5, "办公室"),
 ])
 def test_short_names_break_between_words(text, per_line, expected):
