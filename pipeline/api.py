@@ -164,12 +164,42 @@ def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     from pipeline.render import DocProperties
 
     info = ledger.inspection
-    props = DocProperties(title=compose_title(ledger), author=info.issuer, when=info.issued)
     out = {}
     for name in TEMPLATE_NAMES:
         context = document_context(ledger, name)
-        out[OUTPUT_NAMES[name]] = templates.render_checked(tset.path(name), context, props)
+        # each document's own title (the notice's, or the checklist's), without its line breaks
+        title = compose_title(ledger) if name == TEMPLATE_NAMES[0] else context["title"].replace("\n", "")
+        props = DocProperties(title=title, author=info.issuer, when=info.issued)
+        out[OUTPUT_NAMES[name]] = first_section_on_page_one(templates.render_checked(tset.path(name), context, props))
     return out
+
+
+_SECT_PR_RE = re.compile(rb"<w:sectPr[ >]")
+_PARITY_BREAK_RE = re.compile(rb'<w:type w:val="(?:evenPage|oddPage)"/>')
+
+
+def first_section_on_page_one(docx: bytes) -> bytes:
+    """A document of one section starts on page 1, whatever its section type says.
+
+    The notice's last section (the 版记) starts on an even page. Without a 版记 that section's
+    properties are the only ones and govern the whole document, and LibreOffice then puts a blank
+    page before page 1 to start it on page 2: the type is made a plain new page there."""
+    import io
+    import zipfile
+
+    from pipeline.render import normalize_zip
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as src:
+        xml = src.read("word/document.xml")
+        if len(_SECT_PR_RE.findall(xml)) != 1 or not _PARITY_BREAK_RE.search(xml):
+            return docx
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["word/document.xml"] = _PARITY_BREAK_RE.sub(b'<w:type w:val="nextPage"/>', xml)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return normalize_zip(out.getvalue())
 
 
 def build_label(ledger: Ledger) -> str:

@@ -410,7 +410,7 @@ def find_soffice() -> str | None:
 
 
 # PDF/A-2b export through LibreOffice's writer_pdf_Export filter options.
-_PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+_PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 def _run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> None:

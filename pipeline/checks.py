@@ -18,6 +18,7 @@ from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Pro
 from pipeline.outline import NumberingScheme, title_choice
 from pipeline.text import (
     LooseDate,
+    correct_doc_number,
     find_control_chars,
     find_halfwidth_punct,
     is_chinese,
@@ -483,6 +484,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
                         narrative=tuple(narrative), documents=tuple(documents))
         _check_declared(info_table, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
+    _check_doc_number(info_table, out)
     kind = inspection.kind if inspection is not None else kind_of(info_table)
     result_findings = tuple(_for_kind(f, kind) for f in out.findings)
     if any(f.level == ERROR for f in result_findings):
@@ -679,6 +681,24 @@ def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, 
                     out.warn("missing-item", ptable.title, _cell(ptable, row, "item"),
                              f"同一问题下其他行填写了〔具体问题〕，这一行却空着：它的整改进展会排在上一个“×是”之后，"
                              f"看起来像是上一条的内容。请填写具体问题，或把进展并入相应的行。", "具体问题")
+
+
+def _check_doc_number(table: RawTable | None, out: _Collector) -> None:
+    """发文字号 in the standard form: the year in 〔〕 (not [] 【】 or ()), no 第, no leading zeros."""
+    cell = table.fields.get("doc_number") if table is not None else None
+    if cell is None or cell.empty or not isinstance(cell.value, str):
+        return
+    typed = cell.value.strip()
+    header = table.spec.column("doc_number").header
+    corrected = correct_doc_number(typed)
+    if corrected is None:
+        out.warn("doc-number-form", table.title, cell.coord,
+                 f"〔{header}〕“{typed}”不是规范的发文字号格式。应为机关代字、年份和序号，"
+                 "如“东工党〔2024〕12号”：年份用六角括号〔〕，不加“第”，序号不编虚位。", header)
+    elif corrected != typed:
+        out.warn("doc-number-form", table.title, cell.coord,
+                 f"〔{header}〕“{typed}”应写作“{corrected}”：年份用六角括号〔〕，不加“第”，序号不编虚位"
+                 "（如 1 不写作 01）。", header)
 
 
 def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:

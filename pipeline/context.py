@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from pipeline import checklist_layout as layout
 from pipeline import schema
 from pipeline.figures import status_sentence  # noqa: F401 - re-exported for callers of the old name
 from pipeline.model import Ledger, Measure, Problem
@@ -33,7 +34,9 @@ _sentence = sentence
 # working across releases.
 NOTICE_VARIABLES: dict[str, str] = {
     "title": "标题（长标题已按词断行，行间为换行符）",
-    "doc_number": "发文字号（本模板不印，供带版头的模板使用）",
+    "doc_number": "发文字号（印在版头中）",
+    "red_header": "是否印版头（基本信息〔版头〕为“是”时为真）",
+    "issuer_mark": "版头中的红色发文机关标志（不印版头时为空）",
     "issuer": "发文机关",
     "kind": "“巡察”或“巡视”",
     "blocks": "正文各段，从导语到结束语，每段一项（字段见 BLOCK_FIELDS）",
@@ -65,9 +68,11 @@ BLOCK_FIELDS: dict[str, str] = {
 }
 CHECKLIST_VARIABLES: dict[str, str] = {
     "title": "清单标题",
+    "attachment": "附件标注，如“附件1”（基本信息〔清单作为附件〕为“是”时），否则为空",
+    "pages": "按页切分的表格行 [{rows}]，每页一个表格，跨页的分组在新页重印标签",
     "issuer": "发文机关",
     "date": "成文日期",
-    "rows": "表格各行（字段见 checklist_rows）",
+    "rows": "全部表格行（字段见 checklist_rows；供只有一个表格的模板使用）",
 }
 
 
@@ -209,6 +214,7 @@ def notice_context(ledger: Ledger) -> dict[str, Any]:
         "cc": _sentence(info.cc) if info.cc else "",
         "printer": clean(info.printer),
         "printed": format_date(info.printed) + "印发" if info.printed else "",
+        **header_context(ledger),
     }
 
 
@@ -216,56 +222,154 @@ def _deadline(m: Measure) -> str:
     return format_date(m.deadline) if m.deadline else schema.STATUS_LONG_TERM
 
 
-def checklist_rows(ledger: Ledger, per_measure: bool) -> list[dict[str, Any]]:
-    """Rows of a checklist: one per problem, or one per measure; group-first flags for merging."""
-    rows: list[dict[str, Any]] = []
-    previous: tuple[str, str, str] | None = None
-    for aspect, headings in grouped(ledger.problems).items():
-        for heading, problems in headings.items():
-            for p in problems:
-                measures: list[Measure | None] = list(ledger.measures_of(p.id)) if per_measure else [None]
-                for m in measures:
-                    key = (aspect, heading, p.id)
-                    row = {
-                        "no": len(rows) + 1,
-                        "aspect": clean(aspect),
-                        "aspect_first": previous is None or previous[0] != aspect,
-                        "heading": clean(heading),
-                        "heading_first": previous is None or previous[:2] != key[:2],
-                        "item": clean(p.item),
-                        "item_first": previous != key,
-                        "status": p.status,
-                        "public": schema.YES if p.public else schema.NO,
-                        "action": clean(m.action) if m else "",
-                        "target": clean(m.target) if m else "",
-                        "leader": clean(m.leader) if m else "",
-                        "department": clean(m.department) if m else "",
-                        "partner": clean(m.partner) if m else "",
-                        "deadline": _deadline(m) if m else "",
-                        "result": clean(m.result) if m else "",
-                        "measure_status": m.status if m else "",
-                    }
-                    rows.append(row)
-                    previous = key
-    return rows
+# Where a fixed-form value that is too wide for its column breaks: between words, never inside one.
+_NAME_SEPARATORS = re.compile(r"(?<=[、，,／/；;\s])|(?=[（(])")
+_STATUS_LINES = {schema.STATUS_STAGED: "取得\n阶段性成效"}
 
 
-CHECKLISTS = {
-    "问题清单.docx": ("问题清单", False),
-    "任务清单.docx": ("任务清单", True),
-    "责任清单.docx": ("责任清单", True),
+def wrap_name(text: str, per_line: int) -> str:
+    """A short name (leader, department, status) with line breaks between its words when it does not
+    fit on one line of `per_line` characters: after 、，/ and before （, so that "党组成员、纪检组长"
+    never becomes "党组成员、纪检组" / "长". A word longer than a line is cut before the word that ends
+    it (工作部, 组长 …) or into even pieces."""
+    text = clean(text)
+    if len(text) <= per_line or per_line < 2:
+        return text
+    if text in _STATUS_LINES:
+        return _STATUS_LINES[text]
+    words = [w for w in _NAME_SEPARATORS.split(text) if w]
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + len(word) <= per_line:
+            lines[-1] += word
+            continue
+        lines.extend(_cut_word(word, per_line))
+    return "\n".join(line.strip() for line in lines)
+
+
+# Words that end organ and post names: a name too long for a line is cut before one of them
+# ("劳动和经济" / "工作部", "纪检" / "组长"), else into even pieces.
+_NAME_ENDINGS = ("工作部", "办公室", "委员会", "中心", "组长", "主任", "主席", "书记", "部长", "局长",
+                 "处长", "科长", "部", "室", "办", "处", "科", "局", "委", "会", "组", "队", "站", "所", "院")
+
+
+def _cut_word(word: str, per_line: int) -> list[str]:
+    if len(word) <= per_line:
+        return [word]
+    for ending in _NAME_ENDINGS:
+        cut = word.rfind(ending)
+        if 0 < cut and len(word) - cut <= per_line and cut >= 2:
+            return [*_cut_word(word[:cut], per_line), word[cut:]]
+    pieces = -(-len(word) // per_line)
+    size, longer = divmod(len(word), pieces)  # even pieces: the first `longer` one character longer
+    bounds = [0]
+    for i in range(pieces):
+        bounds.append(bounds[-1] + size + (1 if i < longer else 0))
+    return [word[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+# The group levels rows can be merged over: level → the row keys whose values make one group.
+GROUP_KEYS = {
+    "aspect": ("aspect",),
+    "heading": ("aspect", "heading"),
+    "item": ("aspect", "heading", "problem_id"),
+    "leader": ("leader",),
+    "department": ("leader", "department"),
 }
 
 
+def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
+    """Rows of a checklist in print order: one per problem (问题清单) or one per measure (任务清单, by
+    problem; 责任清单, by 责任领导 then 责任部室（单位）, each in the order it first appears). Every row
+    carries a `<level>_first` flag for each of GROUP_KEYS (the row starts a group of that level)."""
+    checklist = layout.CHECKLISTS_BY_NAME[template_name]
+    width = {c.field: layout.chars_per_line(c) for c in checklist.columns}
+    rows: list[dict[str, Any]] = []
+    for aspect, headings in grouped(ledger.problems).items():
+        for heading, problems in headings.items():
+            for p in problems:
+                measures: list[Measure | None] = list(ledger.measures_of(p.id)) if checklist.per_measure else [None]
+                for m in measures:
+                    rows.append({
+                        "aspect": clean(aspect),
+                        "heading": clean(heading),
+                        "item": clean(p.item),
+                        "item_text": clean(p.item) or clean(heading),
+                        "problem_id": p.id,
+                        "status": wrap_name(p.status, width.get("status", 99)),
+                        "public": schema.YES if p.public else schema.NO,
+                        "action": clean(m.action) if m else "",
+                        "target": clean(m.target) if m else "",
+                        "leader": wrap_name(m.leader, width.get("leader", 99)) if m else "",
+                        "department": wrap_name(m.department, width.get("department", 99)) if m else "",
+                        "partner": wrap_name(m.partner, width.get("partner", 99)) if m else "",
+                        "deadline": _deadline(m) if m else "",
+                        "result": clean(m.result) if m else "",
+                        "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
+                    })
+    if template_name == "责任清单.docx":
+        leaders = list(dict.fromkeys(r["leader"] for r in rows))
+        departments = list(dict.fromkeys(r["department"] for r in rows))
+        rows.sort(key=lambda r: (leaders.index(r["leader"]), departments.index(r["department"])))
+    for no, row in enumerate(rows, start=1):
+        row["no"] = no
+    _mark_groups(rows)
+    return rows
+
+
+def _mark_groups(rows: list[dict[str, Any]]) -> None:
+    """Set the `<level>_first` flags: the first row, and every row whose group key differs from the
+    row before it."""
+    for i, row in enumerate(rows):
+        for level, keys in GROUP_KEYS.items():
+            row[f"{level}_first"] = i == 0 or any(row[k] != rows[i - 1][k] for k in keys)
+
+
+# Checklist file → its name in titles, and its number as an attachment of the notice.
+CHECKLISTS = {
+    "问题清单.docx": ("问题清单", 1),
+    "任务清单.docx": ("任务清单", 2),
+    "责任清单.docx": ("责任清单", 3),
+}
+
+
+def checklist_title(ledger: Ledger, template_name: str) -> str:
+    """The checklist's title (also its document title)."""
+    return clean(f"{ledger.inspection.group}反馈意见整改{CHECKLISTS[template_name][0]}")
+
+
 def checklist_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
-    """The context of one checklist template."""
+    """The context of one checklist template: its rows, and the same rows cut into pages (one table a
+    page; every group that continues on a new page starts again there, with its label)."""
     info = ledger.inspection
-    kind, per_measure = CHECKLISTS[template_name]
+    kind, number = CHECKLISTS[template_name]
+    attachment = f"附件{number}" if info.attachments == schema.YES else ""
+    issuer, date = clean(info.issuer), format_date(info.issued)
+    rows = checklist_rows(ledger, template_name)
+    checklist = layout.CHECKLISTS_BY_NAME[template_name]
+    pages = [[dict(r) for r in page]
+             for page in layout.paginate(checklist, rows, layout.first_page_extra(bool(issuer or date), bool(attachment)))]
+    for page in pages:
+        _mark_groups(page)  # every group starts again at the top of a page
     return {
-        "title": clean(f"{info.group}反馈意见整改{kind}"),
-        "issuer": clean(info.issuer),
-        "date": format_date(info.issued),
-        "rows": checklist_rows(ledger, per_measure),
+        "title": checklist_title(ledger, template_name),
+        "attachment": attachment,
+        "issuer": issuer,
+        "date": date,
+        "rows": rows,  # all rows, groups flagged over the whole list (templates with one table)
+        "pages": [{"rows": page} for page in pages],
+    }
+
+
+def header_context(ledger: Ledger) -> dict[str, Any]:
+    """The notice's 版头 (GB/T 9704 7.2), printed when 基本信息 says 版头 是: the red 发文机关标志
+    (the ledger's, else 发文机关 + 文件) and the 发文字号 (as typed; the checks warn about its form)."""
+    info = ledger.inspection
+    on = info.red_header == schema.YES
+    return {
+        "red_header": on,
+        "issuer_mark": (clean(info.issuer_mark) or clean(info.issuer) + "文件") if on else "",
+        "doc_number": clean(info.doc_number),
     }
 
 

@@ -35,6 +35,9 @@ class Inspection:
     declared_problems: int | None = None
     declared_measures: int | None = None
     declared_documents: int | None = None
+    red_header: str | None = None  # 是: print the 版头 (red header)
+    issuer_mark: str = ""  # the 版头's 发文机关标志; empty: 发文机关 + 文件
+    attachments: str | None = None  # 是: the checklists are labelled 附件1/2/3
     kind: str = schema.XUNCHA  # 巡察 or 巡视
     opening: str = ""  # the office's own 导语 (with placeholders); "" = composed
     numbering: str = ""  # 编号方式: a scheme name or pattern; "" = 标准

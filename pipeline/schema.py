@@ -197,6 +197,14 @@ INFO = Sheet(
         Column("declared_staged", "取得阶段性成效问题数", INT, help="选填。见“已完成问题数”。"),
         Column("declared_ongoing", "正在推进问题数", INT, help="选填。见“已完成问题数”。"),
         Column("declared_long_term", "长期坚持问题数", INT, help="选填。见“已完成问题数”。"),
+        Column("red_header", "版头", CHOICE, choices=(YES, NO), width=10, default=NO,
+               help="选填。选“是”时通报首页加印红色版头：发文机关标志（红色）、发文字号和红色分隔线；"
+                    "留空视为“否”。"),
+        Column("issuer_mark", "发文机关标志", example="中共东营市总工会党组文件",
+               help="选填。版头中的红色发文机关标志；不填时为“发文机关”加“文件”。"),
+        Column("attachments", "清单作为附件", CHOICE, choices=(YES, NO), width=10, default=NO,
+               help="选填。选“是”时问题清单、任务清单、责任清单左上角分别标注“附件1”“附件2”“附件3”"
+                    "（随通报一并印发时）；留空视为“否”。"),
     ),
 )
 

@@ -39,6 +39,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+# The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
+# Column is re-exported for readers of this module.
+from pipeline.checklist_layout import CELL_LINE, CELL_SIZE, CHECKLIST_WIDTH_MM, CHECKLISTS, Checklist, Column  # noqa: F401
 from pipeline.context import TEMPLATE_NAMES
 from pipeline.render import normalize_zip
 
@@ -98,8 +101,17 @@ SIZE_5 = 10.5  # 五号: checklist cells, header and body
 # The header is the same size as the body: 黑体 sets it apart, and the headers stay on one line.
 TABLE_HEADER_SIZE = SIZE_5
 TABLE_BODY_SIZE = SIZE_5
+assert TABLE_BODY_SIZE == CELL_SIZE  # the page layout estimate (checklist_layout) uses the same
+TABLE_LINE = pt(CELL_LINE)  # exact line height of checklist cells, twips
 
 BLACK = "000000"
+# The 版头's red (FORMAT.md: M 80 %, Y 80 %): the 发文机关标志 and the rule under the 发文字号.
+RED = "FF3333"
+SIZE_XIAOCHU = 36.0  # 小初: the 发文机关标志 (12 characters fill the 156 mm text block)
+# The 版头 (GB/T 9704 7.2): the mark's top edge 35 mm below the text block's top edge; the 发文字号 two
+# lines below the mark; the red rule 4 mm below the 发文字号, 1.5 pt, the width of the text block.
+HEADER_TOP = mm(35)
+RULE_GAP_PT = 11  # 4 mm ≈ 11.3 pt (a border's space is whole points, 31 at most)
 
 # Character spacing of the 3号 text, in twentieths of a point: the 8845-twip (442.25 pt) line holds 28
 # characters of 16 pt only if each is at most 15.79 pt wide, i.e. 0.21 pt less; −0.25 pt (15.75 pt a
@@ -179,7 +191,7 @@ NOTICE_PAGE = PageSetup(
 
 # Landscape A4 (297 × 210 mm) for the checklists, with the same 225 × 156 mm text block turned on its
 # side: the portrait 天头/地脚 pair (37/35 mm) goes to the left/right ends of the long side and the
-# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 10.5 pt single-spaced text, so there is no
+# 订口/翻口 pair (28/26 mm) to the top/bottom. The tables use 10.5 pt text on exact 14 pt lines, so there is no
 # line or character grid here (a grid would snap every table line to the grid pitch).
 CHECKLIST_PAGE = PageSetup(
     width=A4_LONG,
@@ -221,6 +233,10 @@ class StyleSpec:
     before: int = 0  # space before, twips
     after: int = 0  # space after, twips
     keep_next: bool = False  # keep with the next paragraph (headings)
+    page_break_before: bool = False  # start on a new page
+    widow_control: bool = False  # at least two lines of the paragraph on a page (w:widowControl)
+    color: str = BLACK  # text colour (RGB hex)
+    bottom_rule: str = ""  # a <w:bottom …/> paragraph border (the 版头's red rule)
     snap_to_grid: bool = True  # False: ignore the document grid (bigger or smaller text than 3号)
     outline_level: int | None = None  # 0 = level 1 in Word's navigation pane
     tabs: tuple[tuple[str, int], ...] = ()  # (alignment, position in twips)
@@ -236,6 +252,7 @@ RUN_IN_KAI = "GwRunInKai"
 RUN_IN_HEI = "GwRunInHei"
 RUN_IN_BOLD = "GwRunInBold"
 SIGNATURE = "GwSignature"
+CLOSING = "GwClosing"
 DATE = "GwDate"
 RECORD = "GwRecord"
 TINY = "GwTiny"
@@ -245,6 +262,11 @@ TABLE_ISSUER = "TableIssuer"
 TABLE_HEADER = "TableHeader"
 TABLE_BODY = "TableBody"
 TABLE_BODY_CENTER = "TableBodyCenter"
+TABLE_ATTACHMENT = "TableAttachment"
+HEADER_SPACE = "GwHeaderSpace"
+ISSUER_MARK = "GwIssuerMark"
+DOC_NUMBER = "GwDocNumber"
+TABLE_PAGE_BREAK = "TablePageBreak"
 CHECKLIST_TABLE = "ChecklistTable"
 RECORD_TABLE = "RecordTable"
 
@@ -254,6 +276,39 @@ STYLES: tuple[StyleSpec, ...] = (
         "公文正文",
         "body paragraphs: 3号仿宋, two-character first-line indent, 28.95 pt lines, 28 characters a line",
         char_spacing=BODY_CHAR_SPACING,
+    ),
+    StyleSpec(
+        HEADER_SPACE,
+        "版头上空",
+        "版头 (optional): an empty paragraph 35 mm high above the 发文机关标志 (GB/T 9704 7.2.3)",
+        size=1,
+        align="left",
+        first_line_chars=0,
+        exact_line=HEADER_TOP,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        ISSUER_MARK,
+        "发文机关标志",
+        "版头: the issuing organ's mark, 小初小标宋 in red, centred",
+        east_asia=XIAOBIAOSONG,
+        size=SIZE_XIAOCHU,
+        color=RED,
+        align="center",
+        first_line_chars=0,
+        exact_line=pt(SIZE_XIAOCHU + 6),
+        snap_to_grid=False,
+        keep_next=True,
+    ),
+    StyleSpec(
+        DOC_NUMBER,
+        "发文字号",
+        "版头: the 发文字号 (东工党〔2024〕12号), 3号仿宋 centred, two lines under the mark; its bottom "
+        "border is the red rule, 4 mm below it and as wide as the text block",
+        align="center",
+        first_line_chars=0,
+        keep_next=True,
+        bottom_rule=f'<w:bottom w:val="single" w:sz="12" w:space="{RULE_GAP_PT}" w:color="{RED}"/>',
     ),
     StyleSpec(
         TITLE,
@@ -328,13 +383,26 @@ STYLES: tuple[StyleSpec, ...] = (
         char_spacing=BODY_CHAR_SPACING,
     ),
     StyleSpec(
+        CLOSING,
+        "结束语",
+        "the last body paragraph (closing and contacts): 公文正文, kept with the signature below it, so "
+        "the signature never stands alone on a page (FORMAT.md: when the body ends at the foot of a "
+        "page, its last lines go over with the signature). Word moves the paragraph's last lines (two "
+        "at least: widow control), LibreOffice the whole paragraph",
+        char_spacing=BODY_CHAR_SPACING,
+        keep_next=True,
+        widow_control=True,
+    ),
+    StyleSpec(
         SIGNATURE,
         "落款",
-        "issuing organ's signature without seal: right-aligned, two characters from the right",
+        "issuing organ's signature without seal: right-aligned, two characters from the right; kept "
+        "with the date (the blank line above the signature is a 落款 paragraph too)",
         align="right",
         first_line_chars=0,
         right_chars=200,
         char_spacing=BODY_CHAR_SPACING,
+        keep_next=True,
     ),
     StyleSpec(
         DATE,
@@ -414,23 +482,24 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         TABLE_HEADER,
         "表头",
-        "table header cells: 五号黑体, centred, single spacing",
+        "table header cells: 五号黑体, centred, the body's exact line height",
         east_asia=HEITI,
         size=TABLE_HEADER_SIZE,
         align="center",
         first_line_chars=0,
-        exact_line=None,
+        exact_line=TABLE_LINE,
         snap_to_grid=False,
     ),
     StyleSpec(
         TABLE_BODY,
         "表格正文",
         "table body cells with running text: 五号仿宋, flush left (justifying narrow cells spreads "
-        "the characters of lines that end before a punctuation mark), no indent, single spacing",
+        "the characters of lines that end before a punctuation mark), no indent, an exact line height "
+        "(14 pt) so that Word and LibreOffice break pages alike (checklist_layout)",
         size=TABLE_BODY_SIZE,
         align="left",
         first_line_chars=0,
-        exact_line=None,
+        exact_line=TABLE_LINE,
         snap_to_grid=False,
     ),
     StyleSpec(
@@ -440,8 +509,31 @@ STYLES: tuple[StyleSpec, ...] = (
         size=TABLE_BODY_SIZE,
         align="center",
         first_line_chars=0,
+        exact_line=TABLE_LINE,
+        snap_to_grid=False,
+    ),
+    StyleSpec(
+        TABLE_ATTACHMENT,
+        "附件标注",
+        "“附件1” above a checklist's title when the lists go out with the notice: 3号黑体, flush left",
+        east_asia=HEITI,
+        size=SIZE_3,
+        align="left",
+        first_line_chars=0,
         exact_line=None,
         snap_to_grid=False,
+        keep_next=True,
+    ),
+    StyleSpec(
+        TABLE_PAGE_BREAK,
+        "清单换页",
+        "the 1 pt paragraph between two pages' tables of a checklist: it starts a new page",
+        size=1,
+        align="left",
+        first_line_chars=0,
+        exact_line=14,
+        snap_to_grid=False,
+        page_break_before=True,
     ),
 )
 
@@ -456,7 +548,7 @@ def _rpr_xml(spec: StyleSpec) -> str:
         f'<w:rFonts w:ascii="{spec.latin}" w:hAnsi="{spec.latin}" w:eastAsia="{spec.east_asia}" '
         f'w:cs="{spec.latin}"/>'
         f"{bold}"
-        f'<w:color w:val="{BLACK}"/>{spacing}'
+        f'<w:color w:val="{spec.color}"/>{spacing}'
         f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr>"
@@ -464,13 +556,18 @@ def _rpr_xml(spec: StyleSpec) -> str:
 
 
 def _ppr_xml(spec: StyleSpec) -> str:
-    """Paragraph properties in schema order: keepNext, widowControl, tabs, snapToGrid, spacing, ind,
-    jc, outlineLvl."""
+    """Paragraph properties in schema order: keepNext, pageBreakBefore, widowControl, pBdr, tabs,
+    snapToGrid, spacing, ind, jc, outlineLvl."""
     parts = []
     if spec.keep_next:
         parts.append("<w:keepNext/>")
-    # No widow/orphan control: a page always holds its 22 lines (practice for official documents).
-    parts.append('<w:widowControl w:val="0"/>')
+    if spec.page_break_before:
+        parts.append("<w:pageBreakBefore/>")
+    # No widow/orphan control: a page always holds its 22 lines (practice for official documents);
+    # the closing paragraph has it, so that two of its lines go with the signature.
+    parts.append('<w:widowControl/>' if spec.widow_control else '<w:widowControl w:val="0"/>')
+    if spec.bottom_rule:
+        parts.append(f"<w:pBdr>{spec.bottom_rule}</w:pBdr>")
     if spec.tabs:
         tabs = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in spec.tabs)
         parts.append(f"<w:tabs>{tabs}</w:tabs>")
@@ -787,14 +884,30 @@ def _save(doc: DocxDocument, path: Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 
+# The longest closing kept whole with the signature: 16 lines of 28 characters, so that it, the blank
+# line, the signature and the date (19 lines) fit on a 22-line page with a few lines to spare.
+CLOSING_KEPT_CHARS = 16 * 28
+
+
 def _build_notice(path: Path) -> Path:
     """Write the notice template.
 
     Context: see pipeline.context.NOTICE_VARIABLES (the template variable contract). This template
-    uses title (may hold "\\n" line breaks), blocks, signature, date, cc, printer, printed.
+    uses red_header, issuer_mark, doc_number (the optional 版头), title (may hold "\\n" line breaks),
+    blocks, signature, date, cc, printer, printed.
     """
     doc = _new_document(NOTICE_PAGE, "巡察整改进展情况通报（模板）")
 
+    # 版头 (optional, red_header): the mark 35 mm below the top of the text block, a blank line, the
+    # 发文字号 with the red rule under it, two blank lines, then the title (GB/T 9704 7.2, 7.3.1).
+    _tag(doc, "{%p if red_header %}")
+    _paragraph(doc, HEADER_SPACE)
+    _paragraph(doc, ISSUER_MARK, "{{ issuer_mark }}")
+    _paragraph(doc, BODY)
+    _paragraph(doc, DOC_NUMBER, "{{ doc_number }}")
+    _paragraph(doc, BODY)
+    _paragraph(doc, BODY)
+    _tag(doc, "{%p endif %}")
     _paragraph(doc, TITLE, "{{ title }}")
 
     # The body, opening to closing, as blocks (pipeline.outline): one paragraph per block, in the style
@@ -802,7 +915,12 @@ def _build_notice(path: Path) -> Path:
     # h3 "1." 仿宋 bold, h4 "（1）" 仿宋, line "一是…。" 仿宋. Body paragraphs may open with a run-in
     # heading ("（一）…。" 楷体, "一是…。"/"1.…。" bold, "一、…。" 黑体).
     _tag(doc, "{%p for b in blocks %}")
-    _tag(doc, "{%p if b.kind == 'heading' and b.style == 'h1' %}")
+    # The closing (the last block) is kept with the signature, unless it is too long to go over with it
+    # whole (LibreOffice moves a kept paragraph whole; it and the signature block must fit on one page).
+    _tag(doc, "{%p if loop.last and b.section == 'closing' and b.kind == 'paragraph' and not b.lead"
+              f" and b.text|length <= {CLOSING_KEPT_CHARS} %}}")
+    _paragraph(doc, CLOSING, "{{ b.text }}")
+    _tag(doc, "{%p elif b.kind == 'heading' and b.style == 'h1' %}")
     _paragraph(doc, HEADING_1, "{{ b.label }}{{ b.text }}")
     _tag(doc, "{%p elif b.kind == 'heading' and b.style == 'h2' %}")
     _paragraph(doc, HEADING_2, "{{ b.label }}{{ b.text }}")
@@ -823,9 +941,10 @@ def _build_notice(path: Path) -> Path:
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
 
-    # Signature one blank line below the body, date on the next line.
+    # Signature one blank line below the body, date on the next line; the closing paragraph, the blank
+    # line and the signature are each kept with the next, so the block never starts a page alone.
     _tag(doc, "{%p if signature or date %}")
-    _paragraph(doc, BODY)
+    _paragraph(doc, SIGNATURE)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if signature %}")
     _paragraph(doc, SIGNATURE, "{{ signature }}")
@@ -854,7 +973,7 @@ def _build_notice(path: Path) -> Path:
         final._sectPr.remove(reference)
     _add_footers(final, record=True)
     # The 版记 section starts on a new page.
-    final._sectPr.find(qn("w:pgSz")).addprevious(parse_xml(f'<w:type {W} w:val="nextPage"/>'))
+    final._sectPr.find(qn("w:pgSz")).addprevious(parse_xml(f'<w:type {W} w:val="evenPage"/>'))
     return _save(doc, path)
 
 
@@ -910,84 +1029,6 @@ def _footer_paragraph(footer, style_id: str, text: str) -> Paragraph:
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    """One checklist column: header text, width, the body cell's template text."""
-
-    header: str
-    width_mm: float
-    cell: str  # Jinja for the body cell, `r` is the row
-    merge: str | None = None  # `{% vmerge EXPR %}`: restart the vertical merge where EXPR is true
-    centred: bool = False
-
-
-@dataclass(frozen=True)
-class Checklist:
-    file_name: str
-    title: str  # the template's document title (core property)
-    columns: tuple[Column, ...]
-
-
-NUMBER = Column("序号", 11, "{{ r.no }}", centred=True)
-
-# Widths (mm) add up to the 225 mm text block (CHECKLIST_WIDTH_MM). At 五号 (10.5 pt = 3.70 mm a
-# character) with 1.5 mm cell padding a column holds (width − 3) / 3.70 characters a line; digits are
-# half as wide, and LibreOffice and Word add about a quarter character between digits and Chinese.
-# They were balanced on the example ledger (input/示例台账.xlsx, 29 specific problems, 72 measures:
-# headings 11–33 characters, specific problems 7–44, measures 8–67, targets 8–49, results 7–65):
-# - the running text gets the width, shared so that no column of a row runs much longer than the
-#   others (in 任务清单 the measure, the result and the target each set the height of some rows):
-#   rows of 3–4 lines mostly, at most 7; measures 13 (任务清单) or 21 (责任清单) characters a line,
-#   results 12, targets 7;
-# - the grouping columns are narrower (6–7 characters a line in 任务清单/责任清单): they are merged
-#   over their rows (a problem over 2–12, a specific problem over 1–4), so they rarely make a group
-#   taller;
-# - fixed-form columns are as wide as their usual content: a deadline "2024年11月30日" breaks after
-#   the month ("2024年11月" / "30日", 26 mm; the whole date would need 34 mm), "长期坚持" fits;
-#   "党组成员、副主席" (8 characters, 33 mm), "取得阶段性成效" (7, 31 mm), "宣传教育部" (5, 22 mm)
-#   on one line; "劳动和经济工作部" breaks after 经济.
-CHECKLIST_WIDTH_MM = 225
-CHECKLISTS = (
-    Checklist(
-        "问题清单.docx",
-        "巡察反馈问题清单（模板）",
-        (
-            NUMBER,
-            Column("方面", 46, "{{ r.aspect }}", merge="r.aspect_first"),  # 11 characters a line
-            Column("问题", 64, "{{ r.heading }}", merge="r.heading_first"),  # 16
-            Column("具体问题", 73, "{{ r.item or r.heading }}"),  # 18
-            Column("整改状态", 31, "{{ r.status }}", centred=True),  # 取得阶段性成效 on one line
-        ),
-    ),
-    Checklist(
-        "任务清单.docx",
-        "巡察反馈问题整改任务清单（模板）",
-        (
-            NUMBER,
-            Column("问题", 28, "{{ r.heading }}", merge="r.heading_first"),  # 6 characters a line
-            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),  # 7
-            Column("整改措施", 53, "{{ r.action }}"),  # 13
-            Column("整改目标", 29, "{{ r.target }}"),  # 7
-            Column("完成时限", 26, "{{ r.deadline }}", centred=True),  # "2024年11月" / "30日"
-            Column("完成情况", 48, "{{ r.result }}"),  # 12
-        ),
-    ),
-    Checklist(
-        "责任清单.docx",
-        "巡察反馈问题整改责任清单（模板）",
-        (
-            NUMBER,
-            Column("具体问题", 30, "{{ r.item or r.heading }}", merge="r.item_first"),  # 7 a line
-            Column("整改措施", 81, "{{ r.action }}"),  # 21
-            Column("责任领导", 33, "{{ r.leader }}", centred=True),  # 党组成员、副主席 / （分管财务）
-            Column("责任部室（单位）", 22, "{{ r.department }}", centred=True),  # 劳动和经济 / 工作部
-            Column("配合单位", 22, "{{ r.partner }}", centred=True),  # 宣传教育部
-            Column("完成时限", 26, "{{ r.deadline }}", centred=True),  # "2024年11月" / "30日"
-        ),
-    ),
-)
-
-
 def column_widths(columns: tuple[Column, ...], total: int) -> tuple[int, ...]:
     """Column widths in twips; the last column takes the rounding so they add up to `total` exactly."""
     widths = [mm(c.width_mm) for c in columns[:-1]]
@@ -997,11 +1038,20 @@ def column_widths(columns: tuple[Column, ...], total: int) -> tuple[int, ...]:
 def _build_checklist(checklist: Checklist, path: Path) -> Path:
     """Write one checklist template.
 
-    Context: title (may hold "\\n"), issuer, date, rows [{no, aspect, aspect_first, heading,
-    heading_first, item, item_first, status, public, action, target, leader, department, partner,
-    deadline, result}].
+    Context: attachment ("附件1" or ""), title (may hold "\\n"), issuer, date, pages [{rows [{no,
+    aspect, heading, item, item_text, problem_id, status, public, action, target, leader, department,
+    partner, deadline, result, measure_status, and the group flags aspect_first, heading_first,
+    item_first, leader_first, department_first}]}] (also all rows in one list: rows).
+
+    One table a page (pipeline.checklist_layout cuts the rows into pages): Word and LibreOffice leave a
+    merged cell empty on the page a group continues on, a new table starts the merged cells again
+    with their labels. The tables are separated by a 1 pt paragraph that starts a new page; each
+    table's header row still repeats should a page run over.
     """
     doc = _new_document(CHECKLIST_PAGE, checklist.title)
+    _tag(doc, "{%p if attachment %}")
+    _paragraph(doc, TABLE_ATTACHMENT, "{{ attachment }}")
+    _tag(doc, "{%p endif %}")
     _paragraph(doc, TABLE_TITLE, "{{ title }}")
     _tag(doc, "{%p if issuer or date %}")
     issuer = _paragraph(doc, TABLE_ISSUER, "{{ issuer }}")
@@ -1016,6 +1066,10 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     if total_mm != CHECKLIST_WIDTH_MM or mm(CHECKLIST_WIDTH_MM) != CHECKLIST_PAGE.text_width:
         raise ValueError(f"{checklist.file_name}: column widths do not add up to the text block")
     widths = column_widths(columns, CHECKLIST_PAGE.text_width)
+    _tag(doc, "{%p for page in pages %}")
+    _tag(doc, "{%p if not loop.first %}")
+    _paragraph(doc, TABLE_PAGE_BREAK)
+    _tag(doc, "{%p endif %}")
     table = doc.add_table(rows=4, cols=len(columns))
     _table_properties(table, CHECKLIST_TABLE, CHECKLIST_PAGE.text_width)
     _table_grid(table, widths)
@@ -1027,12 +1081,14 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     # Repeat the header row at the top of every page; no row breaks across a page.
     _row_properties(header, cant_split=True, repeat_header=True)
 
-    _set_cell(loop_start.cells[0], TABLE_BODY, "{%tr for r in rows %}")
+    _set_cell(loop_start.cells[0], TABLE_BODY, "{%tr for r in page.rows %}")
     for cell, column in zip(body.cells, columns):
-        text = column.cell if column.merge is None else f"{{% vmerge {column.merge} %}}{column.cell}"
+        merge = f"r.{column.merge}_first" if column.merge else None
+        text = column.cell if merge is None else f"{{% vmerge {merge} %}}{column.cell}"
         _set_cell(cell, TABLE_BODY_CENTER if column.centred else TABLE_BODY, text)
     _row_properties(body, cant_split=True)
     _set_cell(loop_end.cells[0], TABLE_BODY, "{%tr endfor %}")
+    _tag(doc, "{%p endfor %}")
 
     # A document cannot end with a table; this last paragraph is 1 pt high so it never adds a page.
     _paragraph(doc, TINY)

@@ -501,3 +501,20 @@ def safe_filename(name: str, max_len: int = 80) -> str:
             fixed = fixed[:max_len] if max_len > device_len else text[: max_len - 1] + "_"
         text = fixed.rstrip(". ")
     return text
+
+
+# 发文字号: 机关代字, the year in 六角括号 〔〕, the number without 第 and without leading zeros, 号.
+# Brackets typed instead of 〔〕: [] 【】 () （） ［］ ﹝﹞ 「」 and a 〔 paired with another closing one.
+_DOC_NUMBER_RE = re.compile(
+    r"^(?P<prefix>.*?)\s*[〔\[【(（［﹝「]\s*(?P<year>\d{4})\s*[〕\]】)）］﹞」]\s*第?\s*(?P<number>\d+)\s*号$"
+)
+
+
+def correct_doc_number(text: str) -> str | None:
+    """The standard form of a 发文字号 (GB/T 9704 7.2.4: 东工党〔2024〕12号), or None when `text` is not
+    recognisably one (then nothing can be suggested). Returns `text` itself when it is already right."""
+    text = text.strip()
+    m = _DOC_NUMBER_RE.match(text)
+    if m is None:
+        return None
+    return f"{m.group('prefix').strip()}〔{m.group('year')}〕{int(m.group('number'))}号"

@@ -227,7 +227,8 @@ def test_vague_dates_print_as_written_and_compare_by_their_last_day(make_ledger)
 def test_old_ledger_without_the_new_rows_builds(make_ledger):
     """A ledger made before the notice-shape rows existed (rows deleted) reads with today's defaults."""
     new_rows = ("巡视巡察", "导语", "编号方式", "基本情况标题", "整改落实进展标题", "今后打算标题", "结束语标题",
-                "印出整改状态", "反馈方面数", "已完成问题数", "取得阶段性成效问题数", "正在推进问题数", "长期坚持问题数")
+                "印出整改状态", "反馈方面数", "已完成问题数", "取得阶段性成效问题数", "正在推进问题数", "长期坚持问题数",
+                "版头", "发文机关标志", "清单作为附件")
 
     def edit(wb: Any) -> None:
         ws = wb["基本信息"]
@@ -238,3 +239,29 @@ def test_old_ledger_without_the_new_rows_builds(make_ledger):
     assert result.findings == ()
     info = result.ledger.inspection
     assert (info.kind, info.numbering, info.show_status, info.opening) == ("巡察", "", False, "")
+
+
+@pytest.mark.parametrize("typed, corrected", [
+    ("县卫健党[2024]第15号", "县卫健党〔2024〕15号"),
+    ("东工党【2024】012号", "东工党〔2024〕12号"),
+    ("东工党(2024)1号", "东工党〔2024〕1号"),
+    ("东工党（2024）第3号", "东工党〔2024〕3号"),
+])
+def test_doc_number_form_warns_with_the_corrected_form(make_ledger, typed, corrected):
+    result = check_file(make_ledger(_set(["info", "doc_number"], typed)))
+    (finding,) = [f for f in result.findings if f.code == "doc-number-form"]
+    assert (finding.level, finding.sheet, finding.cell) == (WARNING, "基本信息", info_cell("doc_number"))
+    assert f"“{corrected}”" in finding.message
+    assert result.ok  # a warning: the build goes on
+
+
+@pytest.mark.parametrize("typed", ["东工党〔2024〕12号", None])
+def test_doc_number_in_standard_form_passes(make_ledger, typed):
+    result = check_file(make_ledger(_set(["info", "doc_number"], typed)))
+    assert not [f for f in result.findings if f.code == "doc-number-form"]
+
+
+def test_doc_number_unrecognisable_warns(make_ledger):
+    result = check_file(make_ledger(_set(["info", "doc_number"], "东工党2024年12号")))
+    (finding,) = [f for f in result.findings if f.code == "doc-number-form"]
+    assert "〔2024〕12号" in finding.message  # the example of the right form

@@ -8,7 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.api import check_file
-from pipeline.context import break_title, checklist_rows, notice_context, status_sentence
+import pytest
+
+from pipeline.context import (break_title, checklist_context, checklist_rows, notice_context, status_sentence,
+                              wrap_name)
 
 
 def test_title_breaks_between_words_into_a_trapezoid():
@@ -75,9 +78,58 @@ def test_status_sentence_is_true_of_every_problem(make_ledger):
 def test_checklist_group_flags(make_ledger):
     def change(d: dict[str, Any]) -> None:
         d["measures"].append(dict(d["measures"][0], id="4"))  # a second measure for problem 1
-    rows = checklist_rows(_ledger(make_ledger, change), per_measure=True)
+    rows = checklist_rows(_ledger(make_ledger, change), "任务清单.docx")
     assert [r["no"] for r in rows] == [1, 2, 3, 4]
     assert [r["aspect_first"] for r in rows] == [True, False, False, True]
     assert [r["heading_first"] for r in rows] == [True, False, False, True]
     assert [r["item_first"] for r in rows] == [True, False, True, True]
     assert [r["deadline"] for r in rows] == ["2024年10月31日", "2024年10月31日", "2025年6月30日", "长期坚持"]
+
+
+@pytest.mark.parametrize("text, per_line, expected", [
+    ("党组书记、主席", 7, "党组书记、主席"),  # fits: unchanged
+    ("党组成员、纪检组长", 7, "党组成员、\n纪检组长"),  # not "党组成员、纪检组" / "长"
+    ("党组成员、副主席（分管财务）", 7, "党组成员、\n副主席\n（分管财务）"),
+    ("取得阶段性成效", 5, "取得\n阶段性成效"),
+    ("纪检组长", 3, "纪检\n组长"),  # a word longer than a line: cut before the word ending it
+    ("劳动和经济工作部", 5, "劳动和经济\n工作部"),  # not "劳动和经" / "济工作部"
+    ("甲乙丙丁戊己庚", 3, "甲乙丙\n丁戊\n己庚"),  # no known ending: even pieces, no orphan
+    ("办公室", 5, "办公室"),
+])
+def test_short_names_break_between_words(text, per_line, expected):
+    assert wrap_name(text, per_line) == expected
+
+
+def test_checklist_pages_restart_groups_with_labels(make_ledger):
+    """Many measures for one problem run over a page: the next page's first row starts every group."""
+    def change(d: dict[str, Any]) -> None:
+        long = "按照要求认真落实整改措施并建立健全长效机制，" * 6
+        d["measures"][1:1] = [dict(d["measures"][0], id=str(i), action=long) for i in range(4, 44)]
+    ledger = _ledger(make_ledger, change)
+    ctx = checklist_context(ledger, "任务清单.docx")
+    pages = ctx["pages"]
+    assert len(pages) >= 3
+    assert [r["no"] for p in pages for r in p["rows"]] == list(range(1, 44))
+    for page in pages[:-1]:
+        first = page["rows"][0]
+        assert first["heading_first"] and first["item_first"] and first["aspect_first"]
+        assert not any(r["item_first"] for r in page["rows"][1:])  # problem 1's 41 measures
+    # `rows` (for a template with one table) flags the groups over the whole list: three problems
+    assert sum(r["item_first"] for r in ctx["rows"]) == 3
+    assert ctx["attachment"] == ""
+
+
+def test_checklists_labelled_as_attachments_on_request(make_ledger):
+    ledger = _ledger(make_ledger, lambda d: d["info"].__setitem__("attachments", "是"))
+    labels = [checklist_context(ledger, n)["attachment"] for n in ("问题清单.docx", "任务清单.docx", "责任清单.docx")]
+    assert labels == ["附件1", "附件2", "附件3"]
+
+
+def test_responsibility_list_rows_by_leader_then_department(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["measures"].append(dict(d["measures"][0], id="4", problem_id="3", department="财务部"))
+    rows = checklist_rows(_ledger(make_ledger, change), "责任清单.docx")
+    assert [(r["leader"], r["department"]) for r in rows] == [
+        ("党组书记、主席", "办公室"), ("党组书记、主席", "财务部"), ("分管副主席", "组织部"), ("分管副主席", "财务部")]
+    assert [r["leader_first"] for r in rows] == [True, False, True, False]
+    assert [r["department_first"] for r in rows] == [True, True, True, True]

@@ -26,10 +26,10 @@ def build_one(workbook: Path, out: Path) -> Path:
 
 
 def table_grid(path: Path) -> list[list[tuple[str, str | None]]]:
-    """Body rows of the document's table: (text, vMerge value or None) per cell; header row dropped."""
-    table = Document(str(path)).tables[0]
+    """Body rows of the document's tables (one a page): (text, vMerge value or None) per cell; each
+    table's header row dropped."""
     rows = []
-    for tr in table._tbl.tr_lst[1:]:
+    for tr in [tr for table in Document(str(path)).tables for tr in table._tbl.tr_lst[1:]]:
         cells = []
         for tc in tr.tc_lst:
             vm = tc.tcPr.find(W_VMERGE) if tc.tcPr is not None else None
@@ -85,16 +85,59 @@ def test_problem_list_one_row_per_problem_merged_per_group(example_build, ledger
     assert [n for _, n in headings] == expected_groups([(p.aspect, p.heading) for p in ledger.problems])
 
 
-def test_task_and_responsibility_lists_one_row_per_measure(example_build, ledger):
+def page_starts(path: Path) -> list[int]:
+    """Index (among all body rows) of the first row of each table after the first."""
+    starts, n = [], 0
+    for table in Document(str(path)).tables:
+        starts.append(n)
+        n += len(table._tbl.tr_lst) - 1
+    return starts[1:]
+
+
+def merged_runs(keys: list[Any], starts: list[int]) -> list[int]:
+    """Sizes of the merged cells for these group keys: a new one where the key changes or a page starts."""
+    sizes: list[int] = []
+    for i, key in enumerate(keys):
+        if i and keys[i - 1] == key and i not in starts:
+            sizes[-1] += 1
+        else:
+            sizes.append(1)
+    return sizes
+
+
+def test_task_list_one_row_per_measure_grouped_by_problem(example_build, ledger):
     order = [m for p in ledger.problems for m in ledger.measures_of(p.id)]
-    for name, item_col in (("03_任务清单.docx", 2), ("04_责任清单.docx", 1)):
-        rows = table_grid(example_build / name)
-        assert len(rows) == len(ledger.measures), name
-        assert [int(r[0][0]) for r in rows] == list(range(1, len(rows) + 1)), name
-        groups = merge_groups(rows, item_col)
-        assert [n for _, n in groups] == expected_groups([m.problem_id for m in order]), name
-        actions = [r[item_col + 1][0] for r in rows]
-        assert actions == [m.action for m in order], name
+    path = example_build / "03_任务清单.docx"
+    rows = table_grid(path)
+    assert len(rows) == len(ledger.measures)
+    assert [int(r[0][0]) for r in rows] == list(range(1, len(rows) + 1))
+    starts = page_starts(path)
+    assert starts, "the example's 任务清单 runs over several pages"
+    groups = merge_groups(rows, 2)
+    assert [n for _, n in groups] == merged_runs([m.problem_id for m in order], starts)
+    assert [r[3][0] for r in rows] == [m.action for m in order]
+    assert [r[7][0] for r in rows] == [m.status for m in order]  # the measure's status
+
+
+def test_responsibility_list_grouped_by_leader_then_department(example_build, ledger):
+    """Who answers for what: rows by 责任领导 (first appearance), then 责任部室（单位）, merged per group."""
+    path = example_build / "04_责任清单.docx"
+    rows = table_grid(path)
+    assert len(rows) == len(ledger.measures)
+    assert [int(r[0][0]) for r in rows] == list(range(1, len(rows) + 1))
+    order = [m for p in ledger.problems for m in ledger.measures_of(p.id)]
+    leaders = list(dict.fromkeys(m.leader for m in order))
+    departments = list(dict.fromkeys(m.department for m in order))
+    expected = sorted(order, key=lambda m: (leaders.index(m.leader), departments.index(m.department)))
+    assert [r[3][0] for r in rows] == [m.action for m in expected]
+    starts = page_starts(path)
+    assert [n for _, n in merge_groups(rows, 1)] == merged_runs([m.leader for m in expected], starts)
+    assert [n for _, n in merge_groups(rows, 2)] == merged_runs(
+        [(m.leader, m.department) for m in expected], starts)
+    # every merged cell shows its label, on every page (line breaks between words allowed)
+    labels = [t for t, _ in merge_groups(rows, 1)]
+    assert all(labels) and set(labels) == set(leaders)
+    assert [r[6][0] for r in rows] == [m.status for m in expected]
 
 
 def test_special_characters_are_escaped_and_appear_literally(make_ledger, tmp_path):
@@ -123,7 +166,7 @@ def test_internal_problems_only_in_checklists(make_ledger, tmp_path):
     folder = build_one(make_ledger(change), tmp_path / "o")
     assert not any("内部掌握的问题" in t for t in texts(folder / "01_通报.docx"))
     assert any("内部掌握的问题" in c[0] for r in table_grid(folder / "02_问题清单.docx") for c in r)
-    assert any("内部掌握的问题" in c[0] for r in table_grid(folder / "04_责任清单.docx") for c in r)
+    assert any("内部掌握的问题" in c[0] for r in table_grid(folder / "03_任务清单.docx") for c in r)
 
 
 def test_halfwidth_punctuation_is_made_fullwidth_in_documents(make_ledger, tmp_path):
@@ -146,7 +189,16 @@ def test_document_properties_come_from_the_ledger_not_the_clock(example_build):
         assert "<dc:creator>中共东营市总工会党组</dc:creator>" in core, doc.name
         assert '<dcterms:created xsi:type="dcterms:W3CDTF">2024-12-20T00:00:00Z</dcterms:created>' in core
         assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2024-12-20T00:00:00Z</dcterms:modified>' in core
-        assert "<dc:title>中共东营市总工会党组关于市委第一巡察组反馈意见集中整改进展情况的通报</dc:title>" in core
+    # each document carries its own title
+    titles = {
+        "01_通报.docx": "中共东营市总工会党组关于市委第一巡察组反馈意见集中整改进展情况的通报",
+        "02_问题清单.docx": "市委第一巡察组反馈意见整改问题清单",
+        "03_任务清单.docx": "市委第一巡察组反馈意见整改任务清单",
+        "04_责任清单.docx": "市委第一巡察组反馈意见整改责任清单",
+    }
+    for name, title in titles.items():
+        core = zipfile.ZipFile(example_build / name).read("docProps/core.xml").decode("utf-8")
+        assert f"<dc:title>{title}</dc:title>" in core, name
 
 
 def test_narrative_figures_are_computed_from_this_ledger(make_ledger, tmp_path):
@@ -179,3 +231,23 @@ def test_windows_line_breaks_in_cells_become_paragraphs(make_ledger, tmp_path):
     i = paras.index("第一段。")
     assert paras[i:i + 3] == ["第一段。", "第二段。", "第三段。"]
     assert not any("\r" in p for p in paras)
+
+
+def test_record_starts_on_an_even_page_and_a_notice_without_one_on_page_one(make_ledger, tmp_path):
+    import zipfile
+
+    def with_record(d: dict[str, Any]) -> None:
+        d["info"].update(cc="市委巡察办", printer="办公室")
+    plain = zipfile.ZipFile(build_one(make_ledger(), tmp_path / "a") / "01_通报.docx").read("word/document.xml")
+    record = zipfile.ZipFile(build_one(make_ledger(with_record), tmp_path / "b") / "01_通报.docx").read(
+        "word/document.xml")
+    assert plain.count(b"<w:sectPr") == 1 and b'w:val="evenPage"' not in plain
+    assert record.count(b"<w:sectPr") == 2 and record.count(b'<w:type w:val="evenPage"/>') == 1
+
+
+def test_checklists_carry_attachment_labels_when_asked(make_ledger, tmp_path):
+    folder = build_one(make_ledger(lambda d: d["info"].__setitem__("attachments", "是")), tmp_path / "a")
+    for n, name in enumerate(("02_问题清单.docx", "03_任务清单.docx", "04_责任清单.docx"), start=1):
+        assert texts(folder / name)[:2] == [f"附件{n}", f"市委第一巡察组反馈意见整改{name[3:7]}"], name
+    plain = build_one(make_ledger(), tmp_path / "b")
+    assert texts(plain / "02_问题清单.docx")[0] == "市委第一巡察组反馈意见整改问题清单"

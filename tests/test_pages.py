@@ -83,3 +83,80 @@ def test_checklists_are_landscape_with_repeated_header(pdfs, name, header):
     assert page_count(pdf) >= 2
     for page in (1, 2):
         assert any(header in ln for ln in page_text(pdf, page)), (name, page)
+
+
+# --------------------------------------------------------------------------------------------------
+# Checklists: groups labelled on every page, whole dates
+# --------------------------------------------------------------------------------------------------
+
+BBOX_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+PT_PER_MM = 72 / 25.4
+
+
+def column_text(pdf: Path, page: int, checklist, header: str) -> list[str]:
+    """The lines of text in one column of a checklist page's table (header cell first), top to bottom."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    left = 37 * PT_PER_MM  # the landscape page's left margin (CHECKLIST_PAGE)
+    for column in checklist.columns:
+        if column.header == header:
+            break
+        left += column.width_mm * PT_PER_MM
+    right = left + column.width_mm * PT_PER_MM
+    lines: dict[float, list[tuple[float, str]]] = {}
+    for x0, y0, x1, _, word in BBOX_RE.findall(out):
+        if left <= float(x0) and float(x1) <= right:
+            lines.setdefault(round(float(y0)), []).append((float(x0), word))
+    found = ["".join(w for _, w in sorted(words)) for _, words in sorted(lines.items())]
+    return found[found.index(header):]  # the table only (the issuer line above may reach in)
+
+
+@pytest.fixture(scope="module")
+def example_checklists():
+    from pipeline.context import checklist_context
+
+    ledger = api.check_file(EXAMPLE).ledger
+    return {name: checklist_context(ledger, name) for name in ("问题清单.docx", "任务清单.docx", "责任清单.docx")}
+
+
+@pytest.mark.parametrize("name, merged", [("03_任务清单.pdf", ("问题", "具体问题")),
+                                          ("04_责任清单.pdf", ("责任领导", "责任部室（单位）"))])
+def test_a_group_over_a_page_break_is_labelled_on_both_pages(pdfs, example_checklists, name, merged):
+    from pipeline.checklist_layout import CHECKLISTS_BY_NAME
+
+    template = name[3:].replace(".pdf", ".docx")
+    checklist = CHECKLISTS_BY_NAME[template]
+    pages = example_checklists[template]["pages"]
+    pdf = pdfs / name
+    # The pages fall where the layout put them: no table runs over onto a page of its own.
+    assert page_count(pdf) == len(pages)
+    continued = 0
+    for number, page in enumerate(pages, start=1):
+        for header in merged:
+            column = checklist.column(header)
+            text = "".join(column_text(pdf, number, checklist, header))
+            labels = list(dict.fromkeys(r[column.field].replace("\n", "") for r in page["rows"]))
+            for label in labels:  # every group on the page shows its label, the continued one too
+                assert label in text, (name, number, header, label)
+        first, rows = page["rows"][0], example_checklists[template]["rows"]
+        if first["no"] > 1:
+            before = rows[first["no"] - 2]
+            key = checklist.groups[0][1]
+            continued += all(before[k] == first[k] for k in key)
+    assert continued, f"{name}: the example should have a group running over a page break"
+
+
+@pytest.mark.parametrize("name", ["03_任务清单.pdf", "04_责任清单.pdf"])
+def test_no_date_broken_across_lines(pdfs, name):
+    from pipeline.checklist_layout import CHECKLISTS_BY_NAME
+
+    checklist = CHECKLISTS_BY_NAME[name[3:].replace(".pdf", ".docx")]
+    pdf = pdfs / name
+    seen = 0
+    for number in range(1, page_count(pdf) + 1):
+        for line in column_text(pdf, number, checklist, "完成时限"):
+            if line in ("完成时限", "长期坚持"):
+                continue
+            assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line), (name, number, line)
+            seen += 1
+    assert seen >= 40

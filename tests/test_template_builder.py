@@ -207,7 +207,12 @@ EXPECTED_STYLES = {
     "表头": ("黑体", 21, False),  # 五号 (10.5 pt)
     "表格正文": ("仿宋_GB2312", 21, False),
     "表格正文居中": ("仿宋_GB2312", 21, False),
+    "结束语": ("仿宋_GB2312", 32, False),
+    "附件标注": ("黑体", 32, False),  # 3号黑体 (GB/T 9704 7.3.7 附件 label)
+    "发文机关标志": ("方正小标宋简体", 72, False),  # 小初, red
+    "发文字号": ("仿宋_GB2312", 32, False),
 }
+RED_STYLES = {"发文机关标志"}  # the 版头's mark; its rule is the 发文字号's bottom border
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
@@ -228,10 +233,17 @@ def test_styles_fonts_sizes_language(built, name):
         assert rpr.find("w:sz", NS).get(w("val")) == str(size), style_name
         assert (rpr.find("w:b", NS) is not None) == bold, style_name
         assert rpr.find("w:lang", NS).get(w("eastAsia")) == "zh-CN", style_name
-        assert rpr.find("w:color", NS).get(w("val")) == "000000", style_name
-    # nothing coloured left over from python-docx's default template (its headings are blue)
+        expected_color = "FF3333" if style_name in RED_STYLES else "000000"
+        assert rpr.find("w:color", NS).get(w("val")) == expected_color, style_name
+    # nothing coloured left over from python-docx's default template (its headings are blue); the
+    # 版头's red only where it belongs
     for color in styles.iter(w("color")):
-        assert color.get(w("val")) in ("000000", "auto")
+        assert color.get(w("val")) in ("000000", "auto", "FF3333")
+    reds = {s.find("w:name", NS).get(w("val")) for s in styles.findall("w:style", NS)
+            if any(c.get(w("val")) == "FF3333" for c in s.iter(w("color")))}
+    assert reds == RED_STYLES
+    rule = style_by_name(styles, "发文字号").find("w:pPr/w:pBdr/w:bottom", NS)
+    assert rule.get(w("color")) == "FF3333" and rule.get(w("space")) == "11"  # 4 mm below the 发文字号
 
 
 def test_body_line_pitch_indent_and_28_characters(built):
@@ -262,11 +274,15 @@ def test_body_line_pitch_indent_and_28_characters(built):
     assert 28 * pitch <= text_width < 29 * pitch
 
 
-def test_checklist_table_styles_single_spacing(built):
+def test_checklist_table_styles_exact_line_height(built):
+    """One exact line height (the page layout estimate's, checklist_layout.CELL_LINE) in Word and
+    LibreOffice alike, whatever font stands in for 仿宋."""
+    from pipeline.checklist_layout import CELL_LINE
+
     styles = part((built / "问题清单.docx").read_bytes(), "word/styles.xml")
     for name in ("表头", "表格正文", "表格正文居中"):
         spacing = style_by_name(styles, name).find("w:pPr/w:spacing", NS)
-        assert spacing.get(w("line")) == "240" and spacing.get(w("lineRule")) == "auto", name
+        assert spacing.get(w("line")) == str(round(CELL_LINE * 20)) and spacing.get(w("lineRule")) == "exact", name
     assert style_by_name(styles, "表头").find("w:pPr/w:jc", NS).get(w("val")) == "center"
     table_style = style_by_name(styles, "清单表格")
     assert table_style.find("w:tcPr/w:vAlign", NS).get(w("val")) == "center"
@@ -376,10 +392,10 @@ def test_checklist_table_structure(built, checklist):
 # Column widths in mm, balanced for the example ledger's content (see CHECKLISTS in the builder).
 EXPECTED_WIDTHS_MM = {
     "问题清单.docx": {"序号": 11, "方面": 46, "问题": 64, "具体问题": 73, "整改状态": 31},
-    "任务清单.docx": {"序号": 11, "问题": 28, "具体问题": 30, "整改措施": 53, "整改目标": 29, "完成时限": 26,
-                  "完成情况": 48},
-    "责任清单.docx": {"序号": 11, "具体问题": 30, "整改措施": 81, "责任领导": 33, "责任部室（单位）": 22,
-                  "配合单位": 22, "完成时限": 26},
+    "任务清单.docx": {"序号": 11, "问题": 24, "具体问题": 26, "整改措施": 48, "整改目标": 26, "完成时限": 34,
+                  "完成情况": 34, "整改状态": 22},
+    "责任清单.docx": {"序号": 11, "责任领导": 30, "责任部室（单位）": 33, "整改措施": 73, "配合单位": 22,
+                  "完成时限": 34, "整改状态": 22},
 }
 
 
@@ -418,11 +434,14 @@ def column_text_width_pt(width_mm: float) -> float:
     [
         # (fits on one line, does not): the usual fixed-form values of the example ledger
         ("问题清单.docx", "整改状态", "取得阶段性成效", None),
-        ("任务清单.docx", "完成时限", "2024年11月", "2024年11月30"),  # breaks after the month
-        ("任务清单.docx", "完成时限", "2024年9月", "2024年9月30"),
-        ("责任清单.docx", "完成时限", "2024年12月", "2024年12月15"),
-        ("责任清单.docx", "责任领导", "党组成员、副主席", "党组成员、副主席（"),
-        ("责任清单.docx", "责任部室（单位）", "劳动和经济", "劳动和经济工"),
+        ("任务清单.docx", "完成时限", "2024年11月30日", None),  # a whole date, never broken
+        ("任务清单.docx", "完成时限", "2024年12月31日", None),
+        ("责任清单.docx", "完成时限", "2024年12月15日", None),
+        ("任务清单.docx", "整改状态", "长期坚持", None),
+        ("任务清单.docx", "整改状态", "阶段性成效", "取得阶段性成效"),  # context.wrap_name: 取得 / 阶段性成效
+        ("责任清单.docx", "整改状态", "阶段性成效", "取得阶段性成效"),
+        ("责任清单.docx", "责任领导", "党组书记、主席", "党组成员、副主席"),  # wrap_name: after 、
+        ("责任清单.docx", "责任部室（单位）", "劳动和经济工作部", None),
         ("责任清单.docx", "配合单位", "宣传教育部", None),
         ("任务清单.docx", "序号", "序号", None),
     ],
@@ -438,8 +457,7 @@ def test_checklist_columns_hold_their_usual_values(name, header, one_line, break
 @pytest.mark.parametrize("checklist", CHECKLISTS, ids=lambda c: c.file_name)
 def test_checklist_headers_on_one_line(checklist):
     for column in checklist.columns:
-        if column.header != "责任部室（单位）":  # two lines: 责任部室 / （单位）
-            assert line_width_pt(column.header, 10.5) <= column_text_width_pt(column.width_mm), column.header
+        assert line_width_pt(column.header, 10.5) <= column_text_width_pt(column.width_mm), column.header
 
 
 def test_checklist_cells_are_wuhao(built):
@@ -459,16 +477,25 @@ def test_checklist_cells_are_wuhao(built):
 # what each checklist merges: column header → the group key (fields whose change starts a group)
 MERGES = {
     "问题清单.docx": {"方面": ("aspect",), "问题": ("aspect", "heading")},
-    "任务清单.docx": {"问题": ("aspect", "heading"), "具体问题": ("aspect", "heading", "item")},
-    "责任清单.docx": {"具体问题": ("aspect", "heading", "item")},
+    "任务清单.docx": {"问题": ("aspect", "heading"), "具体问题": ("aspect", "heading", "problem_id")},
+    "责任清单.docx": {"责任领导": ("leader",), "责任部室（单位）": ("leader", "department")},
 }
-FLAG = {("aspect",): "aspect_first", ("aspect", "heading"): "heading_first", ("aspect", "heading", "item"): "item_first"}
+FLAG = {("aspect",): "aspect_first", ("aspect", "heading"): "heading_first",
+        ("aspect", "heading", "problem_id"): "item_first", ("leader",): "leader_first",
+        ("leader", "department"): "department_first"}
+FIELD = {"方面": "aspect", "问题": "heading", "具体问题": "item_text", "责任领导": "leader",
+         "责任部室（单位）": "department"}
+
+
+def tables(docx_bytes: bytes):
+    return part(docx_bytes, "word/document.xml").find("w:body", NS).findall("w:tbl", NS)
 
 
 def table_rows(docx_bytes: bytes):
-    body = part(docx_bytes, "word/document.xml").find("w:body", NS)
-    (table,) = body.findall("w:tbl", NS)
-    return table.findall("w:tr", NS)
+    """The rows of all the document's tables (one a page), each table's header row dropped but the
+    first table's."""
+    found = tables(docx_bytes)
+    return [found[0].findall("w:tr", NS)[0]] + [tr for t in found for tr in t.findall("w:tr", NS)[1:]]
 
 
 def vmerge_of(tc) -> str | None:
@@ -480,50 +507,60 @@ def vmerge_of(tc) -> str | None:
 
 @pytest.mark.parametrize("name", CHECKLIST_NAMES)
 def test_rendered_checklist_rows_and_merges(rendered_checklists, checklist_contexts, name):
+    """One table a page; in each, a merge restarts where its group starts or where the page starts,
+    and the restarting cell shows the group's label: a group continuing on a new page is labelled."""
     context = checklist_contexts[name]
-    fixture_rows = context["rows"]
-    rows = table_rows(rendered_checklists[name])
-    assert len(rows) == len(fixture_rows) + 1  # one table row per fixture row + the header
-    headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
-    numbers = [paragraph_text(r.findall("w:tc", NS)[0]) for r in rows[1:]]
-    assert numbers == [str(i) for i in range(1, len(fixture_rows) + 1)]  # continuous 序号
-
-    for column, key in MERGES[name].items():
-        index = headers.index(column)
-        states = [vmerge_of(r.findall("w:tc", NS)[index]) for r in rows[1:]]
-        # groups from the fixture's values (a new group starts where the key changes) …
-        starts = [i == 0 or tuple(fixture_rows[i][k] for k in key) != tuple(fixture_rows[i - 1][k] for k in key)
-                  for i in range(len(fixture_rows))]
-        # … agree with the fixture's *_first flags …
-        assert starts == [bool(r[FLAG[key]]) for r in fixture_rows], f"fixture flags for {column}"
-        # … and the table restarts a merge exactly there and continues it everywhere else
-        assert states == ["restart" if s else "continue" for s in starts], column
-        assert states.count("restart") == sum(starts)
-        assert states.count("continue") == len(fixture_rows) - sum(starts)
-        field = {"方面": "aspect", "问题": "heading"}.get(column)
-        for row, state, data in zip(rows[1:], states, fixture_rows):
-            text = paragraph_text(row.findall("w:tc", NS)[index])
-            expected = data[field] if field else (data["item"] or data["heading"])
-            assert text == (expected if state == "restart" else ""), column
-    for i, header in enumerate(headers):
-        if header not in MERGES[name]:
-            assert all(vmerge_of(r.findall("w:tc", NS)[i]) is None for r in rows[1:]), header
+    pages = context["pages"]
+    found = tables(rendered_checklists[name])
+    assert len(found) == len(pages) >= 2
+    assert [r["no"] for p in pages for r in p["rows"]] == list(range(1, len(context["rows"]) + 1))
+    continued = 0
+    for table, page in zip(found, pages):
+        rows = table.findall("w:tr", NS)
+        fixture_rows = page["rows"]
+        assert len(rows) == len(fixture_rows) + 1  # one table row per fixture row + the header
+        headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
+        assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+        numbers = [paragraph_text(r.findall("w:tc", NS)[0]) for r in rows[1:]]
+        assert numbers == [str(r["no"]) for r in fixture_rows]  # continuous 序号
+        for column, key in MERGES[name].items():
+            index = headers.index(column)
+            states = [vmerge_of(r.findall("w:tc", NS)[index]) for r in rows[1:]]
+            # groups from the values (a new group starts where the key changes, and on a new page) …
+            starts = [i == 0 or tuple(fixture_rows[i][k] for k in key) != tuple(fixture_rows[i - 1][k] for k in key)
+                      for i in range(len(fixture_rows))]
+            # … agree with the fixture's *_first flags …
+            assert starts == [bool(r[FLAG[key]]) for r in fixture_rows], f"fixture flags for {column}"
+            # … and the table restarts a merge exactly there and continues it everywhere else
+            assert states == ["restart" if s else "continue" for s in starts], column
+            for row, state, data in zip(rows[1:], states, fixture_rows):
+                text = paragraph_text(row.findall("w:tc", NS)[index])
+                assert text == (data[FIELD[column]].replace("\n", "") if state == "restart" else ""), column
+        for i, header in enumerate(headers):
+            if header not in MERGES[name]:
+                assert all(vmerge_of(r.findall("w:tc", NS)[i]) is None for r in rows[1:]), header
+        first = fixture_rows[0]
+        previous = context["rows"][first["no"] - 2] if first["no"] > 1 else None
+        if previous is not None and all(previous[k] == first[k] for k in list(MERGES[name].values())[0]):
+            continued += 1  # this page starts inside a group of the page before: labelled again (above)
+    assert continued >= 1, "the fixture has no group running over a page"
 
 
 @pytest.mark.parametrize("name", CHECKLIST_NAMES)
 def test_rendered_cells_centred_vertically(rendered_checklists, name):
     """Every cell, merged group cells included, carries vAlign=center, after vMerge (schema order)."""
-    rows = table_rows(rendered_checklists[name])
-    headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
-    for row in rows:
-        for header, tc in zip(headers, row.findall("w:tc", NS)):
-            tc_pr = tc.find("w:tcPr", NS)
-            tags = [etree.QName(child).localname for child in tc_pr]
-            assert tc_pr.find("w:vAlign", NS).get(w("val")) == "center", header
-            if row is not rows[0] and header in MERGES[name]:
-                assert tags == ["tcW", "vMerge", "vAlign"], header
-            else:
-                assert tags == ["tcW", "vAlign"], header
+    for table in tables(rendered_checklists[name]):
+        rows = table.findall("w:tr", NS)
+        headers = [paragraph_text(tc) for tc in rows[0].findall("w:tc", NS)]
+        for row in rows:
+            for header, tc in zip(headers, row.findall("w:tc", NS)):
+                tc_pr = tc.find("w:tcPr", NS)
+                tags = [etree.QName(child).localname for child in tc_pr]
+                assert tc_pr.find("w:vAlign", NS).get(w("val")) == "center", header
+                if row is not rows[0] and header in MERGES[name]:
+                    assert tags == ["tcW", "vMerge", "vAlign"], header
+                else:
+                    assert tags == ["tcW", "vAlign"], header
 
 
 def test_rendered_checklists_several_groups_and_pages(checklist_contexts):
@@ -540,16 +577,18 @@ def test_rendered_checklists_several_groups_and_pages(checklist_contexts):
 
 
 def test_empty_item_shows_heading(rendered_checklists, checklist_contexts):
-    context = checklist_contexts["责任清单.docx"]
-    rows = table_rows(rendered_checklists["责任清单.docx"])
+    context = checklist_contexts["任务清单.docx"]
+    rows = table_rows(rendered_checklists["任务清单.docx"])
+    assert any(data["item"] == "" for data in context["rows"])
     for row, data in zip(rows[1:], context["rows"]):
         if data["item"] == "" and data["item_first"]:
-            assert paragraph_text(row.findall("w:tc", NS)[1]) == data["heading"]
+            assert paragraph_text(row.findall("w:tc", NS)[2]) == data["heading"]
 
 
 # The example ledger (72 measures) on landscape pages, LibreOffice → PDF: at 小四 with the earlier
-# widths 任务清单 took 20 pages and 责任清单 10; 五号 and the balanced widths give 12 and 8.
-MAX_PAGES = {"02_问题清单.pdf": 2, "03_任务清单.pdf": 13, "04_责任清单.pdf": 9}
+# widths 任务清单 took 20 pages and 责任清单 10; 五号 and the balanced widths gave 12 and 8; with the
+# 状态 column, whole dates and a new table a page (groups labelled again) 14 and 8.
+MAX_PAGES = {"02_问题清单.pdf": 2, "03_任务清单.pdf": 15, "04_责任清单.pdf": 9}
 
 
 def test_example_checklists_page_counts(built, tmp_path):
@@ -593,10 +632,14 @@ def test_rendered_notice_structure(rendered_notice, notice_context):
     blocks = notice_context["blocks"]
     # one paragraph per block, in the style its kind and level call for
     expected = [(BLOCK_STYLE[b["style"]] if b["kind"] == "heading" else "GwBody", b["full_text"]) for b in blocks]
+    # the closing (last block) is kept with the signature
+    assert blocks[-1]["section"] == "closing"
+    expected[-1] = ("GwClosing", blocks[-1]["full_text"])
     got = [(style_of(p), paragraph_text(p)) for p in paragraphs[1:1 + len(blocks)]]
     assert got == expected
     rest = [(style_of(p), paragraph_text(p)) for p in paragraphs[1 + len(blocks):]]
-    assert rest[:3] == [("GwBody", ""), ("GwSignature", notice_context["signature"]),
+    # the blank line above the signature is a 落款 paragraph (kept with it)
+    assert rest[:3] == [("GwSignature", ""), ("GwSignature", notice_context["signature"]),
                         ("GwDate", notice_context["date"])]
     # the older keys say the same as the blocks (offices' templates written before blocks use them)
     h = {s: [t for st, t in got if st == s] for s in BLOCK_STYLE.values()}
@@ -669,7 +712,8 @@ def test_rendered_notice_without_record(built, notice_context):
         assert "抄送" not in text_of(footer) and "印发" not in text_of(footer)
         assert len(footer.findall("w:tbl", NS)) == 0
     styles = [style_of(p) for p in body_paragraphs(data)]
-    assert "GwSignature" not in styles and styles[-1] == "GwDate"
+    assert [paragraph_text(p) for p in body_paragraphs(data) if style_of(p) == "GwSignature"] == [""]
+    assert styles[-1] == "GwDate"
 
 
 def test_record_without_cc_keeps_printer_line(built, notice_context):
@@ -686,8 +730,9 @@ def test_record_without_cc_keeps_printer_line(built, notice_context):
 # ------------------------------------------------------------------------------------------------
 
 # What the shipped templates read: a subset of the contract (pipeline.context.*_VARIABLES).
-NOTICE_TEMPLATE_VARIABLES = {"title", "blocks", "signature", "date", "cc", "printer", "printed"}
-CHECKLIST_TEMPLATE_VARIABLES = {"title", "issuer", "date", "rows"}
+NOTICE_TEMPLATE_VARIABLES = {"red_header", "issuer_mark", "doc_number", "title", "blocks", "signature", "date", "cc",
+                             "printer", "printed"}
+CHECKLIST_TEMPLATE_VARIABLES = {"attachment", "title", "issuer", "date", "pages"}
 
 
 def template_variables(path: Path) -> set[str]:
@@ -704,7 +749,7 @@ def test_template_variables_are_the_contract(built, notice_context, checklist_co
     assert set(notice_context) == set(NOTICE_VARIABLES)
     assert all(set(b) == set(BLOCK_FIELDS) for b in notice_context["blocks"])
     for name in CHECKLIST_NAMES:
-        assert template_variables(built / name) == CHECKLIST_TEMPLATE_VARIABLES == set(CHECKLIST_VARIABLES), name
+        assert template_variables(built / name) == CHECKLIST_TEMPLATE_VARIABLES <= set(CHECKLIST_VARIABLES), name
 
 
 def test_missing_variable_fails(built, notice_context, checklist_contexts):
@@ -714,10 +759,10 @@ def test_missing_variable_fails(built, notice_context, checklist_contexts):
     del broken["blocks"]
     with pytest.raises(UndefinedError):
         render_docx(built / "通报.docx", broken, PROPS)
-    rows = [dict(r) for r in checklist_contexts["任务清单.docx"]["rows"]]
-    del rows[0]["action"]
+    pages = [{"rows": [dict(r) for r in p["rows"]]} for p in checklist_contexts["任务清单.docx"]["pages"]]
+    del pages[0]["rows"][0]["action"]
     with pytest.raises(UndefinedError):
-        render_docx(built / "任务清单.docx", dict(checklist_contexts["任务清单.docx"], rows=rows), PROPS)
+        render_docx(built / "任务清单.docx", dict(checklist_contexts["任务清单.docx"], pages=pages), PROPS)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -735,6 +780,10 @@ def validator() -> str:
     return tool_or_skip(find_validator(), "ooxml-validator")
 
 
+def checklist_contexts_attachment() -> dict:
+    return json.loads((FIXTURES / "checklist_context.json").read_text(encoding="utf-8"))["任务清单.docx"]
+
+
 def test_rendered_documents_pass_ooxml_validator(
     validator, tmp_path, built, rendered_notice, rendered_checklists, notice_context
 ):
@@ -742,6 +791,9 @@ def test_rendered_documents_pass_ooxml_validator(
     documents["通报-无版记.docx"] = render_docx(
         built / "通报.docx", dict(notice_context, cc="", printer=""), PROPS
     )
+    documents["通报-版头.docx"] = render_docx(built / "通报.docx", dict(notice_context, red_header=True), PROPS)
+    documents["任务清单-附件.docx"] = render_docx(
+        built / "任务清单.docx", dict(checklist_contexts_attachment(), attachment="附件2"), PROPS)
     for name, data in documents.items():
         path = tmp_path / name
         path.write_bytes(data)
@@ -751,3 +803,37 @@ def test_rendered_documents_pass_ooxml_validator(
 def test_templates_pass_ooxml_validator(validator, built):
     for name in TEMPLATE_NAMES:
         validate(validator, built / name)
+
+
+def test_signature_block_kept_with_the_closing(built, notice_context):
+    """The closing, the blank line and the signature keep with the next paragraph: the signature and
+    date never stand alone on a page (rendered pages: test_notice_end). A closing too long to go over
+    whole is an ordinary paragraph."""
+    styles = part((built / "通报.docx").read_bytes(), "word/styles.xml")
+    for name in ("结束语", "落款"):
+        assert style_by_name(styles, name).find("w:pPr/w:keepNext", NS) is not None, name
+    assert style_by_name(styles, "结束语").find("w:pPr/w:widowControl", NS).get(w("val")) is None  # on
+    text = "欢迎监督。" * 100
+    blocks = [*notice_context["blocks"][:-1], dict(notice_context["blocks"][-1], text=text, full_text=text)]
+    paragraphs = body_paragraphs(render_docx(built / "通报.docx", dict(notice_context, blocks=blocks), PROPS))
+    assert [style_of(p) for p in paragraphs if paragraph_text(p) == text] == ["GwBody"]
+
+
+def test_record_section_starts_on_an_even_page(built):
+    body = part((built / "通报.docx").read_bytes(), "word/document.xml").find("w:body", NS)
+    assert body.find("w:sectPr/w:type", NS).get(w("val")) == "evenPage"
+
+
+def test_page_layout_estimate_uses_the_templates_measures(built):
+    """checklist_layout cuts the pages with the page height, cell margins and line height the
+    templates have: a change to one must reach the other."""
+    from pipeline import checklist_layout as layout
+
+    assert abs(layout.TEXT_HEIGHT * 20 - CHECKLIST_PAGE.text_height) <= 1  # twips
+    styles = part((built / "任务清单.docx").read_bytes(), "word/styles.xml")
+    margins = style_by_name(styles, "清单表格").find("w:tblPr/w:tblCellMar", NS)
+    assert int(margins.find("w:top", NS).get(w("w"))) == round(layout.CELL_PADDING_TB * 20)
+    assert int(margins.find("w:left", NS).get(w("w"))) == round(layout.CELL_PADDING_LR * 20)
+    body = style_by_name(styles, "表格正文")
+    assert body.find("w:rPr/w:sz", NS).get(w("val")) == str(round(layout.CELL_SIZE * 2))
+    assert body.find("w:pPr/w:spacing", NS).get(w("line")) == str(round(layout.CELL_LINE * 20))

@@ -1,0 +1,179 @@
+"""The 版头 and the end of the notice on rendered pages (LibreOffice → PDF, read back page by page): the signature
+never stands alone on a page, and the 版记 sits at the foot of an even last page, any blank page
+before it without a page number. Skipped without LibreOffice, except in CI."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import BASE, TEMPLATES, tool_or_skip
+from pipeline import templates
+from pipeline.api import check_file, first_section_on_page_one
+from pipeline.archive import convert_pdfs, find_soffice
+from pipeline.context import document_context
+from pipeline.render import DocProperties
+from pipeline.workbook import blank_workbook
+
+WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+PITCH = 28.95  # the notice's line pitch, pt
+SIGNATURE = BASE["info"]["issuer"]
+CONTACT = "a@example.cn"  # the end of the closing paragraph
+
+
+def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
+    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each), with
+    `record` a 版记, and `info` changed."""
+    from conftest import fill_workbook
+
+    data = copy.deepcopy(BASE)
+    data["info"].update(info)
+    data["narrative"][2]["text"] = "整改" * 14 * filler_lines + "下一步。"
+    if record:
+        data["info"].update(cc="市委巡察办", printer="中共示例单位党组办公室", printed=date(2024, 12, 20))
+    wb = blank_workbook(examples=False)
+    fill_workbook(wb, data)
+    path = tmp / f"{name}.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    assert result.ok, result.errors
+    return result.ledger
+
+
+def render_notices(folder: Path, ledgers: dict[str, Any]) -> dict[str, list[dict]]:
+    """Render each ledger's notice, convert them all in one LibreOffice run, and read the pages back:
+    for each page its height and its lines (top, text)."""
+    for name, ledger in ledgers.items():
+        props = DocProperties(title="t", author="a", when=ledger.inspection.issued)
+        data = first_section_on_page_one(
+            templates.render_checked(TEMPLATES / "通报.docx", document_context(ledger, "通报.docx"), props))
+        (folder / f"{name}.docx").write_bytes(data)
+    assert convert_pdfs(folder, tuple(f"{n}.docx" for n in ledgers)) == []
+    pdftotext = tool_or_skip(shutil.which("pdftotext"), "poppler-utils (pdftotext)")
+    out = {}
+    for name in ledgers:
+        xml = subprocess.run([pdftotext, "-bbox", str(folder / f"{name}.pdf"), "-"], capture_output=True,
+                             text=True, check=True).stdout
+        pages = []
+        for _, height, body in PAGE_RE.findall(xml):
+            lines: dict[int, list[tuple[float, str]]] = {}
+            for x0, y0, _, _, word in WORD_RE.findall(body):
+                lines.setdefault(round(float(y0)), []).append((float(x0), word))
+            pages.append({"height": float(height),
+                          "lines": [(y, "".join(w for _, w in sorted(ws))) for y, ws in sorted(lines.items())]})
+        out[name] = pages
+    return out
+
+
+def find(pages: list[dict], text: str, whole: bool = False) -> tuple[int, float]:
+    """(page index, top) of the last line holding `text` (with `whole`, being it)."""
+    found = [(i, y) for i, page in enumerate(pages) for y, line in page["lines"]
+             if (line == text if whole else text in line)]
+    assert found, text
+    return found[-1]
+
+
+def is_page_number(line: str) -> bool:
+    return re.fullmatch(r"—\d+—", line) is not None
+
+
+@pytest.fixture(scope="module")
+def ends(tmp_path_factory) -> dict[str, list[dict]]:
+    tool_or_skip(find_soffice(), "LibreOffice")
+    tmp = tmp_path_factory.mktemp("end")
+    # Where does the closing end without filler? Then add lines so that it ends on the last three
+    # lines of a page (20, 21, 22: the signature block would go over alone), with and without a 版记.
+    probe = render_notices(tmp, {"probe": ledger_with(tmp, "probe", 0, False)})["probe"]
+    page, top = find(probe, CONTACT)
+    first = min(y for y, line in probe[page]["lines"])
+    line = round((top - first) / PITCH) + 1
+    ledgers = {}
+    for target in (20, 21, 22):
+        filler = (target - line) % 22
+        ledgers[f"end{target}"] = ledger_with(tmp, f"end{target}", filler, False)
+        ledgers[f"record{target}"] = ledger_with(tmp, f"record{target}", filler, True)
+    ledgers["record_short"] = ledger_with(tmp, "record_short", 0, True)
+    ledgers["header"] = ledger_with(tmp, "header", 0, False, red_header="是", doc_number="示党〔2024〕12号")
+    out: dict[str, Any] = render_notices(tmp, ledgers)
+    out["probe"] = probe
+    out["_folder"] = tmp
+    return out
+
+
+@pytest.mark.parametrize("name", ["end20", "end21", "end22", "record22"])
+def test_signature_never_alone_on_a_page(ends, name):
+    pages = ends[name]
+    sig_page, sig_top = find(pages, SIGNATURE, whole=True)
+    date_page, _ = find(pages, "2024年12月20日", whole=True)
+    assert date_page == sig_page, "the date went over without the signature"
+    body_above = [line for y, line in pages[sig_page]["lines"] if y < sig_top and not is_page_number(line)]
+    assert body_above, f"page {sig_page + 1} holds only the signature and date"
+    assert CONTACT in "".join(body_above)  # the closing went over with it
+    assert any(is_page_number(line) for _, line in pages[0]["lines"])  # no blank page before page 1
+    # the situation is the intended one: the body filled the page before
+    assert sig_page >= 1
+    before = [line for _, line in pages[sig_page - 1]["lines"] if not is_page_number(line)]
+    assert len(before) >= 15, before
+
+
+@pytest.mark.parametrize("name", ["record20", "record21", "record22", "record_short"])
+def test_record_at_the_foot_of_an_even_last_page(ends, name):
+    pages = ends[name]
+    last = pages[-1]
+    assert len(pages) % 2 == 0, f"{len(pages)} pages: the 版记 is on an odd page"
+    cc_page, cc_top = find(pages, "抄送：市委巡察办。")
+    assert cc_page == len(pages) - 1
+    assert cc_top > 0.75 * last["height"], "the 版记 is not at the foot of the page"
+    assert any("2024年12月20日印发" in line for _, line in last["lines"])
+    sig_page, _ = find(pages, SIGNATURE, whole=True)
+    for blank in pages[sig_page + 1:-1]:  # pages between the body and the 版记: empty, not even a number
+        assert blank["lines"] == [], blank["lines"]
+
+
+def test_a_blank_page_before_the_record_when_the_body_ends_on_an_even_page(ends):
+    pages = ends["record_short"]
+    sig_page, _ = find(pages, SIGNATURE, whole=True)
+    assert sig_page % 2 == 1, "the example body should end on an even page"  # index 1 = page 2
+    assert len(pages) == sig_page + 3  # a blank odd page, then the 版记 on the next even page
+    assert pages[sig_page + 1]["lines"] == []
+
+
+MM = 72 / 25.4
+
+
+def test_red_header_elements_in_order(ends, tmp_path):
+    """版头: the red 发文机关标志 35 mm below the top of the text block, the 发文字号 under it, centred,
+    the red rule, then the title."""
+    lines = ends["header"][0]["lines"]
+    texts = [line for _, line in lines]
+    mark = BASE["info"]["issuer"] + "文件"
+    assert texts[:3] == [mark, "示党〔2024〕12号", "中共示例单位党组关于市委第一巡察组"], texts[:4]
+    mark_top = lines[0][0]
+    assert abs(mark_top - (37 + 35) * MM) < 6 * MM, mark_top  # glyph tops sit a little below the line top
+    plain = ends["end20"][0]["lines"]
+    assert plain[0][1] != mark  # without the choice, no 版头
+    # the red rule: a row of red pixels the width of the text block between the 发文字号 and the title
+    pdftoppm = tool_or_skip(shutil.which("pdftoppm"), "poppler-utils (pdftoppm)")
+    ppm = subprocess.run([pdftoppm, "-r", "72", "-f", "1", "-l", "1", str(ends["_folder"] / "header.pdf")],
+                         capture_output=True, check=True).stdout
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", ppm)
+    width, height = int(m.group(1)), int(m.group(2))
+    data = ppm[m.end():]
+    number_top, title_top = lines[1][0], lines[2][0]
+    red_rows = []
+    for y in range(int(number_top), int(title_top)):
+        row = data[y * width * 3:(y + 1) * width * 3]
+        red = [x for x in range(width) if row[3 * x] > 200 and row[3 * x + 1] < 120 and row[3 * x + 2] < 120]
+        if len(red) > 0.5 * width:
+            red_rows.append((y, min(red), max(red)))
+    assert red_rows, "no red rule under the 发文字号"
+    y, left, right = red_rows[0]
+    assert abs(left - 28 * MM) < 3 and abs(right - (210 - 26) * MM) < 3  # the width of the text block
