@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from pipeline import __version__, archive
 from pipeline.checks import CheckResult, Finding, check_workbook
-from pipeline.context import TEMPLATE_NAMES, compose_title, document_context
+from pipeline.context import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, compose_title
 from pipeline.errors import PipelineError, UsageError
 from pipeline.model import Ledger
 from pipeline.text import safe_filename
@@ -26,7 +26,7 @@ DEFAULT_INPUT = Path("input")
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("templates")
 # Output names sort in reading order and say what they are.
-OUTPUT_NAMES = {name: f"{i:02d}_{name}" for i, name in enumerate(TEMPLATE_NAMES, start=1)}
+OUTPUT_NAMES = {d.template: d.output for d in DOCUMENTS}
 
 
 def init_ledger(path: Path, kind: str = "巡察") -> Path:
@@ -113,21 +113,36 @@ def template_folder(directory: Path | None = None) -> Path | None:
 
 
 class TemplateSet:
-    """The four templates a build uses: the folder given, ./templates, or the built-in defaults."""
+    """The templates a build uses: the folder given, ./templates, or the built-in defaults. An optional
+    document's template missing from the folder (a folder made before the document existed) is taken from
+    the built-in defaults."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._defaults: Path | None = None
         directory = template_folder(directory)
         if directory is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="rectify-templates-")
-            directory = Path(self._tmp.name)
-            from pipeline.template_builder import build_templates
-            build_templates(directory)
+            directory = self.defaults()
         self.directory = Path(directory)
 
+    def defaults(self) -> Path:
+        """A temporary folder holding the built-in default templates (written once, when first needed)."""
+        if self._defaults is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="rectify-templates-")
+            self._defaults = Path(self._tmp.name)
+            from pipeline.template_builder import build_templates
+            build_templates(self._defaults)
+        return self._defaults
+
+    def builtin(self, name: str) -> bool:
+        """True when an optional template is missing from the folder and the built-in default stands in."""
+        spec = DOCUMENTS_BY_TEMPLATE.get(name)
+        return (spec is not None and spec.optional and self.directory != self._defaults
+                and not (self.directory / name).exists())
+
     def path(self, name: str) -> Path:
-        """Path of one template."""
-        return self.directory / name
+        """Path of one template (the built-in default for an optional one the folder lacks)."""
+        return self.defaults() / name if self.builtin(name) else self.directory / name
 
     def close(self) -> None:
         """Remove the temporary defaults, if any."""
@@ -159,18 +174,17 @@ class BuildResult:
 
 
 def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
-    """Render the four documents for a checked ledger, keyed by output file name."""
+    """Render every registered document for a checked ledger, keyed by output file name."""
     from pipeline import templates
     from pipeline.render import DocProperties
 
     info = ledger.inspection
     out = {}
-    for name in TEMPLATE_NAMES:
-        context = document_context(ledger, name)
-        # each document's own title (the notice's, or the checklist's), without its line breaks
-        title = compose_title(ledger) if name == TEMPLATE_NAMES[0] else context["title"].replace("\n", "")
-        props = DocProperties(title=title, author=info.issuer, when=info.issued)
-        out[OUTPUT_NAMES[name]] = first_section_on_page_one(templates.render_checked(tset.path(name), context, props))
+    for spec in DOCUMENTS:
+        # each document's own title in its properties, without the title's line breaks
+        props = DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer, when=info.issued)
+        rendered = templates.render_checked(tset.path(spec.template), spec.context(ledger), props)
+        out[spec.output] = first_section_on_page_one(rendered)
     return out
 
 

@@ -42,6 +42,8 @@ PAGE_FILL = 0.97
 TITLE_BLOCK = 18 * 1.45 + 6
 ISSUER_BLOCK = 14 * 1.45 + 6
 ATTACHMENT_BLOCK = 16 * 1.45
+# The 督办清单's sentence above its table (4号, up to two lines, 6 pt after).
+NOTE_BLOCK = 2 * 14 * 1.45 + 6
 # Between two pages' tables: the 1 pt paragraph that carries the page break.
 SEPARATOR = 1.0
 
@@ -147,6 +149,21 @@ CHECKLISTS = (
             Column("整改状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),
         ),
         groups=(("leader", ("leader",)), ("department", ("leader", "department"))),
+        per_measure=True,
+    ),
+    Checklist(
+        "督办清单.docx",
+        "巡察整改督办清单（模板）",
+        (
+            NUMBER,
+            Column("责任部室（单位）", 33, "{{ r.department }}", "department", merge="unit", centred=True),  # 8
+            Column("责任领导", 30, "{{ r.leader }}", "leader", centred=True),  # 7
+            Column("整改措施", 55, "{{ r.action }}", "action"),  # 13
+            Column("具体问题", 40, "{{ r.item_text }}", "item_text"),  # 9
+            DEADLINE,
+            Column("督办情况", 22, "{{ r.state }}", "state", centred=True),  # 逾期120天
+        ),
+        groups=(("unit", ("department",)),),
         per_measure=True,
     ),
 )
@@ -276,6 +293,7 @@ def paginate(checklist: Checklist, rows: list[dict[str, Any]], first_page_extra:
     return pages
 
 
-def first_page_extra(issuer_line: bool, attachment: bool) -> float:
+def first_page_extra(issuer_line: bool, attachment: bool, note: bool = False) -> float:
     """Height above the table on the first page."""
-    return TITLE_BLOCK + (ISSUER_BLOCK if issuer_line else 0.0) + (ATTACHMENT_BLOCK if attachment else 0.0)
+    return (TITLE_BLOCK + (ISSUER_BLOCK if issuer_line else 0.0) + (ATTACHMENT_BLOCK if attachment else 0.0)
+            + (NOTE_BLOCK if note else 0.0))

@@ -319,15 +319,14 @@ def templates() -> None:
 @templates.command("check")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
-    """检查 DIRECTORY 中的四个模板（默认：templates 文件夹，没有时检查内置模板）：语法、变量名、全角标签。"""
+    """检查模板文件夹中的模板（默认：templates 文件夹，没有时检查内置模板）：语法、变量名、全角标签、不安全的内容。"""
     if api.template_folder(directory) is None:
         click.echo(f"未找到 {api.DEFAULT_TEMPLATES} 文件夹，已检查内置默认模板。")
     findings = api.check_templates(directory)
-    if not findings:
-        click.echo("四个模板检查通过。")
-        return
     _print_findings(findings)
-    sys.exit(1)
+    if any(f.level == "error" for f in findings):
+        sys.exit(1)
+    click.echo("模板检查通过。" if not findings else "模板可以使用（见上面的提示）。")
 
 
 @templates.command("init")

@@ -7,18 +7,22 @@ characters dropped, ASCII punctuation beside Chinese made full-width.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping
 
 from pipeline import checklist_layout as layout
 from pipeline import schema
 from pipeline.figures import status_sentence  # noqa: F401 - re-exported for callers of the old name
 from pipeline.model import Ledger, Measure, Problem
+from pipeline.overdue import DUE_SOON_DAYS, due_measures
+from pipeline.overdue import counts as due_counts
 from pipeline.outline import NumberingScheme, build_outline, clean, grouped, sentence, settings_of
 from pipeline.outline import label as outline_label
 from pipeline.text import format_date
 
-# The four templates, in the order their outputs are numbered.
-TEMPLATE_NAMES = ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx")
+# The 督办清单 (measures to press on); the registry of all documents is DOCUMENTS, at the end.
+OVERDUE = "督办清单.docx"
 # A 2号 (22 pt) title line holds 20 characters in the 156 mm text block.
 TITLE_LINE_CHARS = 20
 # Words a title line break must never split, besides the ledger's own names.
@@ -69,6 +73,7 @@ BLOCK_FIELDS: dict[str, str] = {
 CHECKLIST_VARIABLES: dict[str, str] = {
     "title": "清单标题",
     "attachment": "附件标注，如“附件1”（基本信息〔清单作为附件〕为“是”时），否则为空",
+    "note": "表格前的一句说明（督办清单：截至成文日期逾期和即将到期的项数，没有时说明没有），其他清单为空",
     "pages": "按页切分的表格行 [{rows}]，每页一个表格，跨页的分组在新页重印标签",
     "issuer": "发文机关",
     "date": "成文日期",
@@ -275,6 +280,7 @@ GROUP_KEYS = {
     "item": ("aspect", "heading", "problem_id"),
     "leader": ("leader",),
     "department": ("leader", "department"),
+    "unit": ("department",),
 }
 
 
@@ -284,6 +290,8 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
     carries a `<level>_first` flag for each of GROUP_KEYS (the row starts a group of that level)."""
     checklist = layout.CHECKLISTS_BY_NAME[template_name]
     width = {c.field: layout.chars_per_line(c) for c in checklist.columns}
+    if template_name == OVERDUE:
+        return _due_rows(ledger, width)
     rows: list[dict[str, Any]] = []
     for aspect, headings in grouped(ledger.problems).items():
         for heading, problems in headings.items():
@@ -317,12 +325,44 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _due_rows(ledger: Ledger, width: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows of the 督办清单: measures overdue or due soon as of the 成文日期, by 责任部室（单位）."""
+    rows = []
+    for no, d in enumerate(due_measures(ledger, ledger.inspection.issued), start=1):
+        m, p = d.measure, d.problem
+        rows.append({
+            "no": no,
+            "department": wrap_name(m.department, width.get("department", 99)),
+            "leader": wrap_name(m.leader, width.get("leader", 99)),
+            "action": clean(m.action),
+            "item_text": (clean(p.item) or clean(p.heading)) if p else "",
+            "problem_id": m.problem_id,
+            "deadline": _deadline(m),
+            "measure_status": m.status,
+            "state": d.state,
+            "days": d.days,
+        })
+    _mark_groups(rows)
+    return rows
+
+
+def due_note(ledger: Ledger) -> str:
+    """The 督办清单's sentence above its table: how many measures are overdue and due soon, or none."""
+    items = due_measures(ledger, ledger.inspection.issued)
+    late, soon = due_counts(items)
+    when = format_date(ledger.inspection.issued)
+    if not items:
+        return f"截至{when}，没有逾期未完成或{DUE_SOON_DAYS}天内到期的整改措施。"
+    return f"截至{when}，逾期未完成的整改措施{late}项，{DUE_SOON_DAYS}天内到期的{soon}项，按责任部室（单位）列出如下。"
+
+
 def _mark_groups(rows: list[dict[str, Any]]) -> None:
     """Set the `<level>_first` flags: the first row, and every row whose group key differs from the
-    row before it."""
+    row before it (levels whose keys a row does not have are left out)."""
     for i, row in enumerate(rows):
         for level, keys in GROUP_KEYS.items():
-            row[f"{level}_first"] = i == 0 or any(row[k] != rows[i - 1][k] for k in keys)
+            if all(k in row for k in keys):
+                row[f"{level}_first"] = i == 0 or any(row[k] != rows[i - 1][k] for k in keys)
 
 
 # Checklist file → its name in titles, and its number as an attachment of the notice.
@@ -330,6 +370,7 @@ CHECKLISTS = {
     "问题清单.docx": ("问题清单", 1),
     "任务清单.docx": ("任务清单", 2),
     "责任清单.docx": ("责任清单", 3),
+    OVERDUE: ("督办清单", 0),  # for the leader, never an attachment of the notice
 }
 
 
@@ -343,16 +384,19 @@ def checklist_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
     page; every group that continues on a new page starts again there, with its label)."""
     info = ledger.inspection
     kind, number = CHECKLISTS[template_name]
-    attachment = f"附件{number}" if info.attachments == schema.YES else ""
+    attachment = f"附件{number}" if number and info.attachments == schema.YES else ""
     issuer, date = clean(info.issuer), format_date(info.issued)
     rows = checklist_rows(ledger, template_name)
     checklist = layout.CHECKLISTS_BY_NAME[template_name]
-    pages = [[dict(r) for r in page]
-             for page in layout.paginate(checklist, rows, layout.first_page_extra(bool(issuer or date), bool(attachment)))]
+    note = due_note(ledger) if template_name == OVERDUE else ""
+    extra = layout.first_page_extra(bool(issuer or date), bool(attachment), bool(note))
+    # No table at all for a 督办清单 with nothing to press on (its note says so).
+    pages = [[dict(r) for r in page] for page in layout.paginate(checklist, rows, extra)] if rows or not note else []
     for page in pages:
         _mark_groups(page)  # every group starts again at the top of a page
     return {
         "title": checklist_title(ledger, template_name),
+        "note": note,
         "attachment": attachment,
         "issuer": issuer,
         "date": date,
@@ -373,8 +417,34 @@ def header_context(ledger: Ledger) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document a build writes: its template, output file name, context builder, title (its document
+    property) and variable contract. An optional document may be missing from an office's template folder
+    (made before it existed): the built-in default template is used for it."""
+
+    template: str
+    output: str
+    context: Callable[[Ledger], dict[str, Any]]
+    title: Callable[[Ledger], str]
+    variables: Mapping[str, str]
+    optional: bool = False
+
+
+# The registry of documents, in output order: a new document is one entry here (and its template in
+# template_builder / checklist_layout).
+DOCUMENTS: tuple[DocumentSpec, ...] = (
+    DocumentSpec("通报.docx", "01_通报.docx", notice_context, compose_title, NOTICE_VARIABLES),
+    *(DocumentSpec(name, f"{i:02d}_{name}", partial(checklist_context, template_name=name),
+                   partial(checklist_title, template_name=name), CHECKLIST_VARIABLES)
+      for i, name in enumerate(("问题清单.docx", "任务清单.docx", "责任清单.docx"), start=2)),
+    DocumentSpec(OVERDUE, "05_督办清单.docx", partial(checklist_context, template_name=OVERDUE),
+                 partial(checklist_title, template_name=OVERDUE), CHECKLIST_VARIABLES, optional=True),
+)
+DOCUMENTS_BY_TEMPLATE: dict[str, DocumentSpec] = {d.template: d for d in DOCUMENTS}
+TEMPLATE_NAMES = tuple(d.template for d in DOCUMENTS)
+
+
 def document_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
-    """The context for any of the four templates, by file name."""
-    if template_name == "通报.docx":
-        return notice_context(ledger)
-    return checklist_context(ledger, template_name)
+    """The context for any registered template, by file name."""
+    return DOCUMENTS_BY_TEMPLATE[template_name].context(ledger)

@@ -260,6 +260,7 @@ PAGE_NUMBER = "GwPageNumber"
 TABLE_TITLE = "TableTitle"
 TABLE_ISSUER = "TableIssuer"
 TABLE_HEADER = "TableHeader"
+TABLE_NOTE = "TableNote"
 TABLE_BODY = "TableBody"
 TABLE_BODY_CENTER = "TableBodyCenter"
 TABLE_ATTACHMENT = "TableAttachment"
@@ -478,6 +479,17 @@ STYLES: tuple[StyleSpec, ...] = (
         keep_next=True,
         snap_to_grid=False,
         tabs=(("right", CHECKLIST_PAGE.text_width),),
+    ),
+    StyleSpec(
+        TABLE_NOTE,
+        "表格说明",
+        "a sentence above a checklist's table (the 督办清单's counts): 4号仿宋, two-character indent, 6 pt after",
+        size=SIZE_4,
+        align="left",
+        exact_line=None,
+        after=pt(6),
+        keep_next=True,
+        snap_to_grid=False,
     ),
     StyleSpec(
         TABLE_HEADER,
@@ -1057,6 +1069,9 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     issuer = _paragraph(doc, TABLE_ISSUER, "{{ issuer }}")
     issuer.add_run().add_tab()
     issuer.add_run("{{ date }}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if note %}")
+    _paragraph(doc, TABLE_NOTE, "{{ note }}")
     _tag(doc, "{%p endif %}")
 
     columns = checklist.columns

@@ -12,8 +12,8 @@ from jinja2 import TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import TemplateError as JinjaError
 
 from pipeline import schema
-from pipeline.checks import ERROR, Finding
-from pipeline.context import TEMPLATE_NAMES, document_context
+from pipeline.checks import ERROR, WARNING, Finding
+from pipeline.context import DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, document_context
 from pipeline.errors import TemplateError
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
@@ -165,17 +165,25 @@ def trial_contexts() -> dict[str, dict[str, Any]]:
 
 
 def lint(directory: Path) -> list[Finding]:
-    """Lint the four templates in `directory` against the trial contexts."""
+    """Lint every registered template in `directory` against the trial contexts. An optional document's
+    template the folder lacks (made before that document existed) is a warning: the built-in one is used."""
     contexts = trial_contexts()
     findings: list[Finding] = []
     for name in TEMPLATE_NAMES:
-        findings.extend(lint_one(Path(directory) / name, contexts[name]))
+        path = Path(directory) / name
+        if DOCUMENTS_BY_TEMPLATE[name].optional and not path.exists():
+            findings.append(Finding(WARNING, "template-optional-missing", name, "",
+                                    f"模板文件夹中没有“{name}”（它是新版本增加的文档），生成时使用内置的默认模板。"
+                                    f"如需按本单位格式修改，请运行“rectify templates init 新文件夹”取得它，"
+                                    f"改好后复制到“{Path(directory)}”。"))
+            continue
+        findings.extend(lint_one(path, contexts[name]))
     return findings
 
 
 def require_valid(directory: Path) -> None:
-    """Raise TemplateError listing every problem when a template cannot be used."""
-    findings = lint(directory)
+    """Raise TemplateError listing every problem when a template cannot be used (warnings do not stop it)."""
+    findings = [f for f in lint(directory) if f.level == ERROR]
     if findings:
         lines = "\n".join(f"  模板“{f.sheet}”：{f.message}" for f in findings)
         raise TemplateError(f"模板有 {len(findings)} 个问题，没有生成任何文件：\n{lines}")

@@ -56,3 +56,39 @@ def test_check_json_lists_due_measures(make_ledger, capsys):
 def test_bad_as_of_date_is_a_chinese_usage_error(make_ledger, capsys):
     code, _, err = run(["check", str(make_ledger()), "--as-of", "下周"], capsys)
     assert code != 0 and "“下周”不是日期" in err and "Traceback" not in err
+
+
+def _table_rows(path) -> list[list[str]]:
+    from docx import Document
+    rows = []
+    for table in Document(str(path)).tables:
+        for row in table.rows[1:]:  # after each page's header row
+            rows.append([c.text for c in row.cells])
+    return rows
+
+
+def test_built_overdue_list_row_by_row(make_ledger, tmp_path):
+    from conftest import TEMPLATES
+    from docx_read import texts
+
+    (result,) = api.build_many([make_ledger(_measures)], TEMPLATES, tmp_path)
+    doc = result.folder / "05_督办清单.docx"
+    assert "截至2024年12月20日，逾期未完成的整改措施2项，30天内到期的2项，按责任部室（单位）列出如下。" in texts(doc)
+    # 序号, 责任部室（单位） (merged: the cell repeats in python-docx), 责任领导, 整改措施, 具体问题, 完成时限, 督办情况
+    assert [[r[0], r[1], r[5], r[6]] for r in _table_rows(doc)] == [
+        ["1", "组织部", "2024年11月30日", "逾期20天"],
+        ["2", "组织部", "2024年12月20日", "今天到期"],
+        ["3", "办公室", "2024年10月31日", "逾期50天"],
+        ["4", "办公室", "2025年1月10日", "还有21天到期"],
+    ]
+
+
+def test_built_overdue_list_says_when_there_is_nothing_to_press_on(make_ledger, tmp_path):
+    from conftest import TEMPLATES
+    from docx import Document
+    from docx_read import texts
+
+    (result,) = api.build_many([make_ledger()], TEMPLATES, tmp_path)
+    doc = result.folder / "05_督办清单.docx"
+    assert "截至2024年12月20日，没有逾期未完成或30天内到期的整改措施。" in texts(doc)
+    assert Document(str(doc)).tables == []

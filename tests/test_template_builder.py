@@ -29,7 +29,6 @@ from pipeline.template_builder import (
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
 CHECKLIST_NAMES = TEMPLATE_NAMES[1:]
@@ -74,7 +73,25 @@ def notice_context() -> dict:
 
 @pytest.fixture(scope="module")
 def checklist_contexts() -> dict:
-    return json.loads((FIXTURES / "checklist_context.json").read_text(encoding="utf-8"))
+    """The real contexts of the example ledger's checklists, with text that must print literally (& < >),
+    dated so that the 督办清单 has measures overdue and due soon."""
+    from dataclasses import replace
+
+    from pipeline import context
+    from pipeline.api import check_file
+
+    ledger = check_file(EXAMPLE).ledger
+    problems = list(ledger.problems)
+    problems[1] = replace(problems[1], item=problems[1].item + "（学习<规定次数 & 未研究落实措施>）")
+    measures = list(ledger.measures)
+    measures[0] = replace(measures[0], action="严格执行学习考勤 & 补学制度：缺学<2次的当月补学，缺学>2次的向党组书面说明。")
+    ledger = replace(ledger, problems=tuple(problems), measures=tuple(measures))
+    contexts = {name: context.document_context(ledger, name) for name in CHECKLIST_NAMES}
+    # The 督办清单 of a later day on which every dated measure is still open: overdue, due soon, several pages.
+    later = replace(ledger, inspection=replace(ledger.inspection, issued=date(2025, 12, 15)),
+                    measures=tuple(replace(m, status="正在推进") if m.deadline else m for m in measures))
+    contexts["督办清单.docx"] = context.document_context(later, "督办清单.docx")
+    return contexts
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +134,7 @@ def style_by_name(styles_root, name: str):
 
 
 def test_template_names_and_paths(tmp_path):
-    assert TEMPLATE_NAMES == ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx")
+    assert TEMPLATE_NAMES == ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx", "督办清单.docx")
     paths = build_templates(tmp_path / "new")
     assert [p.name for p in paths] == list(TEMPLATE_NAMES)
     assert all(p.is_file() for p in paths)
@@ -396,6 +413,8 @@ EXPECTED_WIDTHS_MM = {
                   "完成情况": 34, "整改状态": 22},
     "责任清单.docx": {"序号": 11, "责任领导": 30, "责任部室（单位）": 33, "整改措施": 73, "配合单位": 22,
                   "完成时限": 34, "整改状态": 22},
+    "督办清单.docx": {"序号": 11, "责任部室（单位）": 33, "责任领导": 30, "整改措施": 55, "具体问题": 40,
+                  "完成时限": 34, "督办情况": 22},
 }
 
 
@@ -479,10 +498,11 @@ MERGES = {
     "问题清单.docx": {"方面": ("aspect",), "问题": ("aspect", "heading")},
     "任务清单.docx": {"问题": ("aspect", "heading"), "具体问题": ("aspect", "heading", "problem_id")},
     "责任清单.docx": {"责任领导": ("leader",), "责任部室（单位）": ("leader", "department")},
+    "督办清单.docx": {"责任部室（单位）": ("department",)},
 }
 FLAG = {("aspect",): "aspect_first", ("aspect", "heading"): "heading_first",
         ("aspect", "heading", "problem_id"): "item_first", ("leader",): "leader_first",
-        ("leader", "department"): "department_first"}
+        ("leader", "department"): "department_first", ("department",): "unit_first"}
 FIELD = {"方面": "aspect", "问题": "heading", "具体问题": "item_text", "责任领导": "leader",
          "责任部室（单位）": "department"}
 
@@ -732,7 +752,7 @@ def test_record_without_cc_keeps_printer_line(built, notice_context):
 # What the shipped templates read: a subset of the contract (pipeline.context.*_VARIABLES).
 NOTICE_TEMPLATE_VARIABLES = {"red_header", "issuer_mark", "doc_number", "title", "blocks", "signature", "date", "cc",
                              "printer", "printed"}
-CHECKLIST_TEMPLATE_VARIABLES = {"attachment", "title", "issuer", "date", "pages"}
+CHECKLIST_TEMPLATE_VARIABLES = {"attachment", "title", "issuer", "date", "note", "pages"}
 
 
 def template_variables(path: Path) -> set[str]:
@@ -780,12 +800,8 @@ def validator() -> str:
     return tool_or_skip(find_validator(), "ooxml-validator")
 
 
-def checklist_contexts_attachment() -> dict:
-    return json.loads((FIXTURES / "checklist_context.json").read_text(encoding="utf-8"))["任务清单.docx"]
-
-
 def test_rendered_documents_pass_ooxml_validator(
-    validator, tmp_path, built, rendered_notice, rendered_checklists, notice_context
+    validator, tmp_path, built, rendered_notice, rendered_checklists, notice_context, checklist_contexts
 ):
     documents = {"通报.docx": rendered_notice, **rendered_checklists}
     documents["通报-无版记.docx"] = render_docx(
@@ -793,7 +809,7 @@ def test_rendered_documents_pass_ooxml_validator(
     )
     documents["通报-版头.docx"] = render_docx(built / "通报.docx", dict(notice_context, red_header=True), PROPS)
     documents["任务清单-附件.docx"] = render_docx(
-        built / "任务清单.docx", dict(checklist_contexts_attachment(), attachment="附件2"), PROPS)
+        built / "任务清单.docx", dict(checklist_contexts["任务清单.docx"], attachment="附件2"), PROPS)
     for name, data in documents.items():
         path = tmp_path / name
         path.write_bytes(data)

@@ -175,3 +175,18 @@ def test_a_typo_in_a_rarely_used_branch_is_caught(tmp_path):
     path.write_bytes(out.getvalue())
     findings = api.check_templates(folder)
     assert [f.code for f in findings] == ["template-render"] and "txet" in findings[0].message
+
+
+def test_an_office_folder_from_before_the_overdue_list_still_builds(tmp_path, capsys):
+    """A template folder made by an earlier release (no 督办清单.docx): check warns, build uses the built-in one."""
+    folder = tmp_path / "tpl"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "督办清单.docx").unlink()
+    findings = api.check_templates(folder)
+    assert [(f.level, f.code, f.sheet) for f in findings] == [("warning", "template-optional-missing", "督办清单.docx")]
+    code, out, _ = run(["templates", "check", str(folder)], capsys)
+    assert code == 0 and "督办清单.docx" in out and "内置的默认模板" in out
+    (result,) = api.build_many([EXAMPLE], folder, tmp_path / "out")
+    assert result.status == "written", result.message
+    assert (result.folder / "05_督办清单.docx").is_file()
+    assert not (folder / "督办清单.docx").exists()  # the office's folder is left as it was
