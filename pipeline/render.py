@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined
+
+from pipeline.sandbox import RenderSandbox
 
 # `{% vmerge EXPR %}` inside one cell: the whole <w:tc> holding the tag.
 _VMERGE_CELL_RE = re.compile(
@@ -73,9 +74,9 @@ class GroupMergeTemplate(DocxTemplate):
         return _VMERGE_CELL_RE.sub(_patch_vmerge_cell, src_xml)
 
 
-def jinja_env() -> Environment:
-    """The Jinja environment every template renders with: autoescape and strict undefined."""
-    return Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+def jinja_env() -> RenderSandbox:
+    """A fresh Jinja environment for one render: the bounded sandbox, autoescape, strict undefined."""
+    return RenderSandbox()
 
 
 @dataclass(frozen=True)

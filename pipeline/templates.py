@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, UndefinedError, meta
+from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaError
 
 from pipeline import schema
@@ -17,6 +18,7 @@ from pipeline.context import TEMPLATE_NAMES, document_context
 from pipeline.errors import TemplateError
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.sandbox import TemplateLimitError
 
 # Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
 _FULLWIDTH_TAG_RE = re.compile(
@@ -24,6 +26,8 @@ _FULLWIDTH_TAG_RE = re.compile(
     r"|[｛{][｛{％%#＃]|[％%#＃}｝][}｝]"  # or a lone opening / closing mark
 )
 _TAG_STRIP_RE = re.compile(r"<[^>]+>")
+_JINJA_TAG_RE = re.compile(r"{{.*?}}|{%.*?%}", re.DOTALL)
+_SAFETY_NOTE = "出于安全，模板只能使用程序提供的数据，不能访问程序内部或调用程序代码。"
 
 
 def sample_ledger() -> Ledger:
@@ -57,7 +61,13 @@ def sample_ledger() -> Ledger:
 def explain_jinja_error(e: Exception) -> str:
     """A Chinese explanation of a Jinja error, with Jinja's own (English) message kept in parentheses."""
     detail = re.sub(r"\s+", " ", str(getattr(e, "message", None) or e)).strip()
-    if isinstance(e, UndefinedError):
+    if isinstance(e, TemplateLimitError):
+        return f"{e.chinese}，已停止生成（Jinja 的原始说明：{detail}）。请删除模板中相应的标签"
+    if isinstance(e, SecurityError):
+        what = f"模板访问了不允许的属性或函数。{_SAFETY_NOTE}"
+    elif isinstance(e, RecursionError):
+        return "模板中的宏或循环无限嵌套（自己调用自己），已停止生成。请删除相应的标签"
+    elif isinstance(e, UndefinedError):
         what = "模板用到了程序不提供的变量或属性（可能是变量名拼错）"
     elif isinstance(e, TemplateSyntaxError) and re.search(r"\bNo (filter|test) named\b", detail):
         what = "模板用了不存在的过滤器或测试（“|”后面的名字）"
@@ -68,6 +78,31 @@ def explain_jinja_error(e: Exception) -> str:
     else:
         what = "模板无法按数据生成"
     return f"{what}（Jinja 的原始说明：{detail}）"
+
+
+def unsafe_accesses(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
+    """(names, tag) for each tag naming private attributes (`x.__init__`, `x['_y']`, `x|attr('_y')`).
+
+    The sandbox refuses them when rendering anyway; found statically, they are reported even in a
+    branch the trial render does not take.
+    """
+    names: list[str] = []
+    for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node, nodes.Getitem):
+            name = node.arg.value if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) else ""
+        else:
+            first = node.args[0] if node.name == "attr" and node.args else None
+            name = first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else ""
+        if name.startswith("_") and name not in names:
+            names.append(name)
+    plain = _text_of(xml)
+    by_tag: dict[str, list[str]] = {}
+    for name in reversed(names):  # innermost (first written) attribute first
+        tag = next((m.group(0) for m in _JINJA_TAG_RE.finditer(plain) if name in m.group(0)), name)
+        by_tag.setdefault(tag[:200], []).append(name)
+    return [("、".join(f"“{n}”" for n in attrs), tag) for tag, attrs in by_tag.items()]
 
 
 def _text_of(xml: str) -> str:
@@ -133,13 +168,18 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
                                + (f"（附近文字：“{near}”）" if near else "")
                                + "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。")
         return found
+    for attr, tag in unsafe_accesses(parsed, xml):
+        err("template-unsafe", f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
+                               "请删除这个标签；如果模板来自他人，请改用默认模板（rectify templates init）。")
     for var in unknown:
         err("template-unknown-variable",
             f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(context))}。")
     if not found:
         try:
             render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
-        except (UndefinedError, JinjaError) as e:
+        except SecurityError as e:
+            err("template-unsafe", f"用示例数据试生成时被拦截：{explain_jinja_error(e)}。")
+        except (UndefinedError, JinjaError, RecursionError) as e:
             err("template-render", f"用示例数据试生成时出错：{explain_jinja_error(e)}。请检查模板中的变量名和标签。")
         except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML
             err("template-render", f"用示例数据试生成时出错（{type(e).__name__}：{e}）。")
@@ -167,6 +207,6 @@ def render_checked(path: Path, context: dict[str, Any], props: DocProperties) ->
     """render_docx, with failures reported against the template's name."""
     try:
         return render_docx(path, context, props)
-    except (UndefinedError, JinjaError) as e:
+    except (UndefinedError, JinjaError, RecursionError) as e:
         raise TemplateError(f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。"
                             "请运行 rectify templates check 检查模板。") from e
