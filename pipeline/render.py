@@ -18,6 +18,8 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
+from pipeline.errors import TemplateError
+from pipeline.safety import docx_problems
 from pipeline.sandbox import RenderSandbox
 
 # `{% vmerge EXPR %}` inside one cell: the whole <w:tc> holding the tag.
@@ -111,7 +113,14 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     core.category = ""
     buf = io.BytesIO()
     tpl.save(buf)
-    return normalize_zip(buf.getvalue())
+    data = normalize_zip(buf.getvalue())
+    # Belt and braces: whatever the template check missed, nothing external or executable leaves here.
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        problems = docx_problems(zf)
+    if problems:
+        raise TemplateError(f"模板“{template.name}”生成的文档{problems[0].what}（位置：{problems[0].part}），"
+                            "出于安全没有保存。请运行 rectify templates check 检查模板。")
+    return data
 
 
 def normalize_zip(data: bytes) -> bytes:

@@ -18,6 +18,7 @@ from pipeline.context import TEMPLATE_NAMES, document_context
 from pipeline.errors import TemplateError
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.safety import TEMPLATE_LIMITS, docx_problems, zip_problem
 from pipeline.sandbox import TemplateLimitError
 
 # Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
@@ -139,6 +140,9 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         err("template-missing", f"找不到模板“{path}”。请从备份中恢复它，或运行“rectify templates init 新文件夹”"
                                 f"生成一套默认模板，再把其中的“{name}”复制到“{path.parent}”。")
         return found
+    package = package_findings(path)
+    if package:
+        return package
     try:
         tpl = GroupMergeTemplate(str(path))
         xml = _parts_xml(tpl)
@@ -184,6 +188,34 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML
             err("template-render", f"用示例数据试生成时出错（{type(e).__name__}：{e}）。")
     return found
+
+
+_PACKAGE_ADVICE = {
+    "template-external": "外部链接在打开文档时会访问其他文件或网站。",
+    "template-macro": "宏是可以运行的程序代码。",
+    "template-embedded": "嵌入对象可能含有程序或其他文件。",
+}
+
+
+def package_findings(path: Path) -> list[Finding]:
+    """Findings for what a template's package must not carry: size bombs, external links, macros, objects.
+
+    None of these is ever copied into a generated document: a template that has one is refused.
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bound = zip_problem(zf, TEMPLATE_LIMITS)
+            if bound:
+                return [Finding(ERROR, "template-too-large", name, "",
+                                f"模板{bound}。请在 Word 中另存为 .docx，或重新生成默认模板（rectify templates init）。")]
+            problems = docx_problems(zf)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        return []  # reported as unreadable when opened
+    return [Finding(ERROR, p.code, name, "",
+                    f"模板{p.what}（位置：{p.part}）。{_PACKAGE_ADVICE[p.code]}出于安全，程序不使用这样的模板。"
+                    "请在 Word 中删除它（或把文档另存为不含宏的 .docx），或改用默认模板（rectify templates init）。")
+            for p in problems]
 
 
 def lint(directory: Path) -> list[Finding]:
