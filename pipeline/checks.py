@@ -132,6 +132,8 @@ class _Converter:
         if cell is None:
             return None
         where = (self.sheet, cell.coord)
+        if cell.removed:
+            _warn_format_chars(self.out, where, col.header, cell.removed)
         if cell.formula_without_value:
             self.out.error("formula-no-value", *where,
                            f"〔{col.header}〕是公式，但文件中没有保存计算结果。"
@@ -229,6 +231,13 @@ class _Converter:
         return None
 
 
+def _warn_format_chars(out: _Collector, where: tuple[str, str], header: str, removed: str) -> None:
+    codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(removed))
+    out.warn("format-char", *where,
+             f"〔{header}〕含有看不见的格式字符（{codes}，如零宽空格、文字方向控制符），已删除。"
+             "它们通常来自网页或聊天软件的复制粘贴；请确认删除后的内容无误。", header)
+
+
 def _missing_structure(wb: RawWorkbook, out: _Collector) -> None:
     for spec in schema.SHEETS:
         table = wb.tables.get(spec.key)
@@ -312,6 +321,8 @@ def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
 def check_workbook(wb: RawWorkbook) -> CheckResult:
     """Type every value of the raw workbook and run every check; all findings at once."""
     out = _Collector()
+    for note in wb.notes:  # what the reader saw: hidden sheets or rows, ambiguous sheets
+        out.add(note.level, note.code, note.sheet, note.cell, note.message, note.header)
     _missing_structure(wb, out)
     tables = wb.tables
     info_table = tables.get("info")

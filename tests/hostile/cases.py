@@ -191,4 +191,185 @@ def _printed_literally(d: Path, run: Run) -> None:
 
 case("wb-jinja-in-cells-is-text", _jinja_in_cells, 0, r"已生成", builds=True, verify=_printed_literally)
 
-_ = os  # used by later cases
+
+# --- 3. workbook files: inspected before openpyxl parses them --------------------------------------------
+
+def _wb(d: Path, name: str = "台账.xlsx", change: Callable[[dict], None] | None = None,
+        edit: Callable[[object], None] | None = None) -> Path:
+    return make.ledger(d / "in" / name, change, edit)
+
+
+def _check(path_of: Callable[[Path], Path], *extra: str) -> Callable[[Path], list[str]]:
+    def setup(d: Path) -> list[str]:
+        return ["check", *extra, str(path_of(d).relative_to(d))]
+    return setup
+
+
+def _build(path_of: Callable[[Path], Path], *extra: str) -> Callable[[Path], list[str]]:
+    def setup(d: Path) -> list[str]:
+        return ["build", "-o", "out", *extra, str(path_of(d).relative_to(d))]
+    return setup
+
+
+def _fifo(d: Path) -> Path:
+    (d / "in").mkdir()
+    os.mkfifo(d / "in" / "x.xlsx")
+    return d / "in" / "x.xlsx"
+
+
+def _folder(d: Path) -> Path:
+    (d / "in" / "文件夹.xlsx").mkdir(parents=True)
+    return d / "in" / "文件夹.xlsx"
+
+
+def _raw(data: bytes, name: str = "台账.xlsx") -> Callable[[Path], Path]:
+    def make_file(d: Path) -> Path:
+        (d / "in").mkdir(exist_ok=True)
+        (d / "in" / name).write_bytes(data)
+        return d / "in" / name
+    return make_file
+
+
+def _edited(edit: Callable[[make.Parts, Path], None], name: str = "台账.xlsx",
+            change: Callable[[dict], None] | None = None) -> Callable[[Path], Path]:
+    def make_file(d: Path) -> Path:
+        path = _wb(d, name, change)
+        parts = make.read_parts(path)
+        edit(parts, path)
+        make.write_parts(path, parts)
+        return path
+    return make_file
+
+
+def _cell(new: str, sheet: str = "问题", old: str = '<c r="A3" t="inlineStr"><is><t>2</t></is></c>'
+          ) -> Callable[[make.Parts, Path], None]:
+    def edit(parts: make.Parts, path: Path) -> None:
+        make.sub(parts, make.sheet_part(path, sheet), old, new)
+    return edit
+
+
+def _bomb_sheet(d: Path) -> Path:
+    path = _wb(d)
+    make.stream_big_sheet(path, make.sheet_part(path, "措施"), rows=400_000)
+    return path
+
+
+def _many_parts(d: Path) -> Path:
+    path = _wb(d)
+    parts = make.read_parts(path)
+    for i in range(6000):
+        parts[f"customXml/item{i}.xml"] = b"<a/>"
+    make.write_parts(path, parts)
+    return path
+
+
+def _entity(kind: str) -> Callable[[make.Parts, Path], None]:
+    def edit(parts: make.Parts, path: Path) -> None:
+        part = make.sheet_part(path, "问题")
+        text = parts[part].decode("utf-8")
+        if kind == "xxe":
+            dtd = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            text = text.replace("<t>2</t>", "<t>&xxe;</t>", 1)
+        else:
+            dtd = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                   '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+                   '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+                   '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>')
+            text = text.replace("<t>2</t>", "<t>&h;</t>", 1)
+        if text.startswith("<?xml"):
+            head, _, rest = text.partition("?>")
+            text = head + "?>" + dtd + rest
+        else:
+            text = dtd + text
+        parts[part] = text.encode("utf-8")
+    return edit
+
+
+case("wb-named-pipe", _check(_fifo), 1, r"x\.xlsx.*命名管道")
+case("wb-named-pipe-build", _build(_fifo), 1, r"x\.xlsx.*命名管道")
+case("wb-folder-named-xlsx", _check(_folder), 1, r"文件夹\.xlsx.*文件夹")
+case("wb-zip-bomb-sheet", _build(_bomb_sheet), 1, r"台账\.xlsx.*xl/worksheets/sheet\d+\.xml.*(上限|压缩比)")
+case("wb-too-many-parts", _check(_many_parts), 1, r"台账\.xlsx.*部件.*上限")
+case("wb-empty-file", _check(_raw(b"")), 1, r"台账\.xlsx.*空文件")
+case("wb-csv-renamed", _check(_raw("编号,方面\n1,甲\n".encode("gbk"))), 1, r"台账\.xlsx.*CSV")
+case("wb-old-xls", _check(_raw(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)), 1, r"台账\.xlsx.*\.xls")
+case("wb-encrypted", _check(_raw(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+                                + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100)), 1, r"台账\.xlsx.*密码")
+case("wb-truncated", _check(lambda d: _raw(_wb(d).read_bytes()[:3000])(d)), 1, r"台账\.xlsx.*(损坏|不完整)")
+case("wb-lock-file", _check(lambda d: _raw(b"\0" * 165, "~$台账.xlsx")(d)), 1, r"~\$台账\.xlsx.*锁定文件")
+case("wb-missing-file", lambda d: ["check", "in/没有这个文件.xlsx"], 1, r"没有这个文件\.xlsx")
+case("wb-xxe", _check(_edited(_entity("xxe"))), 1, r"台账\.xlsx.*xl/worksheets/sheet\d\.xml.*DTD")
+case("wb-billion-laughs", _build(_edited(_entity("laughs"))), 1, r"台账\.xlsx.*xl/worksheets/sheet\d\.xml.*DTD")
+
+# --- values openpyxl cannot convert: the message names sheet!cell ---------------------------------------------
+
+case("wb-text-in-number-cell", _check(_edited(_cell('<c r="A3" t="n"><v>abc</v></c>'))), 1, r"问题!A3.*不是数字")
+case("wb-shared-string-out-of-range", _check(_edited(_cell('<c r="A3" t="s"><v>999</v></c>'))), 1,
+     r"问题!A3.*共享文字")
+case("wb-nan-date-cell", _build(_edited(_cell('<c r="A3" t="d"><v>NaN</v></c>'))), 1, r"问题!A3.*不是日期")
+case("wb-bad-boolean-cell", _check(_edited(_cell('<c r="A3" t="b"><v>x</v></c>'))), 1, r"问题!A3.*逻辑值")
+case("wb-bad-cell-address", _check(_edited(_cell('<c r="ZZZZZ3"><v>1</v></c>'))), 1, r"问题!ZZZZZ3.*地址")
+case("wb-bad-style-index", _check(_edited(_cell('<c r="A3" s="999"><v>2</v></c>'))), 1, r"问题!A3.*格式")
+
+# --- 4. sheets ------------------------------------------------------------------------------------------------
+
+
+def _hidden_outdated(wb: object) -> None:
+    ws = wb["问题"]  # type: ignore[index]
+    new = wb.copy_worksheet(ws)  # type: ignore[attr-defined]
+    new.title = "问题（修订）"
+    new["E2"] = "修订后的整改进展。"
+    ws["E2"] = "过时的整改进展。"
+    ws.sheet_state = "hidden"
+
+
+def _revised_text_used(d: Path, run: Run) -> None:
+    folder = next(p for p in (d / "out").iterdir() if not p.name.startswith("."))
+    body = zipfile.ZipFile(folder / "01_通报.docx").read("word/document.xml").decode("utf-8")
+    assert "修订后的整改进展" in body and "过时的整改进展" not in body
+
+
+def _only_hidden(wb: object) -> None:
+    wb["问题"].sheet_state = "hidden"  # type: ignore[index]
+
+
+def _twin(title: str, source: str = "问题") -> Callable[[object], None]:
+    def edit(wb: object) -> None:
+        wb.copy_worksheet(wb[source]).title = title  # type: ignore[index,attr-defined]
+    return edit
+
+
+def _renamed_twice(wb: object) -> None:
+    wb["问题"].title = "问题（一）"  # type: ignore[index]
+    wb.copy_worksheet(wb["问题（一）"]).title = "问题（二）"  # type: ignore[index,attr-defined]
+
+
+def _hide_rows(wb: object) -> None:
+    ws = wb["措施"]  # type: ignore[index]
+    ws.row_dimensions[3].hidden = True
+    ws.row_dimensions[4].hidden = True
+
+
+def _header_merged(wb: object) -> None:
+    ws = wb["问题"]  # type: ignore[index]
+    ws["B2"] = None
+    ws.merge_cells("B1:B2")
+
+
+def _header_low(wb: object) -> None:
+    ws = wb["措施"]  # type: ignore[index]
+    ws.insert_rows(1, 14)
+    ws["A1"] = "某某单位巡察整改措施台账（第三次修订）"
+
+
+case("wb-hidden-outdated-sheet", _build(lambda d: _wb(d, edit=_hidden_outdated)), 0,
+     r"问题.*隐藏.*问题（修订）", builds=True, verify=_revised_text_used)
+case("wb-only-sheet-hidden", _check(lambda d: _wb(d, edit=_only_hidden)), 1, r"问题.*隐藏.*取消隐藏")
+case("wb-two-sheets-differ-by-width", _build(lambda d: _wb(d, edit=_twin("问　题"))), 1,
+     r"“问题”、“问　题”都像是")
+case("wb-two-renamed-sheets-match", _check(lambda d: _wb(d, edit=_renamed_twice)), 1,
+     r"“问题（一）”、“问题（二）”都像是")
+case("wb-hidden-rows", _build(lambda d: _wb(d, edit=_hide_rows)), 0, r"措施!3:3.*第 3–4 行是隐藏行", builds=True)
+case("wb-header-merged-into-data", _check(lambda d: _wb(d, edit=_header_merged)), 1,
+     r"问题!B2.*必须填写.*问题!B1.*表头单元格向下合并")
+case("wb-header-row-low", _build(lambda d: _wb(d, edit=_header_low)), 0, r"措施!15:15.*表头在第 15 行", builds=True)
