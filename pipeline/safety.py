@@ -34,7 +34,10 @@ class ZipLimits:
 
 # A ledger of thousands of measures has sheets of a few MB that compress 10–30 times. openpyxl needs
 # several times a sheet's XML size in memory, so these bounds keep a build well under a gigabyte.
-WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=40 * MB, max_total=120 * MB, max_ratio=200)
+WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=30 * MB, max_total=80 * MB, max_ratio=200)
+# openpyxl keeps every cell as an object (about 300 bytes each): this bounds its memory near 400 MB.
+MAX_CELLS = 1_200_000
+_CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 # A template is a few hundred KB; pictures in a red header may make it a few MB.
 TEMPLATE_LIMITS = ZipLimits(max_entries=1000, max_part=50 * MB, max_total=100 * MB, max_ratio=200)
 
@@ -60,6 +63,30 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits) -> str | None:
                     "可能是恶意构造的“压缩炸弹”")
         if total > limits.max_total:
             return f"解压后总大小超过上限 {_mb(limits.max_total)}"
+    return None
+
+
+def cell_problem(zf: zipfile.ZipFile, max_cells: int = MAX_CELLS) -> str | None:
+    """A Chinese description when the worksheets hold more than `max_cells` cells together, or None.
+
+    Counted by streaming each worksheet part through the decompressor, before openpyxl builds objects.
+    """
+    total = 0
+    for info in zf.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        tail = b""
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                data = tail + chunk
+                # A tag cut by the chunk boundary is counted in the next round (keep the last bytes).
+                cut = max(len(data) - 64, 0)
+                total += len(_CELL_TAG_RE.findall(data, 0, cut)) if cut else 0
+                tail = data[cut:]
+            total += len(_CELL_TAG_RE.findall(tail))
+        if total > max_cells:
+            return (f"工作表中的单元格超过 {max_cells} 个（在部件“{info.filename}”处已超出），"
+                    "远多于任何台账所需")
     return None
 
 

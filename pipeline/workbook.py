@@ -16,6 +16,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -33,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import schema
 from pipeline.cellscan import find_bad_cell, find_dtd
 from pipeline.errors import OutputExistsError, UsageError, WorkbookError
-from pipeline.safety import WORKBOOK_LIMITS, NotRegularFile, open_regular, zip_problem
+from pipeline.safety import WORKBOOK_LIMITS, NotRegularFile, cell_problem, open_regular, zip_problem
 
 log = logging.getLogger(__name__)
 
@@ -190,8 +191,8 @@ def _sniff(path: Path) -> bytes:
     damaged = f"“{name}”已损坏或不完整（可能没有下载或复制完）。请重新获取或用 Excel 重新保存。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bound = zip_problem(zf, WORKBOOK_LIMITS)
-    except (zipfile.BadZipFile, ValueError, EOFError) as err:
+            bound = zip_problem(zf, WORKBOOK_LIMITS) or cell_problem(zf)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error) as err:
         raise WorkbookError(damaged) from err
     if bound:
         raise WorkbookError(f"“{name}”无法读取：{bound}。台账不应这么大；请在 Excel 或 WPS 中删除多余内容后另存，"

@@ -254,6 +254,12 @@ def _bomb_sheet(d: Path) -> Path:
     return path
 
 
+def _many_cells(d: Path) -> Path:
+    path = _wb(d)
+    make.many_cells_sheet(path, make.sheet_part(path, "措施"), cells=1_300_000)
+    return path
+
+
 def _many_parts(d: Path) -> Path:
     path = _wb(d)
     parts = make.read_parts(path)
@@ -289,6 +295,7 @@ case("wb-named-pipe", _check(_fifo), 1, r"x\.xlsx.*命名管道")
 case("wb-named-pipe-build", _build(_fifo), 1, r"x\.xlsx.*命名管道")
 case("wb-folder-named-xlsx", _check(_folder), 1, r"文件夹\.xlsx.*文件夹")
 case("wb-zip-bomb-sheet", _build(_bomb_sheet), 1, r"台账\.xlsx.*xl/worksheets/sheet\d+\.xml.*(上限|压缩比)")
+case("wb-too-many-cells", _build(_many_cells), 1, r"台账\.xlsx.*单元格超过.*sheet\d\.xml")
 case("wb-too-many-parts", _check(_many_parts), 1, r"台账\.xlsx.*部件.*上限")
 case("wb-empty-file", _check(_raw(b"")), 1, r"台账\.xlsx.*空文件")
 case("wb-csv-renamed", _check(_raw("编号,方面\n1,甲\n".encode("gbk"))), 1, r"台账\.xlsx.*CSV")

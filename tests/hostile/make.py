@@ -126,10 +126,30 @@ def stream_big_sheet(path: Path, part: str, rows: int) -> None:
             fh.write(b"</sheetData></worksheet>")
 
 
+def many_cells_sheet(path: Path, part: str, cells: int) -> None:
+    """Replace a sheet part by one with `cells` numeric cells of random digits (compresses only ~3 times)."""
+    import random
+    parts = read_parts(path)
+    rng = random.Random(8)
+    digits = bytes(range(48, 58))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in parts.items():
+            if name != part:
+                zf.writestr(name, data)
+        with zf.open(part, "w", force_zip64=True) as fh:
+            fh.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            per_row = 10
+            for _ in range(cells // per_row):
+                noise = rng.randbytes(per_row * 6).translate(bytes(digits[b % 10] for b in range(256)))
+                fh.write(b"<row>" + b"".join(b"<c><v>" + noise[i * 6:(i + 1) * 6] + b"</v></c>"
+                                             for i in range(per_row)) + b"</row>")
+            fh.write(b"</sheetData></worksheet>")
+
+
 def docx_bytes_of(folder: Path) -> dict[str, bytes]:
     """The .docx files of a build folder."""
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.docx"))}
 
 
 __all__ = ["ledger", "read_parts", "write_parts", "rezip", "sub", "sheet_part", "templates", "tag_in_body",
-           "add_relationship", "big_zero_part", "stream_big_sheet", "docx_bytes_of", "io"]
+           "add_relationship", "big_zero_part", "stream_big_sheet", "many_cells_sheet", "docx_bytes_of", "io"]
