@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ArchiveError
+from pipeline.limits import NAME_MAX_BYTES, display_text, fit_bytes
 from pipeline.text import safe_filename
 
 TMP_PREFIX = ".rectify-tmp-"
@@ -32,12 +33,18 @@ def sha256(data: bytes) -> str:
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     """The manifest as stable, readable JSON (sorted keys, UTF-8, trailing newline)."""
-    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    # A file name that is not valid UTF-8 (surrogate escapes) is shown with U+FFFD rather than crashing.
+    return display_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def folder_name(issued: str, label: str) -> str:
-    """The build folder's name: date and label, safe on Windows and never a path."""
-    return safe_filename(f"{issued}_{label}", FOLDER_MAX)
+    """The build folder's name: date and label, safe on Windows, never a path, within NAME_MAX_BYTES."""
+    return _fit(safe_filename(f"{issued}_{label}", FOLDER_MAX))
+
+
+def _fit(name: str) -> str:
+    """`name` within the byte limit of a folder name (astral characters take 4 bytes each in UTF-8)."""
+    return safe_filename(fit_bytes(name, NAME_MAX_BYTES), FOLDER_MAX)
 
 
 @dataclass
@@ -103,7 +110,7 @@ def _has_pdfs(folder: Path, sources: tuple[str, ...]) -> bool:
 def _suffixed(name: str, n: int) -> str:
     """`name-n`, shortened so that it stays within FOLDER_MAX characters."""
     suffix = f"-{n}"
-    return name[: FOLDER_MAX - len(suffix)].rstrip(" .") + suffix
+    return fit_bytes(name[: FOLDER_MAX - len(suffix)], NAME_MAX_BYTES - len(suffix)).rstrip(" .") + suffix
 
 
 def _builds_named(output: Path, name: str) -> list[Path]:

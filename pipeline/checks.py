@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from openpyxl.cell.cell import ERROR_CODES
 
-from pipeline import schema
+from pipeline import limits, schema
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.text import (
     find_control_chars,
@@ -378,6 +378,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         ledger = Ledger(inspection=inspection, problems=tuple(problems), measures=tuple(measures),
                         narrative=tuple(narrative), documents=tuple(documents))
         _check_declared(info_table, ledger, out)
+        _check_lengths(info_table, ledger, out)
     result_findings = tuple(out.findings)
     if any(f.level == ERROR for f in result_findings):
         ledger = None
@@ -533,3 +534,15 @@ def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> 
             out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
                      f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted} {unit}。"
                      f"通报中将使用填写的 {declared}；如需按表格统计，请清空此项。", header)
+
+
+def _check_lengths(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
+    """Values longer than the documents can hold (Word's document properties take 255 characters)."""
+    if table is None:
+        return
+    for key, what, length in limits.property_overflows(ledger):
+        header = table.spec.column(key).header
+        cell = table.fields.get(key)
+        out.error("too-long", table.title, cell.coord if cell else "",
+                  f"〔{header}〕太长：{what}有 {length} 个字，超过 Word 文档属性的上限 {limits.DOC_PROPERTY_MAX} 个字。"
+                  "请缩短（通报标题一般不超过 50 个字）。", header)

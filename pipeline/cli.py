@@ -16,6 +16,7 @@ import click
 from pipeline import __version__, api, schema
 from pipeline.checks import CheckResult, Finding
 from pipeline.errors import PipelineError
+from pipeline.limits import display_text
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
@@ -188,10 +189,10 @@ def _write_utf8(text: str) -> None:
     """Write text to stdout as UTF-8 whatever the console's or redirection's encoding (for --json)."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        click.echo(text, nl=False)
+        click.echo(display_text(text), nl=False)
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
+    buffer.write(display_text(text).encode("utf-8"))
     buffer.flush()
 
 

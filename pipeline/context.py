@@ -10,6 +10,7 @@ import re
 from typing import Any, Iterable
 
 from pipeline import schema
+from pipeline.limits import TITLE_BREAK_MAX
 from pipeline.model import Ledger, Measure, Paragraph, Problem
 from pipeline.text import (
     cn_numeral,
@@ -60,6 +61,8 @@ def break_title(title: str, protected: Iterable[str] = (), width: int = TITLE_LI
     n = len(title)
     if n <= width:
         return title
+    if n > TITLE_BREAK_MAX:  # the balanced search below is quadratic; the checks refuse such titles anyway
+        return "\n".join(title[i:i + width] for i in range(0, n, width))
     blocked: set[int] = set()  # break positions inside a word
     for word in {w for w in (*protected, *_TITLE_WORDS) if w}:
         for m in re.finditer(re.escape(word), title):

@@ -19,6 +19,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 
 from pipeline.errors import TemplateError
+from pipeline.limits import DOC_PROPERTY_MAX
 from pipeline.safety import docx_problems
 from pipeline.sandbox import RenderSandbox
 
@@ -100,9 +101,10 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     core = tpl.docx.core_properties
     stamp = datetime(props.when.year, props.when.month, props.when.day)
-    core.title = props.title
-    core.author = props.author
-    core.last_modified_by = props.author
+    # The checks refuse longer values at their cell; the cut only keeps python-docx from raising.
+    core.title = props.title[:DOC_PROPERTY_MAX]
+    core.author = props.author[:DOC_PROPERTY_MAX]
+    core.last_modified_by = props.author[:DOC_PROPERTY_MAX]
     core.created = stamp
     core.modified = stamp
     core.last_printed = stamp

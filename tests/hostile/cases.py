@@ -380,3 +380,57 @@ case("wb-hidden-rows", _build(lambda d: _wb(d, edit=_hide_rows)), 0, r"措施!3:
 case("wb-header-merged-into-data", _check(lambda d: _wb(d, edit=_header_merged)), 1,
      r"问题!B2.*必须填写.*问题!B1.*表头单元格向下合并")
 case("wb-header-row-low", _build(lambda d: _wb(d, edit=_header_low)), 0, r"措施!15:15.*表头在第 15 行", builds=True)
+
+# --- 5. lengths the formats limit, names the file systems limit ----------------------------------------------
+
+
+def _info(**values: str) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        data["info"].update(values)
+    return change
+
+
+def _folder_fits(d: Path, run: Run) -> None:
+    folders = [p for p in (d / "out").iterdir() if not p.name.startswith(".")]
+    assert folders and all(len(os.fsencode(p.name)) <= 255 for p in folders), folders
+
+
+def _non_utf8(d: Path) -> str:
+    (d / "in").mkdir()
+    good = make.ledger(d / "in" / "tmp.xlsx")
+    raw = os.fsencode(str(d / "in")) + b"/\xff\xfe\xe4\xb8\x8a.xlsx"
+    os.rename(good, raw)
+    return "in/" + os.fsdecode(b"\xff\xfe\xe4\xb8\x8a.xlsx")
+
+
+def _json_readable(d: Path, run: Run) -> None:
+    import json
+    (report,) = json.loads(run.out)
+    assert report["ok"] is True and "\ufffd" in report["file"]
+
+
+def _manifest_readable(d: Path, run: Run) -> None:
+    import json
+    (folder,) = [p for p in (d / "out").iterdir() if not p.name.startswith(".")]
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert "\ufffd" in manifest["输入"]["文件名"]
+
+
+_B = {c.key: f"B{i}" for i, c in enumerate(__import__("pipeline.schema", fromlist=["INFO"]).INFO.columns, start=2)}
+case("wb-title-300-chars", _check(lambda d: _wb(d, change=_info(title="关于" * 150))), 1,
+     rf"基本信息!{_B['title']}.*标题.*太长.*255")
+case("wb-title-32767-chars", _build(lambda d: _wb(d, change=_info(title="整" * 32767))), 1,
+     rf"基本信息!{_B['title']}.*太长")
+case("wb-issuer-300-chars", _build(lambda d: _wb(d, change=_info(issuer="中共" * 150))), 1,
+     rf"基本信息!{_B['issuer']}.*发文机关.*太长")
+case("wb-group-makes-title-too-long", _check(lambda d: _wb(d, change=_info(group="第一巡察组" * 50))), 1,
+     rf"基本信息!{_B['group']}.*太长")
+case("wb-doc-number-astral", _build(lambda d: _wb(d, change=_info(doc_number="\U00020000" * 120))), 0,
+     r"已生成", builds=True, verify=_folder_fits)
+case("wb-doc-number-path-traversal", _build(lambda d: _wb(d, change=_info(doc_number="../../../../tmp/evil"))), 0,
+     r"已生成 out/", builds=True)
+case("wb-doc-number-device-name", _build(lambda d: _wb(d, change=_info(doc_number="CON"))), 0, r"已生成 out/",
+     builds=True)
+case("wb-name-not-utf8-json", lambda d: ["check", "--json", _non_utf8(d)], 0, r'"file": "in/\ufffd', verify=_json_readable)
+case("wb-name-not-utf8-build", lambda d: ["build", "-o", "out", _non_utf8(d)], 0, r"已生成", builds=True,
+     verify=_manifest_readable)
