@@ -434,3 +434,51 @@ case("wb-doc-number-device-name", _build(lambda d: _wb(d, change=_info(doc_numbe
 case("wb-name-not-utf8-json", lambda d: ["check", "--json", _non_utf8(d)], 0, r'"file": "in/\ufffd', verify=_json_readable)
 case("wb-name-not-utf8-build", lambda d: ["build", "-o", "out", _non_utf8(d)], 0, r"已生成", builds=True,
      verify=_manifest_readable)
+
+# --- 6. faults around the output folder ---------------------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _interrupted_replace(d: Path) -> list[str]:
+    """State left by `build --force` killed between its two renames: the old build only in .rectify-old-…"""
+    from pipeline import api
+    from conftest import TEMPLATES
+    path = _wb(d)
+    (first,) = api.build_many([path], TEMPLATES, d / "out")
+    old = d / "out" / f".rectify-old-{_dead_pid()}-x1"
+    old.mkdir()
+    (old / "target-name.txt").write_text(first.folder.name, "utf-8")
+    os.replace(first.folder, old / "build")
+    (d / "expected-name.txt").write_text(first.folder.name, "utf-8")
+    return ["build", "-o", "out", "--force", str(path.relative_to(d))]
+
+
+def _restored(d: Path, run: Run) -> None:
+    name = (d / "expected-name.txt").read_text("utf-8")
+    assert (d / "out" / name / "manifest.json").is_file()
+    assert [p.name for p in (d / "out").iterdir()] == [name]
+
+
+def _stale_tmp(d: Path) -> list[str]:
+    tmp = d / "out" / f".rectify-tmp-{_dead_pid()}-x2"
+    tmp.mkdir(parents=True)
+    (tmp / "01_通报.docx").write_bytes(b"half written")
+    return ["build", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+def _output_is_file(d: Path) -> list[str]:
+    (d / "out").write_text("not a folder", "utf-8")
+    return ["build", "-o", "out/sub", str(_wb(d).relative_to(d))]
+
+
+case("fault-force-killed-between-renames", _interrupted_replace, 0, r"已恢复原来的生成结果", builds=True,
+     verify=_restored)
+case("fault-stale-temporary-folder", _stale_tmp, 0, r"已生成 out/", builds=True)
+case("fault-output-is-a-file", _output_is_file, 1, r"“out”已存在但不是文件夹")
