@@ -65,7 +65,7 @@ def test_hostile_case(case, tmp_path):
     for name, before in inputs.items():
         assert _snapshot(tmp_path / name) == before, f"{name}/ changed"
     out = tmp_path / "out"
-    entries = sorted(out.iterdir()) if out.exists() else []
+    entries = sorted(out.iterdir()) if out.is_dir() else []
     assert not [p for p in entries if p.name.startswith(".rectify-")], entries
     if case.builds:
         folders = [p for p in entries if p.is_dir()]
