@@ -19,6 +19,7 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _COORD_RE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?Z?|\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
@@ -84,9 +85,7 @@ def _problem(cell: etree._Element, strings: int | None, styles: int | None) -> s
     if value is None or kind in ("inlineStr", "str", "e"):
         return None
     if kind == "n":
-        try:
-            float(value)
-        except ValueError:
+        if not _NUMBER_RE.fullmatch(value):  # openpyxl takes int() or float() of exactly this shape
             return f"数字格中的内容“{value[:20]}”不是数字"
     elif kind == "s":
         if not value.isdigit() or (strings is not None and int(value) >= strings):

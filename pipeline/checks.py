@@ -157,6 +157,11 @@ class _Converter:
                                f"〔{col.header}〕含有 Word 无法保存的不可见控制字符（{codes}），"
                                "通常来自网页或其他系统的复制粘贴。请删除后重新输入这段文字。", col.header)
                 return None
+        if isinstance(raw, bool) and not (col.kind == schema.CHOICE and set(col.choices) >= {schema.YES, schema.NO}):
+            self.out.error("bad-boolean", *where,
+                           f"〔{col.header}〕是逻辑值“{'TRUE' if raw else 'FALSE'}”（Excel 的真/假值，常由公式或复选框产生），"
+                           "不是这一列要填的内容。请直接输入文字、数字或日期。", col.header)
+            return None
         convert: Callable[[Any, schema.Column, tuple[str, str]], Any] = {
             schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
             schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,

@@ -153,9 +153,17 @@ def _sniff(path: Path) -> bytes:
             f"“{name}”是 Excel 或 WPS 打开工作簿时生成的临时锁定文件，不是台账。"
             "请选择不带“~$”前缀的工作簿；如果台账已关闭，可以删除这个文件。"
         )
-    if not path.exists():
+    try:
+        is_dir = path.is_dir()
+        exists = is_dir or path.exists()
+    except PermissionError as err:  # a folder on the way that may not be entered
+        raise WorkbookError(f"无法读取“{path}”：没有权限进入它所在的文件夹。请确认路径无误，或请管理员开放读取权限。") \
+            from err
+    except OSError as err:
+        raise WorkbookError(f"无法读取“{path}”：{err.strerror}。请检查路径和文件名。") from err
+    if not exists:
         raise WorkbookError(f"找不到文件“{path}”。请检查路径和文件名。")
-    if path.is_dir():
+    if is_dir:
         raise WorkbookError(f"“{path}”是文件夹，不是工作簿。请指定 .xlsx 文件。")
     try:
         with open_regular(path) as fh:

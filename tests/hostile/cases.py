@@ -482,3 +482,70 @@ case("fault-force-killed-between-renames", _interrupted_replace, 0, r"已恢复�
      verify=_restored)
 case("fault-stale-temporary-folder", _stale_tmp, 0, r"已生成 out/", builds=True)
 case("fault-output-is-a-file", _output_is_file, 1, r"“out”已存在但不是文件夹")
+
+# --- 7. messages: every value named at its cell, nothing English, output bounded ----------------------------
+
+from conftest import col_letter  # noqa: E402
+
+
+def _set(sheet_key: str, row: int, col_key: str, value: object) -> Callable[[object], None]:
+    from pipeline import schema
+    sheet = schema.SHEETS_BY_KEY[sheet_key].name
+
+    def edit(wb: object) -> None:
+        wb[sheet][f"{col_letter(sheet_key, col_key)}{row}"] = value  # type: ignore[index]
+    return edit
+
+
+def _many_bad_rows(wb: object) -> None:
+    ws = wb["问题"]  # type: ignore[index]
+    for r in range(5, 8005):
+        ws.append([str(r), "关于甲方面", "甲问题", f"具体{r}", "进展。", "做完了", "是"])
+
+
+def _short_output(d: Path, run: Run) -> None:
+    assert len(run.text) < 60_000, len(run.text)
+    assert "另有 7980 个未列出" in run.text
+
+
+def _validation_extension(parts: make.Parts, path: Path) -> None:
+    part = make.sheet_part(path, "措施")
+    make.sub(parts, part, "</worksheet>",
+             '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+             'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+             '<x14:dataValidations count="0"/></ext></extLst></worksheet>')
+
+
+def _formula_without_value(wb: object) -> None:
+    wb["问题"]["A3"] = "=1+1"  # type: ignore[index]
+
+
+M_DEADLINE = col_letter("measures", "deadline")
+M_STATUS = col_letter("measures", "status")
+P_ID = col_letter("problems", "id")
+P_PROGRESS = col_letter("problems", "progress")
+case("msg-8000-rows-of-errors-capped", _check(lambda d: _wb(d, edit=_many_bad_rows)), 1,
+     r"问题!F5.*做完了.*另有 7980 个未列出", verify=_short_output)
+case("msg-openpyxl-warning-not-shown", _build(_edited(_validation_extension)), 0, r"已生成", builds=True)
+case("msg-boolean-in-date", _check(lambda d: _wb(d, edit=_set("measures", 2, "deadline", True))), 1,
+     rf"措施!{M_DEADLINE}2.*逻辑值“TRUE”")
+case("msg-boolean-in-status", _check(lambda d: _wb(d, edit=_set("measures", 3, "status", False))), 1,
+     rf"措施!{M_STATUS}3.*逻辑值“FALSE”")
+case("msg-boolean-yes-no-is-fine", _build(lambda d: _wb(d, edit=_set("problems", 2, "public", True))), 0, r"已生成",
+     builds=True)
+case("msg-zero-width-in-id", _build(lambda d: _wb(d, edit=_set("problems", 2, "id", "1\u200b"))), 0,
+     rf"问题!{P_ID}2.*U\+200B", builds=True)
+case("msg-direction-override-in-issuer", _build(lambda d: _wb(d, change=_info(issuer="中共示例\u202e单位党组"))), 0,
+     r"基本信息!B2.*U\+202E", builds=True)
+case("msg-control-character", _check(lambda d: _wb(d, edit=_set("problems", 2, "progress", "进展_x0007_。"))), 1,
+     rf"问题!{P_PROGRESS}2.*控制字符")
+case("msg-formula-without-value", _check(lambda d: _wb(d, edit=_formula_without_value)), 1, r"问题!A3.*公式")
+case("msg-impossible-date-text", _check(lambda d: _wb(d, edit=_set("measures", 2, "deadline", "2024年13月45日"))), 1,
+     rf"措施!{M_DEADLINE}2.*2024年13月45日")
+case("msg-excel-error-value", _check(lambda d: _wb(d, edit=_set("measures", 2, "deadline", "#N/A"))), 1,
+     rf"措施!{M_DEADLINE}2.*#N/A")
+case("msg-unknown-placeholder", _check(lambda d: _wb(d, edit=_set("narrative", 2, "text", "共{问题总数}个。"))), 1,
+     r"正文!\w+2.*问题总数")
+case("msg-huge-number-as-date", _check(lambda d: _wb(d, edit=_set("measures", 2, "deadline", 1e308))), 1,
+     rf"措施!{M_DEADLINE}2")
+case("msg-nan-number", _check(_edited(_cell('<c r="A3"><v>NaN</v></c>'))), 1, r"问题!A3.*NaN.*不是数字")
