@@ -30,6 +30,7 @@ class ZipLimits:
     max_total: int  # uncompressed bytes of all parts
     max_ratio: int  # uncompressed / compressed, for parts larger than ratio_floor
     ratio_floor: int = 1 * MB
+    max_xml_part: int | None = None  # uncompressed bytes of one XML part, when lower than max_part
 
 
 # A ledger of thousands of measures has sheets of a few MB that compress 10–30 times. openpyxl needs
@@ -39,7 +40,9 @@ WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=30 * MB, max_total=80 * M
 MAX_CELLS = 1_200_000
 _CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 # A template is a few hundred KB; pictures in a red header may make it a few MB.
-TEMPLATE_LIMITS = ZipLimits(max_entries=1000, max_part=50 * MB, max_total=100 * MB, max_ratio=200)
+# Its XML is parsed and compiled as one Jinja template: a few MB at most for any real document.
+TEMPLATE_LIMITS = ZipLimits(max_entries=1000, max_part=50 * MB, max_total=100 * MB, max_ratio=200,
+                            max_xml_part=10 * MB)
 
 
 def _mb(n: int) -> str:
@@ -57,6 +60,9 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits) -> str | None:
         total += size
         if size > limits.max_part:
             return f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过单个部件的上限 {_mb(limits.max_part)}"
+        if limits.max_xml_part and info.filename.endswith((".xml", ".rels")) and size > limits.max_xml_part:
+            return (f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过 XML 部件的上限 "
+                    f"{_mb(limits.max_xml_part)}")
         if size > limits.ratio_floor and size > limits.max_ratio * max(info.compress_size, 1):
             ratio = size // max(info.compress_size, 1)
             return (f"其中的部件“{info.filename}”压缩比异常（解压后放大 {ratio} 倍，上限 {limits.max_ratio} 倍），"

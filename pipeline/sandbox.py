@@ -117,6 +117,7 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
         self.deadline = time.monotonic() + max_seconds
         self.iterations = 0
         self.globals.pop("lipsum", None)
+        self.filters.pop("safe", None)  # ledger text is always escaped; raw XML would carry fields and links
         self.globals["range"] = self._range
         for op in self.intercepted_binops:
             self.binop_table[op] = _bounded_binop(op, self.binop_table[op])

@@ -106,6 +106,29 @@ def unsafe_accesses(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
     return [("、".join(f"“{n}”" for n in attrs), tag) for tag, attrs in by_tag.items()]
 
 
+_FORBIDDEN_NODES = (
+    ((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
+     "引用了其他模板文件（include、import、extends）：模板必须是独立的一个文件"),
+)
+
+
+def forbidden_tags(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
+    """(what, tag) for tags a template may not use: references to other files, and `|safe`, which would
+    let ledger text through as raw Word XML (fields, links) instead of printed text."""
+    plain = _text_of(xml)
+    tags = [m.group(0) for m in _JINJA_TAG_RE.finditer(plain)]
+    found: list[tuple[str, str]] = []
+    for kinds, what in _FORBIDDEN_NODES:
+        if any(True for _ in parsed.find_all(kinds)):
+            words = ("include", "import", "extends")
+            tag = next((t for t in tags if any(w in t for w in words)), "{% include %}")
+            found.append((what, tag[:200]))
+    if any(f.name == "safe" for f in parsed.find_all(nodes.Filter)):
+        tag = next((t for t in tags if re.search(r"\|\s*safe\b", t)), "|safe")
+        found.append(("用了“|safe”：它会让台账中的文字不经转义直接成为 Word 的内部代码（可插入域、链接）", tag[:200]))
+    return found
+
+
 def _text_of(xml: str) -> str:
     return _TAG_STRIP_RE.sub("", xml)
 
@@ -162,19 +185,36 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
                 f"标签用了全角符号“{m.group(0)}”（附近文字：“{around}”）。"
                 "请把 ｛ ｝ ％ 改为半角 { } %（切换到英文输入法输入）。")
     env = jinja_env()
+    syntax_advice = "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。"
     try:
         parsed = env.parse(xml)
+    except JinjaError as e:
+        near = _surrounding(xml, getattr(e, "lineno", None))
+        err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
+                               + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
+        return found
+    except (RecursionError, MemoryError, SyntaxError) as e:
+        err("template-syntax", f"模板的标签或括号嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
+        return found
+    # Checked on the tree before anything is compiled or run.
+    for attr, tag in unsafe_accesses(parsed, xml):
+        err("template-unsafe", f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
+                               "请删除这个标签；如果模板来自他人，请改用默认模板（rectify templates init）。")
+    for what, tag in forbidden_tags(parsed, xml):
+        err("template-unsafe", f"标签“{tag}”{what}。请删除这个标签。")
+    if found:
+        return found
+    try:
         # Analysis compiles the template: an unknown filter or test only shows up here.
         unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
     except JinjaError as e:
         near = _surrounding(xml, getattr(e, "lineno", None))
         err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
-                               + (f"（附近文字：“{near}”）" if near else "")
-                               + "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。")
+                               + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
         return found
-    for attr, tag in unsafe_accesses(parsed, xml):
-        err("template-unsafe", f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
-                               "请删除这个标签；如果模板来自他人，请改用默认模板（rectify templates init）。")
+    except (RecursionError, MemoryError, SyntaxError) as e:
+        err("template-syntax", f"模板的标签嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
+        return found
     for var in unknown:
         err("template-unknown-variable",
             f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(context))}。")
@@ -208,7 +248,7 @@ def package_findings(path: Path) -> list[Finding]:
             bound = zip_problem(zf, TEMPLATE_LIMITS)
             if bound:
                 return [Finding(ERROR, "template-too-large", name, "",
-                                f"模板{bound}。请在 Word 中另存为 .docx，或重新生成默认模板（rectify templates init）。")]
+                                f"模板无法使用：{bound}。请在 Word 中另存为 .docx，或重新生成默认模板（rectify templates init）。")]
             problems = docx_problems(zf)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
         return []  # reported as unreadable when opened

@@ -549,3 +549,21 @@ case("msg-unknown-placeholder", _check(lambda d: _wb(d, edit=_set("narrative", 2
 case("msg-huge-number-as-date", _check(lambda d: _wb(d, edit=_set("measures", 2, "deadline", 1e308))), 1,
      rf"措施!{M_DEADLINE}2")
 case("msg-nan-number", _check(_edited(_cell('<c r="A3"><v>NaN</v></c>'))), 1, r"问题!A3.*NaN.*不是数字")
+
+# --- more template shapes: references to other files, raw XML, nesting, oversized XML ---------------------------
+
+case("tpl-include-other-file", _check_templates("通报.docx", make.tag_in_body("{% include '/etc/passwd' %}")), 1,
+     r"通报\.docx.*include.*独立")
+case("tpl-extends-other-file", _build_with_templates("通报.docx", make.tag_in_body("{% extends 'base.docx' %}")), 1,
+     r"通报\.docx.*extends")
+case("tpl-safe-filter-raw-xml", _build_with_templates("通报.docx", make.tag_in_body("{{ intro|safe }}")), 1,
+     r"通报\.docx.*\|safe")
+case("tpl-deep-parentheses", _check_templates("通报.docx", make.tag_in_body("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")),
+     1, r"通报\.docx.*嵌套层数太多")
+
+
+def _huge_xml(parts: make.Parts) -> None:
+    make.sub(parts, "word/document.xml", "<w:body>", "<w:body>" + "<w:p/>" * 2_000_000)
+
+
+case("tpl-huge-document-xml", _check_templates("任务清单.docx", _huge_xml), 1, r"任务清单\.docx.*document\.xml.*上限")
