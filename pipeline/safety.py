@@ -99,15 +99,15 @@ def cell_problem(zf: zipfile.ZipFile, max_cells: int = MAX_CELLS) -> str | None:
 def open_regular(path: os.PathLike[str] | str) -> IO[bytes]:
     """Open `path` for reading only when it is a regular file; never blocks on a named pipe or device.
 
-    Raises IsADirectoryError / OSError(errno.EINVAL-like) as ValueError with a reason the caller words.
+    Raises NotRegularFile (naming what it is) for anything else, OSError when it cannot be opened.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO must not wait for a writer
+    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_BINARY", 0))
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegularFile(_kind(mode))
-        if hasattr(os, "set_blocking"):
+        if nonblock:
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
