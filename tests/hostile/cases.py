@@ -159,9 +159,9 @@ case("tpl-zip-bomb", _check_templates("问题清单.docx", _template_bomb), 1, r
 
 # --- already handled template faults -------------------------------------------------------------------
 
-case("tpl-syntax-error", _check_templates("通报.docx", make.tag_in_body("{% if intro %}{{ intro }}")), 1,
+case("tpl-syntax-error", _check_templates("通报.docx", make.tag_in_body("{% if title %}{{ title }}")), 1,
      r"通报\.docx.*语法错误")
-case("tpl-fullwidth-braces", _check_templates("通报.docx", make.tag_in_body("｛｛ intro ｝｝")), 1,
+case("tpl-fullwidth-braces", _check_templates("通报.docx", make.tag_in_body("｛｛ title ｝｝")), 1,
      r"通报\.docx.*全角")
 case("tpl-unknown-variable", _check_templates("通报.docx", make.tag_in_body("{{ intor }}")), 1,
      r"通报\.docx.*intor")
@@ -556,7 +556,7 @@ case("tpl-include-other-file", _check_templates("通报.docx", make.tag_in_body(
      r"通报\.docx.*include.*独立")
 case("tpl-extends-other-file", _build_with_templates("通报.docx", make.tag_in_body("{% extends 'base.docx' %}")), 1,
      r"通报\.docx.*extends")
-case("tpl-safe-filter-raw-xml", _build_with_templates("通报.docx", make.tag_in_body("{{ intro|safe }}")), 1,
+case("tpl-safe-filter-raw-xml", _build_with_templates("通报.docx", make.tag_in_body("{{ title|safe }}")), 1,
      r"通报\.docx.*\|safe")
 case("tpl-deep-parentheses", _check_templates("通报.docx", make.tag_in_body("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")),
      1, r"通报\.docx.*嵌套层数太多")

@@ -22,13 +22,21 @@ def ledger(path: Path, change: Callable[[dict[str, Any]], None] | None = None,
     data = copy.deepcopy(BASE)
     if change:
         change(data)
-    wb = blank_workbook()
+    wb = _blank()
     fill_workbook(wb, data)
     if edit:
         edit(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _blank() -> Any:
+    """A blank ledger without example rows (newer blank ledgers carry an example row per sheet)."""
+    import inspect
+    if "examples" in inspect.signature(blank_workbook).parameters:
+        return blank_workbook(examples=False)
+    return blank_workbook()
 
 
 def read_parts(path: Path) -> Parts:
@@ -82,7 +90,7 @@ def templates(folder: Path, name: str | None = None, edit: Callable[[Parts], Non
 
 def tag_in_body(tag: str, name: str = "通报.docx", anchor: str | None = None) -> Callable[[Parts], None]:
     """An edit that puts `tag` into a template's body in place of one existing tag."""
-    old = anchor or ("{{ intro }}" if name == "通报.docx" else "{{ title }}")
+    old = anchor or "{{ title }}"  # the one tag every template has, whatever its layout
 
     def edit(parts: Parts) -> None:
         sub(parts, "word/document.xml", old, tag.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
