@@ -32,6 +32,7 @@ SAFE_METHODS = frozenset({
     "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace", "isupper", "islower", "replace",
     "join", "format", "format_map", "get", "items", "keys", "values", "removeprefix", "removesuffix",
     "next", "reset", "cycle", "changed",  # Jinja's cycler and loop helpers
+    "strftime", "isoformat",  # dates, should a context ever pass one
 })
 # Filters whose integer arguments are sizes (widths, counts): those are capped at MAX_INT_ARG.
 _SIZED_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "round", "filesizeformat"})
