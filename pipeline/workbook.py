@@ -471,6 +471,26 @@ def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str], notes: list[Reade
     return visible[0] if visible else None
 
 
+def _note_lookalikes(wb: Any, tables: dict[str, RawTable], claimed: set[str], notes: list[ReaderNote]) -> None:
+    """Warn about visible sheets left unread although their headers are those of a sheet that was read
+    (a copy such as 问题（备份）): the user should know which one the documents come from."""
+    for ws in wb.worksheets:
+        if ws.title in claimed or not _visible(ws) or ws.title in (schema.GUIDE_SHEET, schema.CHOICES_SHEET):
+            continue
+        view = _SheetView(ws)
+        for spec in schema.SHEETS:
+            table = tables.get(spec.key)
+            required = {c.key for c in spec.columns if c.required}
+            if spec.keyvalue or table is None or not required:
+                continue
+            if required <= set(_find_header_row(view, spec)[1]):
+                notes.append(ReaderNote(
+                    "warning", "unread-sheet", ws.title, "",
+                    f"工作表“{ws.title}”的表头与“{table.title}”表相同，但没有读取：文档只用“{table.title}”表。"
+                    "如果它是过时的副本，请删除它；如果内容应当使用，请把它并入“" + table.title + "”表。"))
+                break
+
+
 def read_workbook(path: Path) -> RawWorkbook:
     """Read a ledger workbook into raw cells; raise WorkbookError when it is not readable at all."""
     path = Path(path)
@@ -489,6 +509,7 @@ def read_workbook(path: Path) -> RawWorkbook:
             tables[spec.key] = _read_keyvalue(view, spec, ws.title, notes)
         else:
             tables[spec.key] = _read_table(view, spec, ws.title, notes)
+    _note_lookalikes(wb, tables, claimed, notes)
     _resolve_formulas(data, path.name, tables)
     names = tuple(ws.title for ws in wb.worksheets)
     wb.close()

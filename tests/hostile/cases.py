@@ -567,3 +567,6 @@ def _huge_xml(parts: make.Parts) -> None:
 
 
 case("tpl-huge-document-xml", _check_templates("任务清单.docx", _huge_xml), 1, r"任务清单\.docx.*document\.xml.*上限")
+case("wb-sheet-and-its-alias", _check(lambda d: _wb(d, edit=_twin("措施清单", "措施"))), 1, r"“措施”、“措施清单”都像是")
+case("wb-visible-backup-copy-named", _build(lambda d: _wb(d, edit=_twin("问题（备份）"))), 0,
+     r"问题（备份）.*表头与“问题”表相同，但没有读取", builds=True)
