@@ -294,6 +294,8 @@ def _describe_os_error(err: OSError, where: Path) -> str:
         return f"没有权限写入“{where}”。请换一个有写入权限的输出文件夹（--output），或请管理员开放权限。"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"磁盘空间不足，无法写入“{where}”。请清理磁盘后重试。"
+    if code == errno.EFBIG:
+        return f"文件太大，超出了“{where}”所在位置允许的文件大小（或磁盘配额），无法写入。请换一个输出位置（--output）。"
     if code in (errno.EEXIST, errno.ENOTDIR):
         return (f"“{_not_a_folder(where)}”已存在但不是文件夹，无法在其中写入。"
                 "请换一个输出位置（--output），或移走这个同名文件。")

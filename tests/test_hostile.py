@@ -53,7 +53,7 @@ def _validate(doc: Path) -> None:
 def test_hostile_case(case, tmp_path):
     args = case.setup(tmp_path)
     inputs = {name: _snapshot(tmp_path / name) for name in ("in", "tpl")}
-    run = run_capped(args, tmp_path)
+    run = run_capped(args, tmp_path, file_size=case.file_size)
     STATS[case.id] = (run.seconds, run.peak_mb)
     text = run.text
     assert not run.timed_out, f"over the time limit: {text[-2000:]}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -43,7 +43,7 @@ class Case:
     says: str  # a regex the output must match: Chinese, naming the place (sheet!cell, template, file)
     builds: bool = False  # a build folder must be written (its documents are validated)
     verify: Callable[[Path, Run], None] | None = None
-    unsafe_ok: tuple[str, ...] = field(default_factory=tuple)
+    file_size: int | None = None  # RLIMIT_FSIZE for the run: writes beyond it fail as on a full disk
 
 
 def _build_with_templates(name: str, edit: Callable[[make.Parts], None]) -> Callable[[Path], list[str]]:
@@ -570,3 +570,10 @@ case("tpl-huge-document-xml", _check_templates("任务清单.docx", _huge_xml), 
 case("wb-sheet-and-its-alias", _check(lambda d: _wb(d, edit=_twin("措施清单", "措施"))), 1, r"“措施”、“措施清单”都像是")
 case("wb-visible-backup-copy-named", _build(lambda d: _wb(d, edit=_twin("问题（备份）"))), 0,
      r"问题（备份）.*表头与“问题”表相同，但没有读取", builds=True)
+
+
+def _big_output_ledger(d: Path) -> list[str]:
+    return ["build", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+case("fault-disk-full-while-writing", _big_output_ledger, 1, r"台账\.xlsx.*(磁盘空间不足|文件太大).*out", file_size=16 * 1024)

@@ -50,8 +50,8 @@ def _mapped_bytes() -> int:
 
 
 def run_capped(args: list[str], cwd: Path, time_limit: float = TIME_LIMIT,
-               memory_cap: int = MEMORY_CAP) -> Run:
-    """Run `rectify ARGS` in `cwd` in a forked, capped child."""
+               memory_cap: int = MEMORY_CAP, file_size: int | None = None) -> Run:
+    """Run `rectify ARGS` in `cwd` in a forked, capped child (`file_size`: RLIMIT_FSIZE, a full disk)."""
     out_path, err_path = cwd / ".case-stdout", cwd / ".case-stderr"
     start = time.monotonic()
     pid = os.fork()
@@ -65,6 +65,9 @@ def run_capped(args: list[str], cwd: Path, time_limit: float = TIME_LIMIT,
             err_fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out_fd, 1)
             os.dup2(err_fd, 2)
+            if file_size is not None:  # writes past it fail with EFBIG, as on a full disk
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
             sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
             sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
             from pipeline.cli import main
