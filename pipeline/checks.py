@@ -551,3 +551,11 @@ def _check_lengths(table: RawTable | None, ledger: Ledger, out: _Collector) -> N
         out.error("too-long", table.title, cell.coord if cell else "",
                   f"〔{header}〕太长：{what}有 {length} 个字，超过 Word 文档属性的上限 {limits.DOC_PROPERTY_MAX} 个字。"
                   "请缩短（通报标题一般不超过 50 个字）。", header)
+    cut = limits.folder_name_cut(ledger)
+    if cut is not None:
+        key, name = cut
+        header = table.spec.column(key).header
+        cell = table.fields.get(key)
+        out.warn("folder-name-cut", table.title, cell.coord if cell else "",
+                 f"〔{header}〕太长，输出文件夹名只能用前面一部分：“{name}”（文件夹名最多 {limits.NAME_MAX_BYTES} 字节）。"
+                 "不影响文档内容；如需完整的文件夹名，请缩短。", header)

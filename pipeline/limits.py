@@ -53,3 +53,17 @@ def property_overflows(ledger: "Ledger") -> list[tuple[str, str, int]]:
     if len(info.issuer) > DOC_PROPERTY_MAX and not any(k == "issuer" for k, _, _ in found):
         found.append(("issuer", "文档作者（发文机关）", len(info.issuer)))
     return found
+
+
+def folder_name_cut(ledger: "Ledger") -> tuple[str, str] | None:
+    """(field key, the folder name used) when the build folder's name had to be shortened, else None."""
+    from pipeline.api import build_label
+    from pipeline.archive import folder_name
+
+    info = ledger.inspection
+    label = build_label(ledger)
+    issued = info.issued.isoformat()
+    name = folder_name(issued, label)
+    if len(name) >= len(f"{issued}_{label}"):
+        return None
+    return ("doc_number" if info.doc_number else "group", name)

@@ -426,7 +426,7 @@ case("wb-issuer-300-chars", _build(lambda d: _wb(d, change=_info(issuer="中共"
 case("wb-group-makes-title-too-long", _check(lambda d: _wb(d, change=_info(group="第一巡察组" * 50))), 1,
      rf"基本信息!{_B['group']}.*太长")
 case("wb-doc-number-astral", _build(lambda d: _wb(d, change=_info(doc_number="\U00020000" * 120))), 0,
-     r"已生成", builds=True, verify=_folder_fits)
+     rf"基本信息!{_B['doc_number']}.*文件夹名只能用前面一部分", builds=True, verify=_folder_fits)
 case("wb-doc-number-path-traversal", _build(lambda d: _wb(d, change=_info(doc_number="../../../../tmp/evil"))), 0,
      r"已生成 out/", builds=True)
 case("wb-doc-number-device-name", _build(lambda d: _wb(d, change=_info(doc_number="CON"))), 0, r"已生成 out/",
