@@ -129,6 +129,27 @@ def forbidden_tags(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
     return found
 
 
+def failing_tag(e: BaseException, xml: str) -> str:
+    """The first tag on the template line where a render error was raised, or "" when unknown.
+
+    Jinja adds a "<template>" frame with the template's line to the traceback; docxtpl starts a line at
+    each paragraph, so the line is the paragraph (of the body, which `xml` begins with).
+    """
+    line = None
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if not line:
+        return ""
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml).split("\n")
+    if line > len(lines):
+        return ""
+    m = _JINJA_TAG_RE.search(_text_of(lines[line - 1]))
+    return m.group(0)[:200] if m else ""
+
+
 def _text_of(xml: str) -> str:
     return _TAG_STRIP_RE.sub("", xml)
 
@@ -222,7 +243,8 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         try:
             render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
         except SecurityError as e:
-            err("template-unsafe", f"用示例数据试生成时被拦截：{explain_jinja_error(e)}。")
+            tag = failing_tag(e, xml)
+            err("template-unsafe", (f"标签“{tag}”" if tag else "") + f"用示例数据试生成时被拦截：{explain_jinja_error(e)}。")
         except (UndefinedError, JinjaError, RecursionError) as e:
             err("template-render", f"用示例数据试生成时出错：{explain_jinja_error(e)}。请检查模板中的变量名和标签。")
         except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML

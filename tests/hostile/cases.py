@@ -73,6 +73,8 @@ def case(*args: object, **kwargs: object) -> None:
 for key, tag in RCE_TAGS.items():
     case(f"tpl-rce-{key}-build", _build_with_templates("通报.docx", make.tag_in_body(tag)), 1, UNSAFE)
     case(f"tpl-rce-{key}-check", _check_templates("通报.docx", make.tag_in_body(tag)), 1, UNSAFE)
+case("tpl-rce-dynamic-name-tag-named", _check_templates("通报.docx", make.tag_in_body(RCE_TAGS["dynamic-name"])), 1,
+     r"通报\.docx.*标签“\{\{ \(cycler\[\('_' ~ '_init__'\)\].*被拦截")
 case("tpl-rce-in-checklist", _build_with_templates("问题清单.docx", make.tag_in_body(RCE_TAGS["globals"],
                                                                                     "问题清单.docx")), 1, UNSAFE)
 
