@@ -31,11 +31,15 @@ class ZipLimits:
     max_ratio: int  # uncompressed / compressed, for parts larger than ratio_floor
     ratio_floor: int = 1 * MB
     max_xml_part: int | None = None  # uncompressed bytes of one XML part, when lower than max_part
+    big_xml: str = r"$^"  # XML parts (regex on the name) allowed max_part instead of max_xml_part
 
 
 # A ledger of thousands of measures has sheets of a few MB that compress 10–30 times. openpyxl needs
 # several times a sheet's XML size in memory, so these bounds keep a build well under a gigabyte.
-WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=30 * MB, max_total=80 * MB, max_ratio=200)
+# Styles, comments, drawings: openpyxl builds objects for each entry too (21 MB of styles took 540 MB), and
+# even Excel's maximum of 64,000 cell formats fits in 10 MB; only sheets and shared strings grow with data.
+WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=30 * MB, max_total=80 * MB, max_ratio=200,
+                            max_xml_part=10 * MB, big_xml=r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
 # openpyxl keeps every cell as an object (about 300 bytes each): this bounds its memory near 400 MB.
 MAX_CELLS = 1_200_000
 _CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
@@ -60,7 +64,8 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits) -> str | None:
         total += size
         if size > limits.max_part:
             return f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过单个部件的上限 {_mb(limits.max_part)}"
-        if limits.max_xml_part and info.filename.endswith((".xml", ".rels")) and size > limits.max_xml_part:
+        if limits.max_xml_part and info.filename.endswith((".xml", ".rels")) and size > limits.max_xml_part \
+                and not re.match(limits.big_xml, info.filename):
             return (f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过 XML 部件的上限 "
                     f"{_mb(limits.max_xml_part)}")
         if size > limits.ratio_floor and size > limits.max_ratio * max(info.compress_size, 1):

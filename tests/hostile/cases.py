@@ -579,3 +579,17 @@ def _big_output_ledger(d: Path) -> list[str]:
 
 
 case("fault-disk-full-while-writing", _big_output_ledger, 1, r"台账\.xlsx.*(磁盘空间不足|文件太大).*out", file_size=16 * 1024)
+
+
+def _styles_bomb(parts: make.Parts, path: Path) -> None:
+    import random
+    import re
+    rng = random.Random(1)
+    xfs = "".join(f'<xf numFmtId="{rng.randint(0, 163)}" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+                  for _ in range(200_000))
+    text = parts["xl/styles.xml"].decode("utf-8")
+    parts["xl/styles.xml"] = re.sub(r'<cellXfs count="\d+">', '<cellXfs count="200000">' + xfs, text,
+                                    count=1).encode("utf-8")
+
+
+case("wb-styles-bloated", _check(_edited(_styles_bomb)), 1, r"台账\.xlsx.*xl/styles\.xml.*XML 部件的上限")
