@@ -42,7 +42,27 @@ WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=30 * MB, max_total=80 * M
                             max_xml_part=10 * MB, big_xml=r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
 # openpyxl keeps every cell as an object (about 300 bytes each): this bounds its memory near 400 MB.
 MAX_CELLS = 1_200_000
-_CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+# openpyxl also makes an object for every cell a merged range covers: one range A1:Z400000 took 2 GB.
+MAX_MERGED_CELLS = 1_000_000
+# Cells and rows (a row with a height but no cells is an object too).
+_CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\s/>]")
+_MERGE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+                       rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?")
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _merged_area(m: re.Match[bytes]) -> int:
+    if not m.group(3):
+        return 1
+    rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+    cols = abs(_col(m.group(3)) - _col(m.group(1))) + 1
+    return rows * cols
 # A template is a few hundred KB; pictures in a red header may make it a few MB.
 # Its XML is parsed and compiled as one Jinja template: a few MB at most for any real document.
 TEMPLATE_LIMITS = ZipLimits(max_entries=1000, max_part=50 * MB, max_total=100 * MB, max_ratio=200,
@@ -77,27 +97,34 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits) -> str | None:
     return None
 
 
-def cell_problem(zf: zipfile.ZipFile, max_cells: int = MAX_CELLS) -> str | None:
-    """A Chinese description when the worksheets hold more than `max_cells` cells together, or None.
+def cell_problem(zf: zipfile.ZipFile, max_cells: int = MAX_CELLS, max_merged: int = MAX_MERGED_CELLS) -> str | None:
+    """A Chinese description when the worksheets hold more cells (or merged-range cells) than openpyxl
+    should build, or None.
 
     Counted by streaming each worksheet part through the decompressor, before openpyxl builds objects.
     """
-    total = 0
+    cells = merged = 0
     for info in zf.infolist():
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
         tail = b""
         with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
+            while True:
+                chunk = fh.read(1 << 20)
                 data = tail + chunk
-                # A tag cut by the chunk boundary is counted in the next round (keep the last bytes).
-                cut = max(len(data) - 64, 0)
-                total += len(_CELL_TAG_RE.findall(data, 0, cut)) if cut else 0
+                # Count the tags before the last "<" (they are whole); the rest waits for the next chunk.
+                cut = len(data) if not chunk else max(data.rfind(b"<"), 0)
+                cells += len(_CELL_TAG_RE.findall(data, 0, cut))
+                merged += sum(_merged_area(m) for m in _MERGE_RE.finditer(data, 0, cut))
                 tail = data[cut:]
-            total += len(_CELL_TAG_RE.findall(tail))
-        if total > max_cells:
-            return (f"工作表中的单元格超过 {max_cells} 个（在部件“{info.filename}”处已超出），"
-                    "远多于任何台账所需")
+                if cells > max_cells:
+                    return (f"工作表中的单元格超过 {max_cells} 个（在部件“{info.filename}”处已超出），"
+                            "远多于任何台账所需")
+                if merged > max_merged:
+                    return (f"合并单元格覆盖的范围过大（超过 {max_merged} 个单元格，在部件“{info.filename}”处已超出），"
+                            "可能合并了整行或整列。请取消这些合并")
+                if not chunk:
+                    break
     return None
 
 

@@ -35,3 +35,22 @@ def test_title_breaker_is_bounded_for_huge_titles(n):
     # Quadratic before: 30 s at 2,000 characters and a RecursionError at 32,767.
     lines = break_title("整改" * (n // 2)).split("\n")
     assert all(len(line) <= 20 for line in lines) and sum(map(len, lines)) == n // 2 * 2
+
+
+def test_cells_and_merged_ranges_are_counted_across_chunk_boundaries():
+    import io
+    import zipfile
+
+    from pipeline.safety import cell_problem
+    # A merged range whose tag straddles the 1 MB read boundary must still be counted whole.
+    pad = b"<c/>" * ((1 << 20) // 4 - 3)
+    sheet = b"<sheetData>" + pad + b'<mergeCell ref="A1:Z400000"/></sheetData>'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    with zipfile.ZipFile(buf) as zf:
+        problem = cell_problem(zf, max_cells=10**7)
+    assert problem and "合并单元格" in problem
+    with zipfile.ZipFile(buf) as zf:
+        assert cell_problem(zf, max_cells=10**7, max_merged=10**8) is None
+        assert "单元格超过" in cell_problem(zf, max_cells=1000)

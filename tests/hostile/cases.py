@@ -593,3 +593,12 @@ def _styles_bomb(parts: make.Parts, path: Path) -> None:
 
 
 case("wb-styles-bloated", _check(_edited(_styles_bomb)), 1, r"台账\.xlsx.*xl/styles\.xml.*XML 部件的上限")
+
+
+def _merge_everything(parts: make.Parts, path: Path) -> None:
+    part = make.sheet_part(path, "措施")
+    make.sub(parts, part, "</sheetData>",
+             '</sheetData><mergeCells count="1"><mergeCell ref="A100:Z400000"/></mergeCells>')
+
+
+case("wb-merged-range-bomb", _build(_edited(_merge_everything)), 1, r"台账\.xlsx.*合并单元格.*sheet\d\.xml")
