@@ -70,7 +70,7 @@ def find_workbooks(paths: Iterable[Path], command: str = "build") -> list[Path]:
     if paths:
         found: list[Path] = []
         for p in paths:
-            if p.is_dir():
+            if _is_dir(p):
                 inside = _workbooks_in(p)
                 if not inside:
                     raise UsageError(f"文件夹“{p}”中没有 .xlsx 台账（Excel 的 ~$ 临时文件不算）。"
@@ -86,6 +86,14 @@ def find_workbooks(paths: Iterable[Path], command: str = "build") -> list[Path]:
     if not found:
         raise UsageError(f"“{DEFAULT_INPUT}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
     return found
+
+
+def _is_dir(path: Path) -> bool:
+    """Path.is_dir that answers False (the reader then says why) when the path cannot be examined."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _workbooks_in(folder: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ArchiveError
+from pipeline.limits import NAME_MAX_BYTES, display_text, fit_bytes
 from pipeline.text import safe_filename
 
 TMP_PREFIX = ".rectify-tmp-"
@@ -32,12 +33,18 @@ def sha256(data: bytes) -> str:
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     """The manifest as stable, readable JSON (sorted keys, UTF-8, trailing newline)."""
-    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    # A file name that is not valid UTF-8 (surrogate escapes) is shown with U+FFFD rather than crashing.
+    return display_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def folder_name(issued: str, label: str) -> str:
-    """The build folder's name: date and label, safe on Windows and never a path."""
-    return safe_filename(f"{issued}_{label}", FOLDER_MAX)
+    """The build folder's name: date and label, safe on Windows, never a path, within NAME_MAX_BYTES."""
+    return _fit(safe_filename(f"{issued}_{label}", FOLDER_MAX))
+
+
+def _fit(name: str) -> str:
+    """`name` within the byte limit of a folder name (astral characters take 4 bytes each in UTF-8)."""
+    return safe_filename(fit_bytes(name, NAME_MAX_BYTES), FOLDER_MAX)
 
 
 @dataclass
@@ -118,7 +125,7 @@ def _has_pdfs(folder: Path, sources: tuple[str, ...]) -> bool:
 def _suffixed(name: str, n: int) -> str:
     """`name-n`, shortened so that it stays within FOLDER_MAX characters."""
     suffix = f"-{n}"
-    return name[: FOLDER_MAX - len(suffix)].rstrip(" .") + suffix
+    return fit_bytes(name[: FOLDER_MAX - len(suffix)], NAME_MAX_BYTES - len(suffix)).rstrip(" .") + suffix
 
 
 def _builds_named(output: Path, name: str) -> list[Path]:
@@ -231,10 +238,21 @@ def _pid_alive(pid: int) -> bool:
 STALE_AFTER = 6 * 3600
 
 
-def clean_stale(output: Path) -> None:
-    """Remove temporary folders left by builds that were killed (their process is gone)."""
+# Inside a .rectify-old-… folder: the previous build being replaced, and the name it had in output/.
+OLD_BUILD = "build"
+OLD_TARGET = "target-name.txt"
+
+
+def clean_stale(output: Path) -> list[Path]:
+    """Clean up after builds that were killed (their process is gone); return the builds restored.
+
+    A killed build's temporary folder is removed. A killed `--force` replacement may have left the
+    previous build in its .rectify-old-… folder with nothing in its place: that build is moved back,
+    never deleted. A previous build whose place is taken (the replacement finished) is removed.
+    """
+    restored: list[Path] = []
     if not output.is_dir():
-        return
+        return restored
     for p in output.iterdir():
         if p.is_dir() and (p.name.startswith(TMP_PREFIX) or p.name.startswith(OLD_PREFIX)):
             try:
@@ -246,7 +264,34 @@ def clean_stale(output: Path) -> None:
             except OSError:
                 continue
             if not _pid_alive(pid) or (os.name == "nt" and pid != os.getpid() and age > STALE_AFTER):
+                if p.name.startswith(OLD_PREFIX):
+                    back = _restore_old(p, output)
+                    if back is not None:
+                        restored.append(back)
+                    if (p / OLD_BUILD).exists():
+                        continue  # a build we cannot place: never delete it
                 shutil.rmtree(p, ignore_errors=True)
+    return restored
+
+
+def _restore_old(old: Path, output: Path) -> Path | None:
+    """Move the build kept in `old` back to its name when that place is empty; the path, or None."""
+    build = old / OLD_BUILD
+    try:
+        name = (old / OLD_TARGET).read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not build.is_dir() or Path(name).name != name or name in ("", ".", ".."):
+        return None
+    target = output / name
+    if target.exists() or target.is_symlink():
+        shutil.rmtree(build, ignore_errors=True)  # the replacement finished: the old build is obsolete
+        return None
+    try:
+        os.replace(build, target)
+    except OSError:
+        return None
+    return target
 
 
 def _not_a_folder(where: Path) -> Path:
@@ -264,6 +309,8 @@ def _describe_os_error(err: OSError, where: Path) -> str:
         return f"没有权限写入“{where}”。请换一个有写入权限的输出文件夹（--output），或请管理员开放权限。"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"磁盘空间不足，无法写入“{where}”。请清理磁盘后重试。"
+    if code == errno.EFBIG:
+        return f"文件太大，超出了“{where}”所在位置允许的文件大小（或磁盘配额），无法写入。请换一个输出位置（--output）。"
     if code in (errno.EEXIST, errno.ENOTDIR):
         return (f"“{_not_a_folder(where)}”已存在但不是文件夹，无法在其中写入。"
                 "请换一个输出位置（--output），或移走这个同名文件。")
@@ -301,17 +348,18 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
     protected = set() if protected is None else protected
     try:
         output.mkdir(parents=True, exist_ok=True)
-        clean_stale(output)
+        restored = clean_stale(output)
         existing = _builds_named(output, name)
     except OSError as err:
         raise ArchiveError(_describe_os_error(err, output)) from err
+    restore_notes = [f"上次用 --force 替换“{p}”时程序被中断，已恢复原来的生成结果。" for p in restored]
 
     # Same content already built (ignoring PDFs): nothing to write, unless --pdf wants PDFs it lacks.
     lacks_pdfs: Path | None = None
     for folder in existing:
         if _same_content(folder, files):
             if not pdf or _has_pdfs(folder, pdf_sources):
-                return ArchiveResult(folder=folder, status="unchanged")
+                return ArchiveResult(folder=folder, status="unchanged", pdf_messages=restore_notes)
             lacks_pdfs = lacks_pdfs or folder
 
     status = "written"
@@ -359,11 +407,19 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
             _open_permissions(tmp)
         except OSError as err:
             raise ArchiveError(_describe_os_error(err, output)) from err
-        try:
-            _hide(tmp, hidden=False)
-            _move_into_place(tmp, target, output, replace=status == "replaced")
-        except OSError as err:
-            raise ArchiveError(_describe_move_error(err, target)) from err
+        messages[:0] = restore_notes
+        _hide(tmp, hidden=False)
+        for attempt in range(_MOVE_ATTEMPTS):
+            try:
+                _move_into_place(tmp, target, output, replace=status == "replaced")
+                break
+            except OSError as err:
+                if status == "replaced" or not _taken(err, target) or attempt == _MOVE_ATTEMPTS - 1:
+                    raise ArchiveError(_describe_move_error(err, target)) from err
+            # Another build of the same ledger (rectify started twice) took the name meanwhile.
+            if _same_content(target, files) and (not pdf or _has_pdfs(target, pdf_sources)):
+                return ArchiveResult(folder=target, status="unchanged", pdf_messages=messages)
+            target = _next_free(output, name, _builds_named(output, name))
         tmp = None
         return ArchiveResult(folder=target, status=status, pdf_messages=messages)
     finally:
@@ -371,14 +427,33 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+_MOVE_ATTEMPTS = 20
+
+
+def _taken(err: OSError, target: Path) -> bool:
+    """True when a rename failed because `target` exists now (another build put it there)."""
+    return (isinstance(err, FileExistsError) or err.errno in (errno.EEXIST, errno.ENOTEMPTY)) and target.exists()
+
+
 def _move_into_place(tmp: Path, target: Path, output: Path, replace: bool) -> None:
-    """Rename the finished temporary folder to `target`; when replacing, the old build is restored on failure."""
+    """Rename the finished temporary folder to `target`; when replacing, the old build is restored on failure.
+
+    Replacing takes two renames. Between them the previous build sits in a .rectify-old-… folder
+    together with the name it came from, so that if the process is killed there, the next run's
+    clean_stale moves it back instead of deleting it.
+    """
     if not replace:
+        if target.exists() or target.is_symlink():  # os.rename replaces an empty folder on POSIX
+            raise FileExistsError(errno.EEXIST, "exists", str(target))
         os.rename(tmp, target)
         return
     old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{os.getpid()}-", dir=output))
     try:
-        os.replace(target, old / "build")
+        with open(old / OLD_TARGET, "w", encoding="utf-8") as fh:
+            fh.write(target.name)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(target, old / OLD_BUILD)
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
         raise
@@ -386,9 +461,9 @@ def _move_into_place(tmp: Path, target: Path, output: Path, replace: bool) -> No
         os.replace(tmp, target)
     except OSError:
         try:
-            os.replace(old / "build", target)  # put the previous build back
+            os.replace(old / OLD_BUILD, target)  # put the previous build back
         except OSError:
-            pass  # it stays in the hidden folder; clean_stale leaves folders of a live process alone
+            pass  # it stays in the hidden folder; the next run's clean_stale moves it back
         else:
             shutil.rmtree(old, ignore_errors=True)
         raise

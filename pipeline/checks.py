@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from openpyxl.cell.cell import ERROR_CODES
 
-from pipeline import figures, schema
+from pipeline import figures, limits, schema
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.outline import NumberingScheme, title_choice
 from pipeline.text import (
@@ -137,6 +137,8 @@ class _Converter:
         if cell is None:
             return None
         where = (self.sheet, cell.coord)
+        if cell.removed:
+            _warn_format_chars(self.out, where, col.header, cell.removed)
         if cell.formula_without_value:
             self.out.error("formula-no-value", *where,
                            f"〔{col.header}〕是公式，但文件中没有保存计算结果。"
@@ -160,6 +162,11 @@ class _Converter:
                                f"〔{col.header}〕含有 Word 无法保存的不可见控制字符（{codes}），"
                                "通常来自网页或其他系统的复制粘贴。请删除后重新输入这段文字。", col.header)
                 return None
+        if isinstance(raw, bool) and not (col.kind == schema.CHOICE and set(col.choices) >= {schema.YES, schema.NO}):
+            self.out.error("bad-boolean", *where,
+                           f"〔{col.header}〕是逻辑值“{'TRUE' if raw else 'FALSE'}”（Excel 的真/假值，常由公式或复选框产生），"
+                           "不是这一列要填的内容。请直接输入文字、数字或日期。", col.header)
+            return None
         convert: Callable[[Any, schema.Column, tuple[str, str]], Any] = {
             schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
             schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,
@@ -246,6 +253,13 @@ class _Converter:
                        f"〔{col.header}〕“{raw}”不在可选范围内。请从下拉列表中选择：{'、'.join(col.choices)}。",
                        col.header)
         return None
+
+
+def _warn_format_chars(out: _Collector, where: tuple[str, str], header: str, removed: str) -> None:
+    codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(removed))
+    out.warn("format-char", *where,
+             f"〔{header}〕含有看不见的格式字符（{codes}，如零宽空格、文字方向控制符），已删除。"
+             "它们通常来自网页或聊天软件的复制粘贴；请确认删除后的内容无误。", header)
 
 
 def _missing_structure(wb: RawWorkbook, out: _Collector) -> None:
@@ -406,6 +420,8 @@ def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
 def check_workbook(wb: RawWorkbook) -> CheckResult:
     """Type every value of the raw workbook and run every check; all findings at once."""
     out = _Collector()
+    for note in wb.notes:  # what the reader saw: hidden sheets or rows, ambiguous sheets
+        out.add(note.level, note.code, note.sheet, note.cell, note.message, note.header)
     _missing_structure(wb, out)
     tables = wb.tables
     info_table = tables.get("info")
@@ -484,6 +500,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
                         narrative=tuple(narrative), documents=tuple(documents))
         _check_declared(info_table, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
+        _check_lengths(info_table, ledger, out)
     _check_doc_number(info_table, out)
     kind = inspection.kind if inspection is not None else kind_of(info_table)
     result_findings = tuple(_for_kind(f, kind) for f in out.findings)
@@ -716,3 +733,23 @@ def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> 
             out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
                      f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted} {unit}。"
                      f"通报中将使用填写的 {declared}；如需按表格统计，请清空此项。", header)
+
+
+def _check_lengths(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
+    """Values longer than the documents can hold (Word's document properties take 255 characters)."""
+    if table is None:
+        return
+    for key, what, length in limits.property_overflows(ledger):
+        header = table.spec.column(key).header
+        cell = table.fields.get(key)
+        out.error("too-long", table.title, cell.coord if cell else "",
+                  f"〔{header}〕太长：{what}有 {length} 个字，超过 Word 文档属性的上限 {limits.DOC_PROPERTY_MAX} 个字。"
+                  "请缩短（通报标题一般不超过 50 个字）。", header)
+    cut = limits.folder_name_cut(ledger)
+    if cut is not None:
+        key, name = cut
+        header = table.spec.column(key).header
+        cell = table.fields.get(key)
+        out.warn("folder-name-cut", table.title, cell.coord if cell else "",
+                 f"〔{header}〕太长，输出文件夹名只能用前面一部分：“{name}”（文件夹名最多 {limits.NAME_MAX_BYTES} 字节）。"
+                 "不影响文档内容；如需完整的文件夹名，请缩短。", header)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 import traceback
 import unicodedata
+import warnings
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,7 @@ from pipeline import __version__, api, schema
 from pipeline.checks import CheckResult, Finding
 from pipeline.errors import PipelineError
 from pipeline.text import format_date, parse_date_text
+from pipeline.limits import display_text
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
@@ -86,16 +89,30 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 0)
 
 
+# Findings of one kind (code) listed per sheet; the rest are counted. 100,000 bad rows must not print 72 MB.
+MAX_PER_CODE = 20
+
+
 def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
-    """Findings grouped by sheet (or template), errors first within each."""
+    """Findings grouped by sheet (or template), errors first within each; at most MAX_PER_CODE of a kind."""
     by_sheet: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_sheet[f.sheet].append(f)
     order = {spec.name: i for i, spec in enumerate(schema.SHEETS)}
     for sheet, items in sorted(by_sheet.items(), key=lambda kv: order.get(kv[0], len(order))):
         click.echo(f"【{sheet}】", err=err)
+        shown: dict[str, int] = defaultdict(int)
+        hidden: dict[str, list[Finding]] = defaultdict(list)
         for f in sorted(items, key=_reading_order):
+            if shown[f.code] >= MAX_PER_CODE:
+                hidden[f.code].append(f)
+                continue
+            shown[f.code] += 1
             click.echo(f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}", err=err)
+        for code, rest in hidden.items():
+            level = LEVEL_NAMES[rest[0].level]
+            click.echo(f"  {level}  ……同类{level}（{code}）另有 {len(rest)} 个未列出（{rest[0].location} 至 "
+                       f"{rest[-1].location}）。请先改正上面列出的，再重新检查；用 --json 可列出全部。", err=err)
 
 
 def _reading_order(f: Finding) -> tuple[bool, int, int, str]:
@@ -234,10 +251,10 @@ def _write_utf8(text: str) -> None:
     """Write text to stdout as UTF-8 whatever the console's or redirection's encoding (for --json)."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        click.echo(text, nl=False)
+        click.echo(display_text(text), nl=False)
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
+    buffer.write(display_text(text).encode("utf-8"))
     buffer.flush()
 
 
@@ -399,11 +416,21 @@ def _usage_message(e: click.UsageError) -> str:
             f"运行 {command} --help 查看用法（rectify --help 列出全部命令）。")
 
 
+def _route_library_warnings(debug: bool) -> None:
+    """Libraries' warnings are English and name site-packages files: logged under --debug, else dropped."""
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+        logging.captureWarnings(True)
+    else:
+        warnings.simplefilter("ignore")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; user errors print their Chinese message, bugs a short notice."""
     _tolerant_streams()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _route_library_warnings(debug)
     try:
         cli.main(args=args, prog_name="rectify", standalone_mode=False)
     except click.exceptions.Exit as e:
@@ -413,7 +440,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             e.show()  # a bare group (`rectify`, `rectify templates`): its help
             sys.exit(e.exit_code)
         click.echo(_usage_message(e), err=True)
-        sys.exit(2)
+        # A file or folder that cannot be read is bad input (1), like every other; 2 is a mistyped command.
+        sys.exit(1 if _path_problem(e) is not None else 2)
     except click.ClickException as e:
         click.echo(f"错误：{e.format_message()}", err=True)
         sys.exit(e.exit_code)

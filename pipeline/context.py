@@ -20,6 +20,7 @@ from pipeline.overdue import counts as due_counts
 from pipeline.outline import NumberingScheme, build_outline, clean, grouped, sentence, settings_of
 from pipeline.outline import label as outline_label
 from pipeline.text import format_date
+from pipeline.limits import TITLE_BREAK_MAX
 
 # The 督办清单 (measures to press on); the registry of all documents is DOCUMENTS, at the end.
 OVERDUE = "督办清单.docx"
@@ -96,6 +97,8 @@ def break_title(title: str, protected: Iterable[str] = (), width: int = TITLE_LI
     n = len(title)
     if n <= width:
         return title
+    if n > TITLE_BREAK_MAX:  # the balanced search below is quadratic; the checks refuse such titles anyway
+        return "\n".join(title[i:i + width] for i in range(0, n, width))
     blocked: set[int] = set()  # break positions inside a word
     for word in {w for w in (*protected, *_TITLE_WORDS) if w}:
         for m in re.finditer(re.escape(word), title):

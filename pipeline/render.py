@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined
+
+from pipeline.errors import TemplateError
+from pipeline.limits import DOC_PROPERTY_MAX
+from pipeline.safety import docx_problems
+from pipeline.sandbox import RenderSandbox
 
 # `{% vmerge EXPR %}` inside one cell: the whole <w:tc> holding the tag.
 _VMERGE_CELL_RE = re.compile(
@@ -73,9 +77,9 @@ class GroupMergeTemplate(DocxTemplate):
         return _VMERGE_CELL_RE.sub(_patch_vmerge_cell, src_xml)
 
 
-def jinja_env() -> Environment:
-    """The Jinja environment every template renders with: autoescape and strict undefined."""
-    return Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+def jinja_env() -> RenderSandbox:
+    """A fresh Jinja environment for one render: the bounded sandbox, autoescape, strict undefined."""
+    return RenderSandbox()
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,10 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     core = tpl.docx.core_properties
     stamp = datetime(props.when.year, props.when.month, props.when.day)
-    core.title = props.title
-    core.author = props.author
-    core.last_modified_by = props.author
+    # The checks refuse longer values at their cell; the cut only keeps python-docx from raising.
+    core.title = props.title[:DOC_PROPERTY_MAX]
+    core.author = props.author[:DOC_PROPERTY_MAX]
+    core.last_modified_by = props.author[:DOC_PROPERTY_MAX]
     core.created = stamp
     core.modified = stamp
     core.last_printed = stamp
@@ -110,7 +115,14 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     core.category = ""
     buf = io.BytesIO()
     tpl.save(buf)
-    return normalize_zip(buf.getvalue())
+    data = normalize_zip(buf.getvalue())
+    # Belt and braces: whatever the template check missed, nothing external or executable leaves here.
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        problems = docx_problems(zf)
+    if problems:
+        raise TemplateError(f"模板“{template.name}”生成的文档{problems[0].what}（位置：{problems[0].part}），"
+                            "出于安全没有保存。请运行 rectify templates check 检查模板。")
+    return data
 
 
 def normalize_zip(data: bytes) -> bytes:

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, UndefinedError, meta
+from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaError
 
 from pipeline import schema
@@ -17,6 +18,8 @@ from pipeline.context import DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, document_con
 from pipeline.errors import TemplateError
 from pipeline.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.safety import TEMPLATE_LIMITS, docx_problems, zip_problem
+from pipeline.sandbox import TemplateLimitError
 
 # Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
 _FULLWIDTH_TAG_RE = re.compile(
@@ -24,6 +27,8 @@ _FULLWIDTH_TAG_RE = re.compile(
     r"|[｛{][｛{％%#＃]|[％%#＃}｝][}｝]"  # or a lone opening / closing mark
 )
 _TAG_STRIP_RE = re.compile(r"<[^>]+>")
+_JINJA_TAG_RE = re.compile(r"{{.*?}}|{%.*?%}", re.DOTALL)
+_SAFETY_NOTE = "出于安全，模板只能使用程序提供的数据，不能访问程序内部或调用程序代码。"
 
 
 def sample_ledger() -> Ledger:
@@ -57,7 +62,13 @@ def sample_ledger() -> Ledger:
 def explain_jinja_error(e: Exception) -> str:
     """A Chinese explanation of a Jinja error, with Jinja's own (English) message kept in parentheses."""
     detail = re.sub(r"\s+", " ", str(getattr(e, "message", None) or e)).strip()
-    if isinstance(e, UndefinedError):
+    if isinstance(e, TemplateLimitError):
+        return f"{e.chinese}，已停止生成（Jinja 的原始说明：{detail}）。请删除模板中相应的标签"
+    if isinstance(e, SecurityError):
+        what = f"模板访问了不允许的属性或函数。{_SAFETY_NOTE}"
+    elif isinstance(e, RecursionError):
+        return "模板中的宏或循环无限嵌套（自己调用自己），已停止生成。请删除相应的标签"
+    elif isinstance(e, UndefinedError):
         what = "模板用到了程序不提供的变量或属性（可能是变量名拼错）"
     elif isinstance(e, TemplateSyntaxError) and re.search(r"\bNo (filter|test) named\b", detail):
         what = "模板用了不存在的过滤器或测试（“|”后面的名字）"
@@ -68,6 +79,75 @@ def explain_jinja_error(e: Exception) -> str:
     else:
         what = "模板无法按数据生成"
     return f"{what}（Jinja 的原始说明：{detail}）"
+
+
+def unsafe_accesses(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
+    """(names, tag) for each tag naming private attributes (`x.__init__`, `x['_y']`, `x|attr('_y')`).
+
+    The sandbox refuses them when rendering anyway; found statically, they are reported even in a
+    branch the trial render does not take.
+    """
+    names: list[str] = []
+    for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node, nodes.Getitem):
+            name = node.arg.value if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) else ""
+        else:
+            first = node.args[0] if node.name == "attr" and node.args else None
+            name = first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else ""
+        if name.startswith("_") and name not in names:
+            names.append(name)
+    plain = _text_of(xml)
+    by_tag: dict[str, list[str]] = {}
+    for name in reversed(names):  # innermost (first written) attribute first
+        tag = next((m.group(0) for m in _JINJA_TAG_RE.finditer(plain) if name in m.group(0)), name)
+        by_tag.setdefault(tag[:200], []).append(name)
+    return [("、".join(f"“{n}”" for n in attrs), tag) for tag, attrs in by_tag.items()]
+
+
+_FORBIDDEN_NODES = (
+    ((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
+     "引用了其他模板文件（include、import、extends）：模板必须是独立的一个文件"),
+)
+
+
+def forbidden_tags(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
+    """(what, tag) for tags a template may not use: references to other files, and `|safe`, which would
+    let ledger text through as raw Word XML (fields, links) instead of printed text."""
+    plain = _text_of(xml)
+    tags = [m.group(0) for m in _JINJA_TAG_RE.finditer(plain)]
+    found: list[tuple[str, str]] = []
+    for kinds, what in _FORBIDDEN_NODES:
+        if any(True for _ in parsed.find_all(kinds)):
+            words = ("include", "import", "extends")
+            tag = next((t for t in tags if any(w in t for w in words)), "{% include %}")
+            found.append((what, tag[:200]))
+    if any(f.name == "safe" for f in parsed.find_all(nodes.Filter)):
+        tag = next((t for t in tags if re.search(r"\|\s*safe\b", t)), "|safe")
+        found.append(("用了“|safe”：它会让台账中的文字不经转义直接成为 Word 的内部代码（可插入域、链接）", tag[:200]))
+    return found
+
+
+def failing_tag(e: BaseException, xml: str) -> str:
+    """The first tag on the template line where a render error was raised, or "" when unknown.
+
+    Jinja adds a "<template>" frame with the template's line to the traceback; docxtpl starts a line at
+    each paragraph, so the line is the paragraph (of the body, which `xml` begins with).
+    """
+    line = None
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if not line:
+        return ""
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml).split("\n")
+    if line > len(lines):
+        return ""
+    m = _JINJA_TAG_RE.search(_text_of(lines[line - 1]))
+    return m.group(0)[:200] if m else ""
 
 
 def _text_of(xml: str) -> str:
@@ -104,6 +184,9 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         err("template-missing", f"找不到模板“{path}”。请从备份中恢复它，或运行“rectify templates init 新文件夹”"
                                 f"生成一套默认模板，再把其中的“{name}”复制到“{path.parent}”。")
         return found
+    package = package_findings(path)
+    if package:
+        return package
     try:
         tpl = GroupMergeTemplate(str(path))
         xml = _parts_xml(tpl)
@@ -123,15 +206,35 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
                 f"标签用了全角符号“{m.group(0)}”（附近文字：“{around}”）。"
                 "请把 ｛ ｝ ％ 改为半角 { } %（切换到英文输入法输入）。")
     env = jinja_env()
+    syntax_advice = "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。"
     try:
         parsed = env.parse(xml)
+    except JinjaError as e:
+        near = _surrounding(xml, getattr(e, "lineno", None))
+        err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
+                               + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
+        return found
+    except (RecursionError, MemoryError, SyntaxError) as e:
+        err("template-syntax", f"模板的标签或括号嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
+        return found
+    # Checked on the tree before anything is compiled or run.
+    for attr, tag in unsafe_accesses(parsed, xml):
+        err("template-unsafe", f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
+                               "请删除这个标签；如果模板来自他人，请改用默认模板（rectify templates init）。")
+    for what, tag in forbidden_tags(parsed, xml):
+        err("template-unsafe", f"标签“{tag}”{what}。请删除这个标签。")
+    if found:
+        return found
+    try:
         # Analysis compiles the template: an unknown filter or test only shows up here.
         unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
     except JinjaError as e:
         near = _surrounding(xml, getattr(e, "lineno", None))
         err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
-                               + (f"（附近文字：“{near}”）" if near else "")
-                               + "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。")
+                               + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
+        return found
+    except (RecursionError, MemoryError, SyntaxError) as e:
+        err("template-syntax", f"模板的标签嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
         return found
     for var in unknown:
         err("template-unknown-variable",
@@ -139,11 +242,42 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
     if not found:
         try:
             render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
-        except (UndefinedError, JinjaError) as e:
+        except SecurityError as e:
+            tag = failing_tag(e, xml)
+            err("template-unsafe", (f"标签“{tag}”" if tag else "") + f"用示例数据试生成时被拦截：{explain_jinja_error(e)}。")
+        except (UndefinedError, JinjaError, RecursionError) as e:
             err("template-render", f"用示例数据试生成时出错：{explain_jinja_error(e)}。请检查模板中的变量名和标签。")
         except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML
             err("template-render", f"用示例数据试生成时出错（{type(e).__name__}：{e}）。")
     return found
+
+
+_PACKAGE_ADVICE = {
+    "template-external": "外部链接在打开文档时会访问其他文件或网站。",
+    "template-macro": "宏是可以运行的程序代码。",
+    "template-embedded": "嵌入对象可能含有程序或其他文件。",
+}
+
+
+def package_findings(path: Path) -> list[Finding]:
+    """Findings for what a template's package must not carry: size bombs, external links, macros, objects.
+
+    None of these is ever copied into a generated document: a template that has one is refused.
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bound = zip_problem(zf, TEMPLATE_LIMITS)
+            if bound:
+                return [Finding(ERROR, "template-too-large", name, "",
+                                f"模板无法使用：{bound}。请在 Word 中另存为 .docx，或重新生成默认模板（rectify templates init）。")]
+            problems = docx_problems(zf)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        return []  # reported as unreadable when opened
+    return [Finding(ERROR, p.code, name, "",
+                    f"模板{p.what}（位置：{p.part}）。{_PACKAGE_ADVICE[p.code]}出于安全，程序不使用这样的模板。"
+                    "请在 Word 中删除它（或把文档另存为不含宏的 .docx），或改用默认模板（rectify templates init）。")
+            for p in problems]
 
 
 def trial_contexts() -> dict[str, dict[str, Any]]:
@@ -193,6 +327,6 @@ def render_checked(path: Path, context: dict[str, Any], props: DocProperties) ->
     """render_docx, with failures reported against the template's name."""
     try:
         return render_docx(path, context, props)
-    except (UndefinedError, JinjaError) as e:
+    except (UndefinedError, JinjaError, RecursionError) as e:
         raise TemplateError(f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。"
                             "请运行 rectify templates check 检查模板。") from e

@@ -7,11 +7,16 @@ Every value keeps its sheet and cell so that a finding can point at it.
 
 from __future__ import annotations
 
+import bisect
+import io
+import logging
 import os
 import re
 import tempfile
 import unicodedata
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +34,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import schema
 from pipeline.archive import current_umask
+from pipeline.cellscan import find_bad_cell, find_dtd
 from pipeline.errors import OutputExistsError, UsageError, WorkbookError
+from pipeline.safety import WORKBOOK_LIMITS, NotRegularFile, cell_problem, open_regular, zip_problem
+
+log = logging.getLogger(__name__)
 
 # How far down a sheet the reader looks for its header row (users add a title row or two above).
 HEADER_SCAN_ROWS = 10
+# How far down it looks for a header row too low to use, to say where it is.
+HEADER_HINT_ROWS = 200
+# Size of a workbook file read at all (the zip's content is bounded separately, by WORKBOOK_LIMITS).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+# Unicode format characters (zero-width marks, direction overrides, BOM): invisible, removed from every value.
+FORMAT_CHARS_RE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 # Rows of the blank ledger that get dropdowns and formats.
 BLANK_ROWS = 2000
 # Excel stores a list validation's literal values in a formula limited to 255 characters.
@@ -50,6 +65,7 @@ class RawCell:
     coord: str
     origin: str = ""  # the cell holding the value, when `coord` is covered by a merged range
     formula_without_value: bool = False
+    removed: str = ""  # invisible format characters removed from the value (zero-width, direction marks)
 
     @property
     def empty(self) -> bool:
@@ -87,6 +103,19 @@ class RawTable:
         return [c for c in self.spec.columns if c.required and c.key not in found]
 
 
+@dataclass(frozen=True)
+class ReaderNote:
+    """Something the reader noticed about the workbook's structure (hidden sheets or rows, ambiguous
+    sheets, a header row too low); the checks report it as a Finding."""
+
+    level: str  # "error" | "warning"
+    code: str
+    sheet: str
+    cell: str
+    message: str
+    header: str = ""
+
+
 @dataclass
 class RawWorkbook:
     """Every sheet of the ledger that could be found, by schema key."""
@@ -94,13 +123,14 @@ class RawWorkbook:
     path: Path
     tables: dict[str, RawTable]
     sheet_names: tuple[str, ...]
+    notes: list[ReaderNote] = field(default_factory=list)
 
 
 def norm_label(text: Any) -> str:
     """Fold a header or sheet name for matching: width, white space, line breaks, required marks."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    s = unicodedata.normalize("NFKC", FORMAT_CHARS_RE.sub("", str(text)))
     s = re.sub(r"\s+", "", s)
     return s.strip("*＊:：").replace("(", "（").replace(")", "）")
 
@@ -113,25 +143,46 @@ def _clean_string(value: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _sniff(path: Path) -> None:
-    """Raise WorkbookError with a clear message when `path` cannot be an .xlsx workbook."""
+def _sniff(path: Path) -> bytes:
+    """The workbook's bytes; WorkbookError with a clear message when `path` cannot be an .xlsx workbook.
+
+    Only a regular file is read (a named pipe or device called x.xlsx would block or never end), and the
+    zip directory is checked against WORKBOOK_LIMITS before any parser inflates a part.
+    """
     name = path.name
     if name.startswith("~$"):
         raise WorkbookError(
             f"“{name}”是 Excel 或 WPS 打开工作簿时生成的临时锁定文件，不是台账。"
             "请选择不带“~$”前缀的工作簿；如果台账已关闭，可以删除这个文件。"
         )
-    if not path.exists():
+    try:
+        is_dir = path.is_dir()
+        exists = is_dir or path.exists()
+    except PermissionError as err:  # a folder on the way that may not be entered
+        raise WorkbookError(f"无法读取“{path}”：没有权限进入它所在的文件夹。请确认路径无误，或请管理员开放读取权限。") \
+            from err
+    except OSError as err:
+        raise WorkbookError(f"无法读取“{path}”：{err.strerror}。请检查路径和文件名。") from err
+    if not exists:
         raise WorkbookError(f"找不到文件“{path}”。请检查路径和文件名。")
-    if path.is_dir():
+    if is_dir:
         raise WorkbookError(f"“{path}”是文件夹，不是工作簿。请指定 .xlsx 文件。")
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
-            ole = fh.read(1 << 20) if head == _OLE2_MAGIC else b""
+            if size > MAX_FILE_BYTES:
+                raise WorkbookError(f"“{name}”有 {size // (1024 * 1024)} MB，超过台账文件的上限 "
+                                    f"{MAX_FILE_BYTES // (1024 * 1024)} MB。请删除无关的工作表、图片后另存，或拆分台账。")
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except NotRegularFile as err:
+        raise WorkbookError(f"“{name}”不是普通文件（是{err.kind}），无法作为台账读取。请指定 Excel 保存的 .xlsx 文件。") \
+            from err
     except OSError as err:
-        raise WorkbookError(f"无法读取“{name}”：{err.strerror}。请确认文件没有被其他程序独占打开。") from err
+        reason = "没有读取权限" if isinstance(err, PermissionError) else err.strerror
+        raise WorkbookError(f"无法读取“{name}”：{reason}。请确认文件存在、有读取权限且没有被其他程序独占打开。") from err
+    head = data[:8]
+    size = len(data)
+    ole = data[8: 8 + (1 << 20)] if head == _OLE2_MAGIC else b""
     if size == 0:
         raise WorkbookError(f"“{name}”是空文件（0 字节）。请用 Excel 或 WPS 重新保存台账。")
     if head == _OLE2_MAGIC:
@@ -147,23 +198,55 @@ def _sniff(path: Path) -> None:
             f"“{name}”不是 Excel 工作簿（.xlsx），可能是改了扩展名的 CSV 或文本文件。"
             "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（.xlsx）。"
         )
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"“{name}”已损坏或不完整（可能没有下载或复制完）。请重新获取或用 Excel 重新保存。")
-
-
-def _open(path: Path, data_only: bool) -> Any:
-    """Load the workbook, turning every library failure into WorkbookError."""
+    damaged = f"“{name}”已损坏或不完整（可能没有下载或复制完）。请重新获取或用 Excel 重新保存。"
     try:
-        # keep_links=False: external links are never followed or kept.
-        return load_workbook(path, data_only=data_only, keep_links=False)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            bound = zip_problem(zf, WORKBOOK_LIMITS) or cell_problem(zf)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error) as err:
+        raise WorkbookError(damaged) from err
+    if bound:
+        raise WorkbookError(f"“{name}”无法读取：{bound}。台账不应这么大；请在 Excel 或 WPS 中删除多余内容后另存，"
+                            "如果文件来历不明，请不要使用。")
+    return data
+
+
+def _open(data: bytes, name: str, data_only: bool) -> Any:
+    """Load the workbook, turning every library failure into WorkbookError.
+
+    openpyxl's warnings (unsupported extensions and the like) are English and say nothing the user can
+    act on: they go to the log (shown with --debug), never to the terminal.
+    """
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            # keep_links=False: external links are never followed or kept.
+            wb = load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+        for w in caught:
+            log.debug("openpyxl: %s", w.message)
+        return wb
     except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, OSError) as err:
         raise WorkbookError(
-            f"“{path.name}”已损坏或不是 Excel 工作簿，无法读取。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
+            f"“{name}”已损坏或不是 Excel 工作簿，无法读取。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
         ) from err
+    except MemoryError as err:
+        raise WorkbookError(f"“{name}”太大，内存不足以读取。请删除多余的行、列和工作表后另存。") from err
     except Exception as err:  # noqa: BLE001 - openpyxl raises many types on malformed XML
+        dtd = find_dtd(io.BytesIO(data))
+        if dtd is not None:
+            raise WorkbookError(
+                f"“{name}”的部件“{dtd}”含有 DTD（XML 实体定义），Excel 和 WPS 从不这样保存，"
+                "可能是恶意构造的文件，出于安全没有读取。请使用 Excel 或 WPS 保存的台账。") from err
+        bad = find_bad_cell(io.BytesIO(data))
+        if bad is not None:
+            raise WorkbookError(
+                f"“{name}”中 {bad.sheet}!{bad.coord} 无法读取：{bad.reason}。"
+                "请在 Excel 或 WPS 中打开台账，重新输入该单元格的内容后保存。") from err
         raise WorkbookError(
-            f"“{path.name}”的内容无法解析（{type(err).__name__}）。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
+            f"“{name}”的内容无法解析（{type(err).__name__}）。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
         ) from err
+
+
+_INDEXED_COLS = 64  # merged ranges are indexed for the columns the reader looks at
 
 
 class _SheetView:
@@ -171,6 +254,8 @@ class _SheetView:
 
     Cells are looked up without creating them: openpyxl's public accessors materialise a cell for
     every coordinate asked, so one stray value in row 1048576 would cost minutes and gigabytes.
+    Merged ranges are indexed by column (sorted by first row), so a sheet with thousands of merges
+    costs a binary search per lookup, not a scan.
     """
 
     def __init__(self, ws: Worksheet) -> None:
@@ -178,21 +263,34 @@ class _SheetView:
         # openpyxl keeps the cells that exist in ws._cells; reading it is the only way to visit them
         # without creating the empty ones in between.
         self.cells: dict[tuple[int, int], Any] = ws._cells  # noqa: SLF001
-        self.ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+        self.ranges = sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
+        self._by_col: dict[int, list[tuple[int, int, int, int]]] = {}
+        for rng in self.ranges:
+            for col in range(rng[1], min(rng[3], _INDEXED_COLS) + 1):
+                self._by_col.setdefault(col, []).append(rng)
+        self._starts = {col: [r[0] for r in rngs] for col, rngs in self._by_col.items()}
+
+    def merged(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged range (r0, c0, r1, c1) holding (row, col), or None."""
+        if col > _INDEXED_COLS:
+            return next((r for r in self.ranges if r[0] <= row <= r[2] and r[1] <= col <= r[3]), None)
+        rngs = self._by_col.get(col)
+        if not rngs:
+            return None
+        i = bisect.bisect_right(self._starts[col], row) - 1
+        if i >= 0 and rngs[i][2] >= row:
+            return rngs[i]
+        return None
 
     def origin(self, row: int, col: int) -> tuple[int, int]:
         """The cell that really holds the value shown at (row, col)."""
-        for r0, c0, r1, c1 in self.ranges:
-            if r0 <= row <= r1 and c0 <= col <= c1:
-                return (r0, c0)
-        return (row, col)
+        rng = self.merged(row, col)
+        return (rng[0], rng[1]) if rng else (row, col)
 
     def span_end(self, row: int, col: int) -> int:
         """The last column of the merged range holding (row, col), or col itself."""
-        for r0, c0, r1, c1 in self.ranges:
-            if r0 <= row <= r1 and c0 <= col <= c1:
-                return c1
-        return col
+        rng = self.merged(row, col)
+        return rng[3] if rng else col
 
     def own(self, row: int, col: int) -> Any:
         """The value stored in the cell itself (None for the covered cells of a merged range)."""
@@ -216,6 +314,12 @@ class _SheetView:
         return sorted((r, c, cell.value) for (r, c), cell in self.cells.items()
                       if c <= max_col and isinstance(cell.value, str))
 
+    def hidden_rows(self, rows: Iterable[int]) -> list[int]:
+        """Those of `rows` that Excel hides (hidden or collapsed in an outline)."""
+        # row_dimensions is a defaultdict: .items() reads it without adding rows.
+        hidden = {r for r, dim in self.ws.row_dimensions.items() if getattr(dim, "hidden", False)}
+        return [r for r in rows if r in hidden]
+
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -232,38 +336,89 @@ def _match_headers(values: Iterable[Any], spec: schema.Sheet) -> dict[str, int]:
     return found
 
 
-def _find_header_row(view: _SheetView, spec: schema.Sheet) -> tuple[int, dict[str, int]]:
-    """The row (within the first rows) that holds most of the sheet's headers."""
+def _find_header_row(view: _SheetView, spec: schema.Sheet, rows: int = HEADER_SCAN_ROWS) -> tuple[int, dict[str, int]]:
+    """The row (within the first `rows` rows) that holds most of the sheet's headers."""
     best: tuple[int, dict[str, int]] = (0, {})
     max_col = min(view.ws.max_column, 60)
-    for r in range(1, min(view.ws.max_row, HEADER_SCAN_ROWS) + 1):
+    for r in range(1, min(view.ws.max_row, rows) + 1):
         found = _match_headers((view.value(r, c) for c in range(1, max_col + 1)), spec)
         if len(found) > len(best[1]):
             best = (r, found)
     return best
 
 
-def _read_table(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable:
+def _low_header_row(view: _SheetView, spec: schema.Sheet) -> tuple[int, dict[str, int]]:
+    """A header row below the first HEADER_SCAN_ROWS rows holding every required column, or (0, {})."""
+    required = {c.key for c in spec.columns if c.required}
+    by_row: dict[int, dict[int, Any]] = {}
+    for r, c, value in view.labels(max_col=60):
+        if HEADER_SCAN_ROWS < r <= HEADER_HINT_ROWS:
+            by_row.setdefault(r, {})[c] = value
+    for r in sorted(by_row):
+        cells = by_row[r]
+        found = _match_headers((cells.get(c) for c in range(1, max(cells) + 1)), spec)
+        if required <= set(found):
+            return r, found
+    return 0, {}
+
+
+def _row_list(rows: list[int], limit: int = 12) -> str:
+    """Rows as people write them: 5、7–9、12 (the first `limit` runs, then 等)."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    text = "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs[:limit])
+    return text + ("等" if len(runs) > limit else "")
+
+
+def _read_table(view: _SheetView, spec: schema.Sheet, title: str, notes: list[ReaderNote]) -> RawTable:
     header_row, cols = _find_header_row(view, spec)
+    required = {c.key for c in spec.columns if c.required}
+    if not required <= set(cols):
+        low_row, low_cols = _low_header_row(view, spec)
+        if low_row:
+            header_row, cols = low_row, low_cols
+            notes.append(ReaderNote("warning", "header-low", title, f"{low_row}:{low_row}",
+                                    f"表头在第 {low_row} 行，上面的 {low_row - 1} 行不是表头，已跳过、不会印入文档。"
+                                    f"请确认这些行中没有需要的内容；删除它们可以去掉这条提示。"))
     table = RawTable(spec=spec, title=title, header_row=header_row,
                      columns={k: get_column_letter(i) for k, i in cols.items()})
     if not header_row:
         return table
-    for r in view.rows_with_values(header_row, cols.values()):
-        table.rows.append(RawRow(row=r, cells={key: _raw_cell(view, r, c) for key, c in cols.items()}))
+    for key, c in cols.items():
+        rng = view.merged(header_row, c)
+        if rng and rng[2] > header_row:
+            header = spec.column(key).header
+            notes.append(ReaderNote(
+                "warning", "header-merged", title, f"{get_column_letter(c)}{header_row}",
+                f"〔{header}〕的表头单元格向下合并到了第 {rng[2]} 行，第 {_row_list(list(range(header_row + 1, rng[2] + 1)))} 行的这一列"
+                "按空白处理（不把表头当作内容）。请取消合并，在这些行中填写内容。", header))
+    rows = view.rows_with_values(header_row, cols.values())
+    for r in rows:
+        table.rows.append(RawRow(row=r, cells={key: _raw_cell(view, r, c, header_row) for key, c in cols.items()}))
+    hidden = view.hidden_rows(rows)
+    if hidden:
+        notes.append(ReaderNote("warning", "hidden-rows", title, f"{hidden[0]}:{hidden[0]}",
+                                f"第 {_row_list(hidden)} 行是隐藏行（共 {len(hidden)} 行），其内容仍会读入并印入文档。"
+                                "如果这些行已作废，请删除它们；否则请取消隐藏并核对。"))
     return table
 
 
-def _raw_cell(view: _SheetView, row: int, col: int) -> RawCell:
+def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawCell:
     r0, c0 = view.origin(row, col)
-    value = view.own(r0, c0)
+    value = view.own(r0, c0) if r0 > header_row or r0 == row else None  # a header merged down is not data
+    removed = ""
     if isinstance(value, str):
-        value = _clean_string(value)
+        removed = "".join(FORMAT_CHARS_RE.findall(value))
+        value = _clean_string(FORMAT_CHARS_RE.sub("", value))
     return RawCell(value=value, coord=f"{get_column_letter(col)}{row}",
-                   origin=f"{get_column_letter(c0)}{r0}")
+                   origin=f"{get_column_letter(c0)}{r0}", removed=removed)
 
 
-def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable:
+def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str, notes: list[ReaderNote]) -> RawTable:
     """Key/value sheet: a label in one of the first columns, its value in the cell right of the
     label (right of the label's merged range, when the label cell is merged)."""
     labels = {norm_label(h): col.key for col in spec.columns for h in col.headers}
@@ -277,50 +432,97 @@ def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str) -> RawTable
     return table
 
 
-def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str]) -> Worksheet | None:
-    """Find a sheet by name (or alias); failing that, by its headers (renamed sheets)."""
+def _visible(ws: Worksheet) -> bool:
+    return getattr(ws, "sheet_state", "visible") == "visible"
+
+
+def _names(sheets: list[Worksheet]) -> str:
+    return "、".join(f"“{ws.title}”" for ws in sheets)
+
+
+def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str], notes: list[ReaderNote]) -> Worksheet | None:
+    """Find a sheet by name (or alias); failing that, by its headers (renamed sheets).
+
+    Hidden sheets are never read (an outdated copy is often hidden); two candidates are an error.
+    """
     names = {norm_label(n) for n in spec.names}
+    by_name = [ws for ws in wb.worksheets if ws.title not in claimed and norm_label(ws.title) in names]
+    hidden = [ws for ws in by_name if not _visible(ws)]
+    visible = [ws for ws in by_name if _visible(ws)]
+    if not spec.keyvalue and not visible:
+        required = {c.key for c in spec.columns if c.required}
+        schema_names = {norm_label(n) for s in schema.SHEETS for n in s.names}
+        for ws in wb.worksheets:
+            if ws.title in claimed or norm_label(ws.title) in schema_names:
+                continue
+            _, found = _find_header_row(_SheetView(ws), spec)
+            if required <= set(found):
+                (visible if _visible(ws) else hidden).append(ws)
+    for ws in hidden:
+        claimed.add(ws.title)
+        notes.append(ReaderNote(
+            "warning" if visible else "error", "hidden-sheet", ws.title, "",
+            f"工作表“{ws.title}”是隐藏的，没有读取" + (f"（读取的是{_names(visible)}）。" if visible else "。")
+            + f"如果它才是要用的“{spec.name}”表，请在 Excel 中取消隐藏；如果已作废，请删除它。"))
+    if len(visible) > 1:
+        notes.append(ReaderNote(
+            "error", "duplicate-sheet", visible[1].title, "",
+            f"{_names(visible)}都像是“{spec.name}”表，无法确定用哪一个。"
+            f"请删除或改名多余的表（只保留一个“{spec.name}”表）。"))
+        claimed.update(ws.title for ws in visible[1:])
+    return visible[0] if visible else None
+
+
+def _note_lookalikes(wb: Any, tables: dict[str, RawTable], claimed: set[str], notes: list[ReaderNote]) -> None:
+    """Warn about visible sheets left unread although their headers are those of a sheet that was read
+    (a copy such as 问题（备份）): the user should know which one the documents come from."""
     for ws in wb.worksheets:
-        if ws.title not in claimed and norm_label(ws.title) in names:
-            return ws
-    if spec.keyvalue:
-        return None
-    required = {c.key for c in spec.columns if c.required}
-    for ws in wb.worksheets:
-        if ws.title in claimed or norm_label(ws.title) in {norm_label(s.name) for s in schema.SHEETS}:
+        if ws.title in claimed or not _visible(ws) or ws.title in (schema.GUIDE_SHEET, schema.CHOICES_SHEET):
             continue
-        _, found = _find_header_row(_SheetView(ws), spec)
-        if required <= set(found):
-            return ws
-    return None
+        view = _SheetView(ws)
+        for spec in schema.SHEETS:
+            table = tables.get(spec.key)
+            required = {c.key for c in spec.columns if c.required}
+            if spec.keyvalue or table is None or not required:
+                continue
+            if required <= set(_find_header_row(view, spec)[1]):
+                notes.append(ReaderNote(
+                    "warning", "unread-sheet", ws.title, "",
+                    f"工作表“{ws.title}”的表头与“{table.title}”表相同，但没有读取：文档只用“{table.title}”表。"
+                    "如果它是过时的副本，请删除它；如果内容应当使用，请把它并入“" + table.title + "”表。"))
+                break
 
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read a ledger workbook into raw cells; raise WorkbookError when it is not readable at all."""
     path = Path(path)
-    _sniff(path)
-    wb = _open(path, data_only=False)
+    data = _sniff(path)
+    wb = _open(data, path.name, data_only=False)
     tables: dict[str, RawTable] = {}
     claimed: set[str] = set()
+    notes: list[ReaderNote] = []
     for spec in schema.SHEETS:
-        ws = _sheet_for(spec, wb, claimed)
+        ws = _sheet_for(spec, wb, claimed, notes)
         if ws is None:
             continue
         claimed.add(ws.title)
         view = _SheetView(ws)
-        reader = _read_keyvalue if spec.keyvalue else _read_table
-        tables[spec.key] = reader(view, spec, ws.title)
-    _resolve_formulas(path, tables)
+        if spec.keyvalue:
+            tables[spec.key] = _read_keyvalue(view, spec, ws.title, notes)
+        else:
+            tables[spec.key] = _read_table(view, spec, ws.title, notes)
+    _note_lookalikes(wb, tables, claimed, notes)
+    _resolve_formulas(data, path.name, tables)
     names = tuple(ws.title for ws in wb.worksheets)
     wb.close()
-    return RawWorkbook(path=path, tables=tables, sheet_names=names)
+    return RawWorkbook(path=path, tables=tables, sheet_names=names, notes=notes)
 
 
 def _is_formula(value: Any) -> bool:
     return isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("="))
 
 
-def _resolve_formulas(path: Path, tables: dict[str, RawTable]) -> None:
+def _resolve_formulas(data: bytes, name: str, tables: dict[str, RawTable]) -> None:
     """Replace formula cells by their cached values (loading the workbook a second time only if needed)."""
     def cells() -> Iterable[tuple[RawTable, str, RawCell, RawRow | None]]:
         for t in tables.values():
@@ -333,12 +535,15 @@ def _resolve_formulas(path: Path, tables: dict[str, RawTable]) -> None:
     todo = [(t, k, c, r) for t, k, c, r in cells() if _is_formula(c.value)]
     if not todo:
         return
-    cached = _open(path, data_only=True)
+    cached = _open(data, name, data_only=True)
     for t, key, cell, row in todo:
         value = cached[t.title][cell.origin or cell.coord].value
+        removed = ""
         if isinstance(value, str):
-            value = _clean_string(value)
-        new = RawCell(value=value, coord=cell.coord, origin=cell.origin, formula_without_value=value is None)
+            removed = "".join(FORMAT_CHARS_RE.findall(value))
+            value = _clean_string(FORMAT_CHARS_RE.sub("", value))
+        new = RawCell(value=value, coord=cell.coord, origin=cell.origin, formula_without_value=value is None,
+                      removed=removed)
         if row is None:
             t.fields[key] = new
         else:

@@ -149,7 +149,7 @@ def test_unreadable_path_is_explained_in_chinese_before_clicks_detail(tmp_path, 
     folder.mkdir()
     monkeypatch.setattr(os, "access", lambda *_a, **_k: False)  # works as root too
     code, out, err = run(["check", str(folder)], capsys)
-    assert code == 2 and "Traceback" not in out + err
+    assert code == 1 and "Traceback" not in out + err  # bad input exits 1 (issue 8), not click's 2
     first = err.strip().splitlines()[0]
     chinese, _, detail = first.partition("（")
     assert "没有权限读取" in chinese and str(folder) in chinese and "权限" in chinese

@@ -1,0 +1,114 @@
+"""Faults around the archive: a --force replacement killed between its renames, builds started twice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, TEMPLATES
+from pipeline import api, archive
+from pipeline.archive import OLD_PREFIX, TMP_PREFIX
+
+
+def build(workbook: Path, out: Path, **kw: object) -> api.BuildResult:
+    (result,) = api.build_many([workbook], TEMPLATES, out, **kw)
+    return result
+
+
+def _progress(text: str):
+    return lambda d: d["problems"][0].__setitem__("progress", text)
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to kill a build at an exact point")
+def test_forced_replacement_killed_between_renames_is_restored_next_run(make_ledger, tmp_path):
+    out = tmp_path / "out"
+    first = build(make_ledger(name="a.xlsx"), out)
+    before = _contents(first.folder)
+    changed = make_ledger(_progress("新的进展。"), name="a.xlsx")
+    pid = os.fork()
+    if pid == 0:  # child: a --force build killed right after the old build was moved aside
+        real_replace = os.replace
+
+        def replace(src: object, dst: object) -> None:
+            if Path(str(src)).name.startswith(TMP_PREFIX):
+                os._exit(9)  # killed: no clean-up runs
+            real_replace(src, dst)
+        archive.os.replace = replace  # type: ignore[assignment]
+        try:
+            build(changed, out, force=True)
+        finally:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 9
+    assert not first.folder.exists()  # the only copy is in the hidden folder now
+    (old,) = [p for p in out.iterdir() if p.name.startswith(OLD_PREFIX)]
+    # The next run (here: a build of another ledger) puts it back instead of deleting it.
+    other = build(make_ledger(lambda d: d["info"].__setitem__("doc_number", "另〔2024〕2号"), name="b.xlsx"), out)
+    assert not other.failed
+    assert _contents(first.folder) == before
+    assert not old.exists()
+    assert any("已恢复" in note for note in other.notes)
+
+
+def test_finished_replacement_leaves_no_old_copy_to_restore(make_ledger, tmp_path):
+    out = tmp_path / "out"
+    first = build(make_ledger(name="a.xlsx"), out)
+    again = build(make_ledger(_progress("新的进展。"), name="a.xlsx"), out, force=True)
+    assert again.status == "replaced" and again.folder == first.folder
+    assert [p.name for p in out.iterdir()] == [first.folder.name]
+
+
+def test_build_finishing_second_with_the_same_content_reports_unchanged(make_ledger, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    ledger = make_ledger(name="a.xlsx")
+    real_move = archive._move_into_place  # noqa: SLF001
+    calls = []
+
+    def other_build_first(tmp: Path, target: Path, output: Path, replace: bool) -> None:
+        if not calls:  # the other rectify process renames its identical build into place just before us
+            shutil.copytree(tmp, target)
+        calls.append(target)
+        real_move(tmp, target, output, replace)
+    monkeypatch.setattr(archive, "_move_into_place", other_build_first)
+    r = build(ledger, out)
+    assert r.status == "unchanged", r.message
+    assert [p.name for p in out.iterdir()] == [r.folder.name]
+
+
+def test_build_finishing_second_with_other_content_takes_the_next_name(make_ledger, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    ledger = make_ledger(name="a.xlsx")
+    real_move = archive._move_into_place  # noqa: SLF001
+    calls = []
+
+    def other_build_first(tmp: Path, target: Path, output: Path, replace: bool) -> None:
+        if not calls:
+            target.mkdir()
+            (target / "manifest.json").write_text("{}", "utf-8")
+        calls.append(target)
+        real_move(tmp, target, output, replace)
+    monkeypatch.setattr(archive, "_move_into_place", other_build_first)
+    r = build(ledger, out)
+    assert r.status == "written", r.message
+    assert r.folder.name.endswith("-2") and len(calls) == 2
+
+
+def test_two_builds_started_at_once_both_succeed(make_ledger, tmp_path):
+    ledger = make_ledger(name="a.xlsx")
+    cmd = [sys.executable, "-m", "pipeline", "build", "-t", str(TEMPLATES), "-o", str(tmp_path / "out"), str(ledger)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, results):
+        assert p.returncode == 0, err.decode("utf-8", "replace")
+    folders = [p for p in (tmp_path / "out").iterdir()]
+    assert len(folders) == 1 and not folders[0].name.startswith(".")

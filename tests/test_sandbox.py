@@ -1,0 +1,70 @@
+"""The render sandbox: a template can read its context and nothing else, within bounded time and size."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2.sandbox import SecurityError
+
+from pipeline.render import jinja_env
+from pipeline.sandbox import TemplateLimitError
+
+
+@pytest.mark.parametrize("source", [
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ (cycler|attr('__init__')).__globals__ }}",
+    "{{ cycler['__init__'] }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ joiner.__call__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+])
+def test_private_attributes_are_refused(source):
+    with pytest.raises(SecurityError):
+        jinja_env().from_string(source).render()
+
+
+@pytest.mark.parametrize("source", [
+    "{% for i in range(10**9) %}{% endfor %}",
+    "{% for i in range(3000) %}{% for j in range(3000) %}{% endfor %}{% endfor %}",
+    "{% set r = range(2000)|list %}{% for a in r %}{% for b in r %}{% endfor %}{% endfor %}",
+    "{{ 'x' * 10**9 }}",
+    "{{ ['x'] * 10**9 }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{% set ns = namespace(x=3) %}{% for i in range(40) %}{% set ns.x = ns.x * ns.x %}{% endfor %}",
+    "{{ 7 ** 99999999 }}",
+    "{{ 'x'|center(10**9) }}",
+    "{{ 'x'|indent(10**9) }}",
+    "{{ '%999999999s' % 'x' }}",
+    "{{ '%*s' % (999999999, 'x') }}",
+    "{{ '{:999999999}'.format('x') }}",
+    "{{ 'x'.ljust(10**9) }}",
+    "{{ 'x'.zfill(10**9) }}",
+    "{% set s = 'x' * 1000000 %}{{ s|replace('x', s) }}",
+    "{% set s = 'x' * 1000000 %}{{ s.replace('x', s) }}",
+    "{% set s = 'x' * 1000000 %}{{ range(10000)|join(s) }}",
+    "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+])
+def test_unbounded_work_is_refused(source):
+    with pytest.raises(TemplateLimitError) as info:
+        jinja_env().from_string(source).render()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in info.value.chinese)
+
+
+def test_recursion_stops():
+    with pytest.raises(RecursionError):
+        jinja_env().from_string("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}").render()
+
+
+def test_what_the_shipped_templates_use_still_works():
+    source = ("{% if not cc.endswith('。') %}A{% endif %}{% for x in items %}{{ loop.index }}"
+              "{{ loop.cycle('a', 'b') }}{% endfor %}{{ 'a,b'.split(',')|join('、') }}{{ d['k'] }}"
+              "{{ items|length }}{{ '<' ~ cc }}{% for i in range(3) %}{{ i }}{% endfor %}")
+    out = jinja_env().from_string(source).render(cc="x", items=[1, 2], d={"k": "v"})
+    assert out == "A1a2ba、bv2&lt;x012"
+
+
+def test_lipsum_is_not_offered():
+    from jinja2 import UndefinedError
+    with pytest.raises(UndefinedError):
+        jinja_env().from_string("{{ lipsum(10**6) }}").render()
