@@ -15,6 +15,7 @@ from pipeline.checks import CheckResult, Finding, check_workbook
 from pipeline.context import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, compose_title
 from pipeline.errors import PipelineError, UsageError
 from pipeline.model import Ledger
+from pipeline.safety import NotRegularFile, open_regular
 from pipeline.text import safe_filename
 from pipeline.workbook import read_workbook, write_blank_ledger
 
@@ -246,6 +247,18 @@ def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes:
     }
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a file swapped for a named pipe meanwhile raises instead of blocking."""
+    try:
+        with open_regular(path) as fh:
+            return fh.read()
+    except NotRegularFile as err:
+        raise UsageError(f"“{path.name}”不是普通文件（是{err.kind}），无法作为台账读取。") from err
+    except OSError as err:
+        raise UsageError(f"无法读取“{path.name}”：{read_error_reason(err)}。"
+                         "请确认文件存在、有读取权限且没有被其他程序独占打开。") from err
+
+
 def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUTPUT,
                    force: bool = False, pdf: bool = False, protected: set[Path] | None = None) -> BuildResult:
     """Check one workbook and, when it has no errors, write its build folder.
@@ -255,7 +268,7 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
     """
     workbook = Path(workbook)
     try:
-        workbook_bytes = workbook.read_bytes() if workbook.is_file() else b""
+        workbook_bytes = _read_regular(workbook) if workbook.is_file() else b""
         check = check_file(workbook)
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", message=err.message)
@@ -269,7 +282,7 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
     ledger = check.ledger
     try:
         # The archived copy must be the workbook that was checked: refuse when it changed meanwhile.
-        if workbook.read_bytes() != workbook_bytes:
+        if _read_regular(workbook) != workbook_bytes:
             raise UsageError(f"“{workbook.name}”在检查期间被修改了。请保存并关闭台账后重新运行。")
         docs = render_documents(ledger, tset)
         files = dict(docs)

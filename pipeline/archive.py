@@ -413,6 +413,11 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
             try:
                 _move_into_place(tmp, target, output, replace=status == "replaced")
                 break
+            except _Vanished:
+                # Another forced build of this ledger is between its two renames: the folder to replace
+                # is away for a moment. Ours goes in as a new build (or beside theirs, below).
+                status = "written"
+                continue
             except OSError as err:
                 if status == "replaced" or not _taken(err, target) or attempt == _MOVE_ATTEMPTS - 1:
                     raise ArchiveError(_describe_move_error(err, target)) from err
@@ -428,6 +433,10 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
 
 
 _MOVE_ATTEMPTS = 20
+
+
+class _Vanished(Exception):
+    """The build folder to replace disappeared before it could be moved aside (a concurrent replacement)."""
 
 
 def _taken(err: OSError, target: Path) -> bool:
@@ -454,6 +463,11 @@ def _move_into_place(tmp: Path, target: Path, output: Path, replace: bool) -> No
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(target, old / OLD_BUILD)
+    except FileNotFoundError as err:
+        shutil.rmtree(old, ignore_errors=True)
+        if not target.exists():
+            raise _Vanished() from err
+        raise
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
         raise

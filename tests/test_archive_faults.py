@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -112,3 +114,24 @@ def test_two_builds_started_at_once_both_succeed(make_ledger, tmp_path):
         assert p.returncode == 0, err.decode("utf-8", "replace")
     folders = [p for p in (tmp_path / "out").iterdir()]
     assert len(folders) == 1 and not folders[0].name.startswith(".")
+
+
+def test_forced_build_whose_folder_is_away_mid_replacement_still_succeeds(make_ledger, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = build(make_ledger(name="a.xlsx"), out)
+    aside = tmp_path / "aside"
+    real_move = archive._move_into_place  # noqa: SLF001
+    calls = []
+
+    def other_replacement_in_progress(tmp: Path, target: Path, output: Path, replace: bool) -> None:
+        if not calls:  # another --force build has just moved the old folder aside
+            os.replace(target, aside)
+        calls.append(replace)
+        real_move(tmp, target, output, replace)
+    monkeypatch.setattr(archive, "_move_into_place", other_replacement_in_progress)
+    changed = make_ledger(_progress("新的进展。"), name="a.xlsx")
+    r = build(changed, out, force=True)
+    assert not r.failed, r.message
+    assert calls == [True, False] and r.folder == first.folder and r.status == "written"
+    manifest = json.loads((r.folder / "manifest.json").read_text("utf-8"))
+    assert manifest["输入"]["sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()

@@ -72,8 +72,9 @@ def test_hostile_case(case, tmp_path):
         assert folders, text
         for folder in folders:
             docs = sorted(folder.glob("*.docx"))
-            assert len(docs) == 4 and (folder / "manifest.json").is_file()
-            json.loads((folder / "manifest.json").read_text("utf-8"))
+            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+            # Every document the manifest lists is there (the registry may grow beyond the four).
+            assert {entry["文件名"] for entry in manifest["输出"]} == {p.name for p in docs} and len(docs) >= 4
             for doc in docs:
                 _validate(doc)
     elif run.code != 0:
