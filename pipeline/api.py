@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import re
-from datetime import date
+from datetime import date, datetime
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +175,8 @@ class BuildResult:
     check: CheckResult | None = None
     message: str = ""
     notes: list[str] = field(default_factory=list)
+    previous: Path | None = None  # the newest earlier build of the same ledger
+    changes: str = ""  # what changed since it, in one line
 
     @property
     def failed(self) -> bool:
@@ -287,8 +289,12 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
         docs = render_documents(ledger, tset)
         files = dict(docs)
         files[safe_filename(workbook.name)] = workbook_bytes
-        files[archive.MANIFEST] = archive.manifest_bytes(manifest(ledger, check, workbook, workbook_bytes,
-                                                                  tset, docs))
+        record = manifest(ledger, check, workbook, workbook_bytes, tset, docs)
+        previous = previous_build(output, workbook.name, ledger)
+        if previous is not None:
+            record[archive.CHANGES_KEY] = {"文件夹": previous[0].name, "摘要": previous[1].summary(),
+                                           **previous[1].as_dict()}
+        files[archive.MANIFEST] = archive.manifest_bytes(record)
         name = archive.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
         result = archive.write_build(output, name, files, force=force, pdf=pdf,
                                      pdf_sources=tuple(docs), protected=protected)
@@ -296,8 +302,38 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
         return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
     if protected is not None:
         protected.add(result.folder)
+    changes = previous[1].summary() if previous is not None else ""
+    if result.status in ("written", "replaced"):
+        try:
+            archive.append_index(output, result.folder, workbook.name, ledger.inspection.issued.isoformat(),
+                                 STATUS_WORDS[result.status], changes or "（首次生成）",
+                                 datetime.now().isoformat(sep=" ", timespec="seconds"))
+        except OSError as err:
+            result.pdf_messages.append(f"生成记录（{archive.INDEX}）没有写入：{read_error_reason(err)}。"
+                                       "生成的文件不受影响。")
     return BuildResult(workbook=workbook, status=result.status, folder=result.folder, check=check,
-                       notes=result.pdf_messages)
+                       notes=result.pdf_messages, previous=previous[0] if previous else None, changes=changes)
+
+
+# How the archive's index names what a build did.
+STATUS_WORDS = {"written": "新建", "replaced": "替换"}
+
+
+def previous_build(output: Path, input_name: str, ledger: Ledger) -> "tuple[Path, LedgerDiff] | None":
+    """The newest earlier build of the ledger file `input_name` in `output`, and what changed since."""
+    from pipeline.diff import compare
+
+    for folder in reversed(archive.builds_of(output, input_name)):
+        copy = archive.archived_input(folder)
+        if copy is None:
+            continue
+        try:
+            earlier = check_file(copy).ledger
+        except (PipelineError, OSError):
+            continue
+        if earlier is not None:
+            return folder, compare(earlier, ledger)
+    return None
 
 
 def build_many(workbooks: list[Path], templates_dir: Path | None = None, output: Path = DEFAULT_OUTPUT,

@@ -57,6 +57,12 @@ class ArchiveResult:
 
 
 PDF_KEY = "PDF"  # the manifest's list of PDFs; left out when comparing builds (PDF bytes are not reproducible)
+# What changed since the previous build of the same ledger: depends on which builds exist, not on the
+# ledger, so it is left out when comparing builds too (an unchanged ledger stays "unchanged").
+CHANGES_KEY = "与上次相比"
+# The archive's index, one row per build written, readable in Excel (UTF-8 with BOM).
+INDEX = "生成记录.csv"
+INDEX_HEADER = ("生成时间", "文件夹", "台账", "成文日期", "结果", "与上次相比")
 
 
 def _load_manifest(data: bytes) -> dict[str, Any] | None:
@@ -68,10 +74,73 @@ def _load_manifest(data: bytes) -> dict[str, Any] | None:
 
 
 def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
+    """The manifest without what does not describe the build's content (PDFs, the comparison)."""
     loaded = _load_manifest(data)
     if loaded is not None:
         loaded.pop(PDF_KEY, None)
+        loaded.pop(CHANGES_KEY, None)
     return loaded
+
+
+def _index_times(output: Path) -> dict[str, str]:
+    """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
+    import csv
+
+    path = Path(output) / INDEX
+    times: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                folder, when = row.get("文件夹") or "", row.get("生成时间") or ""
+                if folder and when >= times.get(folder, ""):
+                    times[folder] = when
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return times
+
+
+def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -> list[Path]:
+    """Build folders whose manifest names the input file `input_name`, oldest first: by the time the index
+    records, else by when their manifest was written (`within`: only these folders)."""
+    output = Path(output)
+    try:
+        candidates = within if within is not None else [p for p in output.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    times = _index_times(output)
+    found: list[tuple[str, float, Path]] = []
+    for folder in candidates:
+        manifest = folder / MANIFEST
+        try:
+            if not manifest.is_file() or _input_name(_load_manifest(manifest.read_bytes())) != input_name:
+                continue
+            mtime = manifest.stat().st_mtime
+        except OSError:
+            continue
+        found.append((times.get(folder.name, ""), mtime, folder))
+    return [f for _, _, f in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def append_index(output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str,
+                 when: str) -> None:
+    """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it).
+
+    One append of one line: a build running at the same time adds its own line, never rewrites this one."""
+    import csv
+    import io
+
+    path = Path(output) / INDEX
+    line = io.StringIO()
+    from pipeline.limits import display_text
+
+    csv.writer(line).writerow([when, display_text(folder.name), display_text(workbook), issued, status, changes])
+    data = line.getvalue().encode("utf-8")
+    with open(path, "ab") as fh:
+        if fh.tell() == 0:
+            head = io.StringIO()
+            csv.writer(head).writerow(INDEX_HEADER)
+            data = b"\xef\xbb\xbf" + head.getvalue().encode("utf-8") + data
+        fh.write(data)
 
 
 def archived_input(folder: Path) -> Path | None:
@@ -364,18 +433,17 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
 
     status = "written"
     target: Path | None = None
+    dropped_pdfs: list[str] = []
     if force:
         wanted = _input_name(_load_manifest(files.get(MANIFEST, b"")))
-        for folder in existing:
-            if folder in protected or wanted is None:
-                continue
-            try:
-                theirs = _input_name(_load_manifest((folder / MANIFEST).read_bytes()))
-            except OSError:
-                continue
-            if theirs == wanted:
-                target, status = folder, "replaced"
-                break
+        same_ledger = builds_of(output, wanted, [f for f in existing if f not in protected]) if wanted else []
+        if same_ledger:
+            target, status = same_ledger[-1], "replaced"  # the newest build of this ledger
+            if not pdf:
+                try:
+                    dropped_pdfs = sorted(p.name for p in target.iterdir() if p.suffix.lower() == ".pdf")
+                except OSError:
+                    dropped_pdfs = []
     if target is None:
         target = _next_free(output, name, existing)
 
@@ -408,6 +476,9 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
         except OSError as err:
             raise ArchiveError(_describe_os_error(err, output)) from err
         messages[:0] = restore_notes
+        if dropped_pdfs:
+            messages.append(f"被替换的“{target}”原有 PDF（{'、'.join(dropped_pdfs)}）；本次没有加 --pdf，"
+                            "新的生成结果中没有 PDF。需要时请加 --pdf 重新生成。")
         _hide(tmp, hidden=False)
         for attempt in range(_MOVE_ATTEMPTS):
             try:

@@ -286,7 +286,7 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
         name_width = max(display_width(r.workbook.name) for r in results)
         status_width = max(display_width(STATUS_NAMES[r.status]) for r in results)
         for r in results:
-            where = str(r.folder) if r.folder else r.message
+            where = str(r.folder.resolve()) if r.folder else r.message
             status = pad(STATUS_NAMES[r.status], status_width)
             click.echo(f"  {pad(r.workbook.name, name_width)}  {status}  {where}")
     sys.exit(1 if any(r.failed for r in results) else 0)
@@ -300,11 +300,14 @@ def _print_build(r: api.BuildResult) -> None:
         return
     assert r.check is not None
     warnings = r.check.warnings
+    folder = r.folder.resolve() if r.folder else r.folder  # the full path: the clerk finds it in Explorer
     if r.status == "unchanged":
-        click.echo(f"{r.workbook.name}：输出文件夹 {r.folder} 已存在且内容相同，没有写入任何文件。")
+        click.echo(f"{r.workbook.name}：输出文件夹 {folder} 已存在且内容相同，没有写入任何文件。")
     else:
         verb = "已替换" if r.status == "replaced" else "已生成"
-        click.echo(f"{r.workbook.name}：{verb} {r.folder}")
+        click.echo(f"{r.workbook.name}：{verb} {folder}")
+        if r.previous is not None:
+            click.echo(f"  与上次生成（{r.previous.name}）相比：{r.changes}。")
     if warnings:
         click.echo(f"  有 {len(warnings)} 个警告（不影响生成）：")
         _print_findings(warnings)

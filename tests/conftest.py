@@ -120,6 +120,12 @@ def example_copy(tmp_path: Path) -> Path:
     return dst
 
 
+def entries(output: Path) -> list[Path]:
+    """What an output folder holds besides its index of builds (生成记录.csv)."""
+    from pipeline.archive import INDEX
+    return [p for p in Path(output).iterdir() if p.name != INDEX]
+
+
 def require_tools() -> bool:
     """True in CI, where a missing external tool must fail rather than skip."""
     return os.environ.get("RECTIFY_REQUIRE_TOOLS") == "1"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, TEMPLATES, require_tools, tool_or_skip
+from conftest import entries, EXAMPLE, ROOT, TEMPLATES, require_tools, tool_or_skip
 from pipeline import api
 from pipeline.archive import TMP_PREFIX, find_soffice, folder_name
 from pipeline.context import TEMPLATE_NAMES
@@ -72,7 +72,7 @@ def test_rebuild_same_content_writes_nothing(example_copy, tmp_path):
     again = build(example_copy, out)
     assert again.status == "unchanged" and again.folder == first.folder
     assert {p.name: p.stat().st_mtime_ns for p in first.folder.iterdir()} == stamp
-    assert sorted(p.name for p in out.iterdir()) == [first.folder.name]
+    assert sorted(p.name for p in entries(out)) == [first.folder.name]
 
 
 def _progress(text: str):
@@ -89,13 +89,14 @@ def test_changed_ledger_gets_a_new_folder_unless_forced(make_ledger, tmp_path):
     assert (first.folder / "manifest.json").exists()  # the earlier build is untouched
     again = build(changed, out, force=True)  # the same content is already in …-2: nothing to replace
     assert again.status == "unchanged" and again.folder == second.folder
-    changed_bytes = changed.read_bytes()
+    first_bytes = (first.folder / "a.xlsx").read_bytes()
     latest = make_ledger(_progress("再次修改。"), name="a.xlsx")
     third = build(latest, out, force=True)
-    assert third.status == "replaced" and third.folder == first.folder
-    assert (first.folder / "a.xlsx").read_bytes() == latest.read_bytes()
-    assert (second.folder / "a.xlsx").read_bytes() == changed_bytes
-    assert sorted(p.name for p in out.iterdir()) == [first.folder.name, second.folder.name]
+    # --force replaces the newest build of the ledger (…-2), never the older one
+    assert third.status == "replaced" and third.folder == second.folder
+    assert (second.folder / "a.xlsx").read_bytes() == latest.read_bytes()
+    assert (first.folder / "a.xlsx").read_bytes() == first_bytes
+    assert sorted(p.name for p in entries(out)) == [first.folder.name, second.folder.name]
 
 
 def test_reruns_find_identical_content_in_suffixed_folders(make_ledger, tmp_path):
@@ -114,7 +115,7 @@ def test_reruns_find_identical_content_in_suffixed_folders(make_ledger, tmp_path
     assert (again.status, again.folder) == ("unchanged", first[1].folder)
     v4 = build(make_ledger(_progress("第四版。"), name="v4.xlsx"), out)
     assert (v4.status, v4.folder.name) == ("written", base + "-4")
-    assert len(list(out.iterdir())) == 4
+    assert len(list(entries(out))) == 4
 
 
 def test_force_never_replaces_another_ledgers_build(make_ledger, tmp_path, capsys):
@@ -128,7 +129,7 @@ def test_force_never_replaces_another_ledgers_build(make_ledger, tmp_path, capsy
 
     def inputs() -> dict[str, str]:
         return {p.name: json.loads((p / "manifest.json").read_text(encoding="utf-8"))["输入"]["文件名"]
-                for p in out.iterdir()}
+                for p in entries(out)}
     base = "2024-12-20_市委第一巡察组反馈意见整改进展"
     assert inputs() == {base: "a.xlsx", base + "-2": "b.xlsx"}
     # Changed again, forced: each replaces its own build, never the other's.
@@ -195,7 +196,7 @@ def test_hostile_doc_numbers_stay_inside_output(make_ledger, tmp_path, number):
     assert len(name) <= 80 and not any(c in name for c in '<>:"/\\|?*')
     assert not name.endswith((".", " "))
     assert r.folder.resolve().parent == out.resolve() and r.folder.is_dir()
-    assert sorted(p.name for p in out.iterdir()) == [name]
+    assert sorted(p.name for p in entries(out)) == [name]
     assert [p for p in tmp_path.rglob("*") if p.is_dir() and out not in (p, *p.parents)] == []
 
 
@@ -210,7 +211,7 @@ def test_errors_write_nothing(make_ledger, tmp_path):
     out = tmp_path / "out"
     r = build(make_ledger(lambda d: d["measures"][0].__setitem__("deadline", "不知道")), out)
     assert r.failed and r.check is not None and r.check.errors
-    assert not out.exists() or list(out.iterdir()) == []
+    assert not out.exists() or list(entries(out)) == []
 
 
 @pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root ignores directory permissions")
@@ -281,11 +282,11 @@ def test_killed_build_leaves_no_partial_folder(example_copy, tmp_path):
     assert proc.stdout.readline().strip() == "writing"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    leftovers = [p.name for p in out.iterdir()]
+    leftovers = [p.name for p in entries(out)]
     assert all(name.startswith(TMP_PREFIX) for name in leftovers), leftovers  # only a hidden temp folder
     r = build(example_copy, out)
     assert r.status == "written"
-    assert sorted(p.name for p in out.iterdir()) == [r.folder.name]  # the stale temp folder is gone
+    assert sorted(p.name for p in entries(out)) == [r.folder.name]  # the stale temp folder is gone
 
 
 def test_many_workbooks_one_bad_does_not_stop_the_others(example_copy, make_ledger, tmp_path, capsys):
@@ -296,7 +297,7 @@ def test_many_workbooks_one_bad_does_not_stop_the_others(example_copy, make_ledg
     assert code == 1
     assert "汇总" in out and "坏台账.xlsx" in out and "失败" in out
     assert "问题!F2" in err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in entries(tmp_path / "out")) == [
         "2024-12-20_市委第一巡察组反馈意见整改进展", "2024-12-20_示党〔2024〕3号"]
 
 
@@ -309,7 +310,7 @@ def test_default_build_uses_input_folder_and_skips_lock_files(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     code, out, err = run(["build"], capsys)
     assert code == 0, out + err
-    assert len(list((tmp_path / "output").iterdir())) == 1
+    assert len(list(entries(tmp_path / "output"))) == 1
 
 
 def test_build_without_templates_folder_uses_builtin_defaults(example_copy, tmp_path, monkeypatch):
@@ -351,7 +352,7 @@ def test_permission_denied_is_a_clear_error(example_copy, tmp_path, monkeypatch)
     monkeypatch.setattr("pipeline.archive.tempfile.mkdtemp", denied)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "没有权限" in r.message and "--output" in r.message
-    assert list((tmp_path / "out").iterdir()) == []
+    assert list(entries(tmp_path / "out")) == []
 
 
 def test_full_disk_leaves_nothing_and_says_so(example_copy, tmp_path, monkeypatch):
@@ -360,7 +361,7 @@ def test_full_disk_leaves_nothing_and_says_so(example_copy, tmp_path, monkeypatc
     monkeypatch.setattr("pipeline.archive.os.fsync", full)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "磁盘空间不足" in r.message
-    assert list((tmp_path / "out").iterdir()) == []
+    assert list(entries(tmp_path / "out")) == []
 
 
 def test_failed_pdf_conversion_names_the_documents(example_copy, tmp_path, monkeypatch):
@@ -376,7 +377,7 @@ def test_interrupted_build_leaves_no_folder(example_copy, tmp_path, monkeypatch)
     monkeypatch.setattr("pipeline.archive.os.fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build(example_copy, tmp_path / "out")
-    assert list((tmp_path / "out").iterdir()) == []
+    assert list(entries(tmp_path / "out")) == []
 
 
 def fake_soffice(tmp_path: Path) -> str:
@@ -407,9 +408,9 @@ def test_pdfs_are_in_the_manifest_and_ignored_when_comparing(example_copy, tmp_p
     out = tmp_path / "out"
     r = build(example_copy, out, pdf=True)
     assert r.status == "written" and r.notes == []
-    entries = _manifest(r.folder)["PDF"]
-    assert [e["文件名"] for e in entries] == [n.replace(".docx", ".pdf") for n in DOCS]
-    for e in entries:
+    pdf_entries = _manifest(r.folder)["PDF"]
+    assert [e["文件名"] for e in pdf_entries] == [n.replace(".docx", ".pdf") for n in DOCS]
+    for e in pdf_entries:
         data = (r.folder / e["文件名"]).read_bytes()
         assert e["sha256"] == hashlib.sha256(data).hexdigest() and e["大小"] == len(data)
     assert [o["文件名"] for o in _manifest(r.folder)["输出"]] == DOCS  # the documents are listed as before
@@ -417,7 +418,7 @@ def test_pdfs_are_in_the_manifest_and_ignored_when_comparing(example_copy, tmp_p
     for pdf in (True, False):
         again = build(example_copy, out, pdf=pdf)
         assert (again.status, again.folder) == ("unchanged", r.folder), pdf
-    assert sorted(p.name for p in out.iterdir()) == [r.folder.name]
+    assert sorted(p.name for p in entries(out)) == [r.folder.name]
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
@@ -445,7 +446,7 @@ def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, mo
     args = ["build", "-t", str(TEMPLATES), "-o", str(out), str(example_copy)]
     code, _, _ = run(args, capsys)
     assert code == 0
-    (plain,) = out.iterdir()
+    (plain,) = entries(out)
     monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
     code, stdout, _ = run([*args, "--pdf"], capsys)
     assert code == 0
@@ -497,7 +498,7 @@ def test_move_blocked_by_an_open_folder_says_to_close_it(example_copy, tmp_path,
     monkeypatch.setattr("pipeline.archive.os.rename", blocked)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "关闭" in r.message and "打开" in r.message
-    assert list((tmp_path / "out").iterdir()) == []
+    assert list(entries(tmp_path / "out")) == []
 
 
 def test_failed_forced_replace_keeps_the_old_build(make_ledger, tmp_path, monkeypatch):
@@ -514,4 +515,4 @@ def test_failed_forced_replace_keeps_the_old_build(make_ledger, tmp_path, monkey
     r = build(make_ledger(_progress("新的进展。"), name="a.xlsx"), out, force=True)
     assert r.failed and "关闭" in r.message
     assert {p.name: p.read_bytes() for p in first.folder.iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == [first.folder.name]
+    assert sorted(p.name for p in entries(out)) == [first.folder.name]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEMPLATES
+from conftest import entries, ROOT, TEMPLATES
 from pipeline import api, archive
 from pipeline.archive import OLD_PREFIX, TMP_PREFIX
 
@@ -52,7 +52,7 @@ def test_forced_replacement_killed_between_renames_is_restored_next_run(make_led
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 9
     assert not first.folder.exists()  # the only copy is in the hidden folder now
-    (old,) = [p for p in out.iterdir() if p.name.startswith(OLD_PREFIX)]
+    (old,) = [p for p in entries(out) if p.name.startswith(OLD_PREFIX)]
     # The next run (here: a build of another ledger) puts it back instead of deleting it.
     other = build(make_ledger(lambda d: d["info"].__setitem__("doc_number", "另〔2024〕2号"), name="b.xlsx"), out)
     assert not other.failed
@@ -66,7 +66,7 @@ def test_finished_replacement_leaves_no_old_copy_to_restore(make_ledger, tmp_pat
     first = build(make_ledger(name="a.xlsx"), out)
     again = build(make_ledger(_progress("新的进展。"), name="a.xlsx"), out, force=True)
     assert again.status == "replaced" and again.folder == first.folder
-    assert [p.name for p in out.iterdir()] == [first.folder.name]
+    assert [p.name for p in entries(out)] == [first.folder.name]
 
 
 def test_build_finishing_second_with_the_same_content_reports_unchanged(make_ledger, tmp_path, monkeypatch):
@@ -83,7 +83,7 @@ def test_build_finishing_second_with_the_same_content_reports_unchanged(make_led
     monkeypatch.setattr(archive, "_move_into_place", other_build_first)
     r = build(ledger, out)
     assert r.status == "unchanged", r.message
-    assert [p.name for p in out.iterdir()] == [r.folder.name]
+    assert [p.name for p in entries(out)] == [r.folder.name]
 
 
 def test_build_finishing_second_with_other_content_takes_the_next_name(make_ledger, tmp_path, monkeypatch):
@@ -112,7 +112,7 @@ def test_two_builds_started_at_once_both_succeed(make_ledger, tmp_path):
     results = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, results):
         assert p.returncode == 0, err.decode("utf-8", "replace")
-    folders = [p for p in (tmp_path / "out").iterdir()]
+    folders = [p for p in entries(tmp_path / "out")]
     assert len(folders) == 1 and not folders[0].name.startswith(".")
 
 

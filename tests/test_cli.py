@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pytest
 
-from conftest import EXAMPLE, ROOT, info_cell
+from conftest import entries, EXAMPLE, ROOT, info_cell
 from pipeline.cli import cli, main
 from test_workbook import BAD_KINDS, EXPECTED_WORDS, _bad_files
 
@@ -130,7 +130,7 @@ def test_bad_files_exit_1_with_chinese_message_and_no_traceback(tmp_path, capsys
         assert code == 1, (command, out, err)
         assert EXPECTED_WORDS[kind] in out + err
         assert "Traceback" not in out + err
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert not (tmp_path / "out").exists() or not any(entries(tmp_path / "out"))
 
 
 def test_empty_input_folder_is_a_usage_error_suggesting_the_command_run(tmp_path, monkeypatch, capsys):

@@ -79,3 +79,63 @@ def test_diff_refuses_a_ledger_with_errors_and_a_folder_that_is_not_a_build(make
     assert code == 1 and "有 1 个错误，无法比较" in err and "Traceback" not in err
     code, _, err = run(["diff", str(tmp_path), str(make_ledger())], capsys)
     assert code == 1 and "不是 rectify 生成的文件夹" in err
+
+
+def _index(out) -> list[dict[str, str]]:
+    import csv
+    with open(out / "生成记录.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_a_later_build_records_what_changed_in_its_manifest_and_the_index(make_ledger, tmp_path, capsys):
+    out = tmp_path / "out"
+    # the file is rewritten below, as a clerk updates the same ledger month after month
+    code, text, _ = run(["build", "-o", str(out), str(make_ledger(name="台账.xlsx"))], capsys)
+    assert code == 0 and "与上次生成" not in text
+    (a_folder,) = [p for p in out.iterdir() if p.is_dir()]
+    assert "与上次相比" not in json.loads((a_folder / "manifest.json").read_text("utf-8"))
+    # the next month's ledger: same file name, changed content, a later 成文日期 (another folder name)
+    second = make_ledger(lambda d: (_changed(d), d["info"].update(issued=date(2025, 1, 20))), name="台账.xlsx")
+    code, text, _ = run(["build", "-o", str(out), str(second)], capsys)
+    assert code == 0
+    (b_folder,) = [p for p in out.iterdir() if p.is_dir() and p != a_folder]
+    assert f"已生成 {b_folder.resolve()}" in text  # the full path, to find it in Explorer
+    summary = "问题：新增1个、完成1个、变化1个；措施：新增2项、删除1项、完成1项、变化2项"
+    assert f"与上次生成（{a_folder.name}）相比：{summary}。" in text
+    changes = json.loads((b_folder / "manifest.json").read_text("utf-8"))["与上次相比"]
+    assert changes["文件夹"] == a_folder.name and changes["摘要"] == summary
+    assert {k: changes[k] for k in ("problems", "measures")} == EXPECTED
+    rows = _index(out)
+    assert [(r["文件夹"], r["台账"], r["成文日期"], r["结果"], r["与上次相比"]) for r in rows] == [
+        (a_folder.name, "台账.xlsx", "2024-12-20", "新建", "（首次生成）"),
+        (b_folder.name, "台账.xlsx", "2025-01-20", "新建", summary),
+    ]
+    assert all(r["生成时间"] for r in rows)
+    # the same ledger again: unchanged, nothing written, the index untouched
+    index_bytes = (out / "生成记录.csv").read_bytes()
+    code, text, _ = run(["build", "-o", str(out), str(second)], capsys)
+    assert code == 0 and "已存在且内容相同" in text
+    assert (out / "生成记录.csv").read_bytes() == index_bytes
+
+
+def test_force_replaces_the_newest_build_says_so_and_warns_about_pdfs(make_ledger, tmp_path, capsys):
+    out = tmp_path / "out"
+    import shutil
+    from pathlib import Path
+    versions: list[Path] = []
+    for i in range(3):  # the same file name, month after month (each version kept in a folder of its own)
+        made = make_ledger(lambda d, i=i: d["problems"][0].update(progress=f"第{i}版。"), name="台账.xlsx")
+        (tmp_path / f"v{i}").mkdir()
+        versions.append(Path(shutil.copy2(made, tmp_path / f"v{i}" / "台账.xlsx")))
+    for path in versions[:2]:
+        run(["build", "-o", str(out), str(path)], capsys)
+    folders = sorted(p for p in out.iterdir() if p.is_dir())
+    assert [p.name for p in folders] == [folders[0].name, folders[0].name + "-2"]
+    (folders[1] / "01_通报.pdf").write_bytes(b"%PDF-1.4 stand-in")  # as if built with --pdf
+    code, text, _ = run(["build", "-o", str(out), "--force", str(versions[2])], capsys)
+    assert code == 0
+    assert f"已替换 {folders[1].resolve()}" in text  # the newest, not the first
+    assert "原有 PDF（01_通报.pdf）" in text and "--pdf" in text  # not dropped silently
+    assert (folders[0] / "台账.xlsx").read_bytes() == versions[0].read_bytes()
+    assert (folders[1] / "台账.xlsx").read_bytes() == versions[2].read_bytes()
+    assert [r["结果"] for r in _index(out)] == ["新建", "新建", "替换"]

@@ -186,7 +186,7 @@ def _jinja_in_cells(d: Path) -> list[str]:
 
 
 def _printed_literally(d: Path, run: Run) -> None:
-    folder = next(p for p in (d / "out").iterdir() if not p.name.startswith("."))
+    folder = next(p for p in (d / "out").iterdir() if p.is_dir() and not p.name.startswith("."))
     body = zipfile.ZipFile(folder / "01_通报.docx").read("word/document.xml").decode("utf-8")
     assert "cycler.__init__.__globals__" in body and "{{ 7*7 }}" in body and "49" not in body.split("{{ 7*7 }}")[0][-5:]
 
@@ -333,7 +333,7 @@ def _hidden_outdated(wb: object) -> None:
 
 
 def _revised_text_used(d: Path, run: Run) -> None:
-    folder = next(p for p in (d / "out").iterdir() if not p.name.startswith("."))
+    folder = next(p for p in (d / "out").iterdir() if p.is_dir() and not p.name.startswith("."))
     body = zipfile.ZipFile(folder / "01_通报.docx").read("word/document.xml").decode("utf-8")
     assert "修订后的整改进展" in body and "过时的整改进展" not in body
 
@@ -393,7 +393,7 @@ def _info(**values: str) -> Callable[[dict], None]:
 
 
 def _folder_fits(d: Path, run: Run) -> None:
-    folders = [p for p in (d / "out").iterdir() if not p.name.startswith(".")]
+    folders = [p for p in (d / "out").iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert folders and all(len(os.fsencode(p.name)) <= 255 for p in folders), folders
 
 
@@ -413,7 +413,7 @@ def _json_readable(d: Path, run: Run) -> None:
 
 def _manifest_readable(d: Path, run: Run) -> None:
     import json
-    (folder,) = [p for p in (d / "out").iterdir() if not p.name.startswith(".")]
+    (folder,) = [p for p in (d / "out").iterdir() if p.is_dir() and not p.name.startswith(".")]
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     assert "\ufffd" in manifest["输入"]["文件名"]
 
@@ -430,8 +430,8 @@ case("wb-group-makes-title-too-long", _check(lambda d: _wb(d, change=_info(group
 case("wb-doc-number-astral", _build(lambda d: _wb(d, change=_info(doc_number="\U00020000" * 120))), 0,
      rf"基本信息!{_B['doc_number']}.*文件夹名只能用前面一部分", builds=True, verify=_folder_fits)
 case("wb-doc-number-path-traversal", _build(lambda d: _wb(d, change=_info(doc_number="../../../../tmp/evil"))), 0,
-     r"已生成 out/", builds=True)
-case("wb-doc-number-device-name", _build(lambda d: _wb(d, change=_info(doc_number="CON"))), 0, r"已生成 out/",
+     r"已生成 /\S*/out/", builds=True)
+case("wb-doc-number-device-name", _build(lambda d: _wb(d, change=_info(doc_number="CON"))), 0, r"已生成 /\S*/out/",
      builds=True)
 case("wb-name-not-utf8-json", lambda d: ["check", "--json", _non_utf8(d)], 0, r'"file": "in/\ufffd', verify=_json_readable)
 case("wb-name-not-utf8-build", lambda d: ["build", "-o", "out", _non_utf8(d)], 0, r"已生成", builds=True,
@@ -465,7 +465,7 @@ def _interrupted_replace(d: Path) -> list[str]:
 def _restored(d: Path, run: Run) -> None:
     name = (d / "expected-name.txt").read_text("utf-8")
     assert (d / "out" / name / "manifest.json").is_file()
-    assert [p.name for p in (d / "out").iterdir()] == [name]
+    assert [p.name for p in (d / "out").iterdir() if p.is_dir()] == [name]
 
 
 def _stale_tmp(d: Path) -> list[str]:
@@ -482,7 +482,7 @@ def _output_is_file(d: Path) -> list[str]:
 
 case("fault-force-killed-between-renames", _interrupted_replace, 0, r"已恢复原来的生成结果", builds=True,
      verify=_restored)
-case("fault-stale-temporary-folder", _stale_tmp, 0, r"已生成 out/", builds=True)
+case("fault-stale-temporary-folder", _stale_tmp, 0, r"已生成 /\S*/out/", builds=True)
 case("fault-output-is-a-file", _output_is_file, 1, r"“out”已存在但不是文件夹")
 
 # --- 7. messages: every value named at its cell, nothing English, output bounded ----------------------------
