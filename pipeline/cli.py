@@ -148,11 +148,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", metavar="台账.xlsx", type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(["巡察", "巡视"]), default="巡察",
               help="巡察（市、县党委开展，默认）或巡视（省委、中央开展）：台账中的项目名称和说明随之改变。")
 def init(path: Path, kind: str) -> None:
-    """新建空白台账 PATH（.xlsx），含下拉列表、日期格式和“填写说明”表。已存在的文件不会被覆盖。"""
+    """新建空白台账（.xlsx），含示例行、下拉列表、日期校验、打印设置和“填写说明”表。已存在的文件不会被覆盖。"""
     written = api.init_ledger(path, kind)
     click.echo(f"已新建空白台账：{written}")
     click.echo("请先阅读其中的“填写说明”表（各表第 2 行灰色斜体的是示例，读取时跳过；“正文”表预填了通报的常用段落，"
@@ -259,10 +259,10 @@ def _write_utf8(text: str) -> None:
 
 
 @cli.command()
-@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=api.DEFAULT_OUTPUT,
+@click.argument("workbooks", nargs=-1, metavar="[台账]…", type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="文件夹", type=click.Path(path_type=Path), default=api.DEFAULT_OUTPUT,
               help=f"输出文件夹（默认：{api.DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。")
-@click.option("-t", "--templates", "templates_dir", type=click.Path(path_type=Path), default=None,
+@click.option("-t", "--templates", "templates_dir", metavar="文件夹", type=click.Path(path_type=Path), default=None,
               help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。")
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
@@ -337,7 +337,7 @@ def templates() -> None:
 
 
 @templates.command("check")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.argument("directory", required=False, metavar="[文件夹]", type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
     """检查模板文件夹中的模板（默认：templates 文件夹，没有时检查内置模板）：语法、变量名、全角标签、不安全的内容。"""
     if api.template_folder(directory) is None:
@@ -350,9 +350,9 @@ def templates_check(directory: Path | None) -> None:
 
 
 @templates.command("init")
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(path_type=Path))
 def templates_init(directory: Path) -> None:
-    """在 DIRECTORY 中生成四个默认模板，供修改版头、字体或措辞。不会覆盖已有文件。"""
+    """在指定文件夹中生成全部默认模板，供修改版头、字体或措辞。不会覆盖已有文件。"""
     for path in api.write_default_templates(directory):
         click.echo(f"已生成模板：{path}")
 
@@ -389,11 +389,24 @@ def _path_problem(e: click.UsageError) -> str | None:
     return _PATH_PROBLEMS[m.group("problem")].format(path=m.group("path"))
 
 
+_NO_SUCH_COMMAND_RE = re.compile(r"No such command '(?P<name>[^']*)'")
+_EXTRA_ARGS_RE = re.compile(r"unexpected extra arguments? \((?P<args>.*)\)")
+
+
+def _param_name(param: click.Parameter | None) -> str:
+    """How a parameter is named to the clerk: 选项“--kind”, 参数“台账.xlsx” (an argument's Chinese metavar)."""
+    if param is None:
+        return "参数"
+    if isinstance(param, click.Option):
+        return f"选项“{max(param.opts, key=len)}”"
+    return f"参数“{param.metavar or param.human_readable_name}”"
+
+
 def _usage_message(e: click.UsageError) -> str:
-    """Click's usage error in Chinese, click's own (English) detail kept in parentheses."""
+    """Click's usage error in Chinese, with what was wrong and what to type instead."""
     path_problem = _path_problem(e)
     if path_problem is not None:
-        return f"{path_problem}（{e.format_message()}）。"
+        return f"{path_problem}。"
     if isinstance(e, click.exceptions.NoSuchOption):
         what = f"没有选项“{e.option_name}”"
         if e.possibilities:
@@ -401,22 +414,31 @@ def _usage_message(e: click.UsageError) -> str:
     elif isinstance(e, click.exceptions.BadOptionUsage):
         what = f"选项“{e.option_name}”" + ("后面缺少值" if "requires an argument" in e.message else "的用法不对")
     elif isinstance(e, click.MissingParameter):
-        param = e.param.human_readable_name if e.param is not None else ""
-        what = f"缺少参数 {param}".rstrip()
+        what = f"缺少{_param_name(e.param)}".rstrip()
     elif isinstance(e, click.BadParameter):
-        param = e.param.human_readable_name if e.param is not None else ""
-        what = f"参数 {param} 的值不正确".replace("参数  ", "参数")
-    elif "No such command" in e.message:
-        what = "没有这个命令"
-    elif "unexpected extra argument" in e.message:
-        what = "多了无法识别的参数"
+        what = f"{_param_name(e.param)}的值不正确"
+        if e.param is not None and isinstance(e.param.type, click.Choice):
+            what += "，只能是：" + "、".join(map(str, e.param.type.choices))
+        elif e.param is not None and isinstance(e.param.type, DateParam):
+            what += "：" + e.message.rstrip("。")
+    elif _NO_SUCH_COMMAND_RE.search(e.message):
+        name = _NO_SUCH_COMMAND_RE.search(e.message).group("name")
+        what = f"没有命令“{name}”"
+        group = e.ctx.command if e.ctx is not None else None
+        if isinstance(group, click.Group):
+            import difflib
+            close = difflib.get_close_matches(name, list(group.commands), n=2, cutoff=0.5)
+            if close:
+                what += "，是不是想输入 " + " 或 ".join(close) + "？"
+    elif _EXTRA_ARGS_RE.search(e.message):
+        what = f"多了无法识别的参数：{_EXTRA_ARGS_RE.search(e.message).group('args')}"
     else:
         what = "参数不正确"
     command = e.ctx.command_path if e.ctx is not None else "rectify"
     if not command.startswith("rectify"):
         command = "rectify"
-    return (f"命令用法有误：{what}（{e.format_message()}）。"
-            f"运行 {command} --help 查看用法（rectify --help 列出全部命令）。")
+    end = "" if what.endswith(("？", "。")) else "。"
+    return f"命令用法有误：{what}{end}运行 {command} --help 查看用法（rectify --help 列出全部命令）。"
 
 
 def _route_library_warnings(debug: bool) -> None:
