@@ -177,6 +177,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     previous: Path | None = None  # the newest earlier build of the same ledger
     changes: str = ""  # what changed since it, in one line
+    warnings_as_before: bool = False  # the same warnings as that build's (summarised unless --verbose)
 
     @property
     def failed(self) -> bool:
@@ -311,8 +312,11 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
         except OSError as err:
             result.pdf_messages.append(f"生成记录（{archive.INDEX}）没有写入：{read_error_reason(err)}。"
                                        "生成的文件不受影响。")
+    earlier = archive.manifest_of(previous[0]) if previous is not None else None
+    same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
     return BuildResult(workbook=workbook, status=result.status, folder=result.folder, check=check,
-                       notes=result.pdf_messages, previous=previous[0] if previous else None, changes=changes)
+                       notes=result.pdf_messages, previous=previous[0] if previous else None, changes=changes,
+                       warnings_as_before=same_warnings)
 
 
 # How the archive's index names what a build did.

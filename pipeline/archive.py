@@ -143,6 +143,14 @@ def append_index(output: Path, folder: Path, workbook: str, issued: str, status:
         fh.write(data)
 
 
+def manifest_of(folder: Path) -> dict[str, Any] | None:
+    """A build folder's manifest, or None when it has none (or it cannot be read)."""
+    try:
+        return _load_manifest((Path(folder) / MANIFEST).read_bytes())
+    except OSError:
+        return None
+
+
 def archived_input(folder: Path) -> Path | None:
     """The copy of the input workbook a build folder holds (named in its manifest), or None."""
     path = Path(folder) / MANIFEST

@@ -146,7 +146,7 @@ class _Converter:
             return None
         if cell.empty:
             if col.required:
-                self.out.error("required-missing", *where, f"〔{col.header}〕必须填写。{col.help}", col.header)
+                self.out.error("required-missing", *where, f"〔{col.header}〕必须填写（{col.purpose}）。", col.header)
             return None
         raw = cell.value
         if isinstance(raw, str) and raw.strip() in ERROR_CODES:
@@ -498,7 +498,9 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     if inspection is not None:
         ledger = Ledger(inspection=inspection, problems=tuple(problems), measures=tuple(measures),
                         narrative=tuple(narrative), documents=tuple(documents))
-        _check_declared(info_table, ledger, out)
+        _check_declared(info_table, tables, {"problems": problem_rows, "measures": measure_rows,
+                                             "documents": document_rows}, ledger, out)
+        _check_internal(ptable, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
         _check_lengths(info_table, ledger, out)
     _check_doc_number(info_table, out)
@@ -718,21 +720,44 @@ def _check_doc_number(table: RawTable | None, out: _Collector) -> None:
                  "（如 1 不写作 01）。", header)
 
 
-def _check_declared(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
+def _check_declared(table: RawTable | None, tables: dict[str, RawTable],
+                    rows: dict[str, list[tuple[RawRow, dict[str, Any]]]], ledger: Ledger, out: _Collector) -> None:
+    """A declared total that differs from the rows: a warning that says which rows it counted (and how many
+    of them have errors). A sheet that is missing or lacks a required column is not counted at all: its
+    count would mislead (the missing column is reported first)."""
     if table is None:
         return
     counts = ledger.counts
-    pairs = [("declared_aspects", counts.aspects_declared, counts.aspects_counted, "问题", "个方面"),
-             ("declared_problems", counts.problems_declared, counts.problems_counted, "问题", "个具体问题"),
-             ("declared_measures", counts.measures_declared, counts.measures_counted, "措施", "条措施"),
-             ("declared_documents", counts.documents_declared, counts.documents_counted, "制度文件", "个文件")]
-    for key, declared, counted, sheet, unit in pairs:
+    pairs = [("declared_aspects", counts.aspects_declared, counts.aspects_counted, "problems", "个方面"),
+             ("declared_problems", counts.problems_declared, counts.problems_counted, "problems", "个具体问题"),
+             ("declared_measures", counts.measures_declared, counts.measures_counted, "measures", "条措施"),
+             ("declared_documents", counts.documents_declared, counts.documents_counted, "documents", "个文件")]
+    for key, declared, counted, sheet_key, unit in pairs:
+        sheet = tables.get(sheet_key)
+        if sheet is None or sheet.missing_columns():
+            continue
+        data_rows = len(rows.get(sheet_key, []))
         # A total declared over an empty sheet is a notice of totals only, not a mismatch.
-        if declared is not None and counted and declared != counted:
-            header = table.spec.column(key).header
-            out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
-                     f"〔{header}〕填写 {declared}，但“{sheet}”表中列出了 {counted} {unit}。"
-                     f"通报中将使用填写的 {declared}；如需按表格统计，请清空此项。", header)
+        if declared is None or not data_rows or declared == counted:
+            continue
+        header = table.spec.column(key).header
+        bad = data_rows - (counted if key != "declared_aspects" else data_rows)
+        listed = (f"“{sheet.title}”表中有 {data_rows} 行，其中 {bad} 行有错误（见上），其余 {counted} 行列出 {counted} {unit}"
+                  if bad > 0 else f"“{sheet.title}”表中列出了 {counted} {unit}")
+        out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
+                 f"〔{header}〕填写 {declared}，但{listed}。通报中将使用填写的 {declared}；"
+                 f"如需按表格统计，请清空此项。", header)
+
+
+def _check_internal(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
+    """Problems marked not public: said once, so the clerk knows why the notice's total lists fewer."""
+    internal = [p for p in ledger.problems if not p.public]
+    if table is None or not internal:
+        return
+    ids = "、".join(p.id for p in internal[:10]) + ("等" if len(internal) > 10 else "")
+    out.warn("internal-problems", table.title, "",
+             f"{len(internal)} 个问题标为不公开（编号 {ids}）：计入通报中的问题总数和统计，只列入三个清单，"
+             "不在通报中逐条列出。", "是否公开")
 
 
 def _check_lengths(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:

@@ -266,7 +266,9 @@ def _write_utf8(text: str) -> None:
               help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。")
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
-def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="列出全部警告（默认与上次生成相同的警告只给出数目）。")
+def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool,
+          verbose: bool) -> None:
     """检查台账并生成通报和三个清单（Word 文档）。
 
     不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
@@ -280,7 +282,7 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
     else:
         results = api.build_many(paths, templates_dir, output, force=force, pdf=pdf)
     for r in results:
-        _print_build(r)
+        _print_build(r, verbose)
     if len(results) > 1:
         click.echo("\n汇总：")
         name_width = max(display_width(r.workbook.name) for r in results)
@@ -292,7 +294,7 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
     sys.exit(1 if any(r.failed for r in results) else 0)
 
 
-def _print_build(r: api.BuildResult) -> None:
+def _print_build(r: api.BuildResult, verbose: bool = False) -> None:
     if r.failed:
         click.echo(f"{r.workbook.name}：生成失败。{r.message}", err=True)
         if r.check is not None:
@@ -308,7 +310,9 @@ def _print_build(r: api.BuildResult) -> None:
         click.echo(f"{r.workbook.name}：{verb} {folder}")
         if r.previous is not None:
             click.echo(f"  与上次生成（{r.previous.name}）相比：{r.changes}。")
-    if warnings:
+    if warnings and r.warnings_as_before and not verbose:
+        click.echo(f"  有 {len(warnings)} 个警告，与上次生成时相同（不影响生成；加 --verbose 列出）。")
+    elif warnings:
         click.echo(f"  有 {len(warnings)} 个警告（不影响生成）：")
         _print_findings(warnings)
     for note in r.notes:

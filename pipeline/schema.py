@@ -83,6 +83,13 @@ class Column:
     default: str | None = None
 
     @property
+    def purpose(self) -> str:
+        """What the column holds, in a few words: the help's first sentence without its advice on numbering
+        (a "must fill" message never also says "need not fill")."""
+        first = self.help.split("。")[0]
+        return first.split("，序号")[0].split("；")[0].removeprefix("选填。").strip()
+
+    @property
     def headers(self) -> tuple[str, ...]:
         """The header text and every accepted alias, with the 巡视 form of each that says 巡察."""
         names = (self.header, *self.aliases)

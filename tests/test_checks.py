@@ -265,3 +265,37 @@ def test_doc_number_unrecognisable_warns(make_ledger):
     result = check_file(make_ledger(_set(["info", "doc_number"], "东工党2024年12号")))
     (finding,) = [f for f in result.findings if f.code == "doc-number-form"]
     assert "〔2024〕12号" in finding.message  # the example of the right form
+
+
+def test_a_missing_value_message_never_says_also_not_to_fill_it(make_ledger):
+    result = check_file(make_ledger(_set(["problems", 1, "heading"], None)))
+    (f,) = [f for f in result.errors if f.code == "required-missing"]
+    assert f.message == "〔问题〕必须填写（问题标题（通报中的1. 2. ……））。"
+    assert "不必填写" not in f.message and "不要填写" not in f.message
+
+
+def test_declared_total_says_which_rows_it_counted(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["info"]["declared_problems"] = 8
+        d["problems"][2]["status"] = "差不多"  # one of the three rows has an error
+    result = check_file(make_ledger(change))
+    (f,) = [f for f in result.findings if f.code == "declared-total-mismatch"]
+    assert "“问题”表中有 3 行，其中 1 行有错误（见上），其余 2 行列出 2 个具体问题" in f.message
+
+
+def test_a_renamed_header_is_reported_before_any_count_that_depends_on_it(make_ledger):
+    def edit(wb: Any) -> None:
+        ws = wb["措施"]
+        for cell in ws[1]:
+            if cell.value == "完成时限":
+                cell.value = "完成时间"
+    result = check_file(make_ledger(lambda d: d["info"].update(declared_measures=3), edit=edit))
+    assert [(f.code, f.sheet) for f in result.errors] == [("missing-column", "措施")]
+    assert not [f for f in result.findings if f.code == "declared-total-mismatch"]  # no "列出了 0 条措施"
+
+
+def test_internal_problems_are_explained_once(make_ledger):
+    result = check_file(make_ledger(lambda d: (d["problems"][1].update(public="否"),
+                                               d["problems"][2].update(public="否"))))
+    (f,) = [f for f in result.findings if f.code == "internal-problems"]
+    assert f.message.startswith("2 个问题标为不公开（编号 2、3）：计入通报中的问题总数") and result.ok

@@ -239,3 +239,17 @@ def test_internal_error_shows_no_traceback_without_debug(monkeypatch, capsys):
     assert code == 2 and "程序内部错误" in err and "Traceback" not in err
     code, out, err = run(["--debug", "check", str(EXAMPLE)], capsys)
     assert code == 2 and "Traceback" in err and "RuntimeError: bug" in err
+
+
+def test_warnings_repeated_from_the_last_build_are_summarised_unless_verbose(make_ledger, tmp_path, capsys):
+    out = tmp_path / "out"
+    ledger = make_ledger(lambda d: d["info"].update(declared_problems=5), name="台账.xlsx")
+    code, first, _ = run(["build", "-o", str(out), str(ledger)], capsys)
+    assert code == 0 and "基本信息!" in first  # the warning, listed in full the first time
+    # the next version: other content, the same warning
+    make_ledger(lambda d: (d["info"].update(declared_problems=5), d["problems"][0].update(progress="新进展。")),
+                name="台账.xlsx")
+    code, second, _ = run(["build", "-o", str(out), str(ledger)], capsys)
+    assert code == 0 and "有 1 个警告，与上次生成时相同" in second and "基本信息!" not in second
+    code, third, _ = run(["build", "-o", str(out), "--verbose", str(ledger)], capsys)
+    assert code == 0 and "基本信息!" in third
