@@ -207,16 +207,19 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
                 "请把 ｛ ｝ ％ 改为半角 { } %（切换到英文输入法输入）。")
     env = jinja_env()
     syntax_advice = "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。"
+    def unreadable(e: Exception) -> list[Finding]:
+        if isinstance(e, JinjaError):
+            near = _surrounding(xml, getattr(e, "lineno", None))
+            err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
+                                   + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
+        else:
+            err("template-syntax", f"模板的标签或括号嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
+        return found
+
     try:
         parsed = env.parse(xml)
-    except JinjaError as e:
-        near = _surrounding(xml, getattr(e, "lineno", None))
-        err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
-                               + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
-        return found
-    except (RecursionError, MemoryError, SyntaxError) as e:
-        err("template-syntax", f"模板的标签或括号嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
-        return found
+    except (JinjaError, RecursionError, MemoryError, SyntaxError) as e:
+        return unreadable(e)
     # Checked on the tree before anything is compiled or run.
     for attr, tag in unsafe_accesses(parsed, xml):
         err("template-unsafe", f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
@@ -228,14 +231,8 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
     try:
         # Analysis compiles the template: an unknown filter or test only shows up here.
         unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
-    except JinjaError as e:
-        near = _surrounding(xml, getattr(e, "lineno", None))
-        err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
-                               + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
-        return found
-    except (RecursionError, MemoryError, SyntaxError) as e:
-        err("template-syntax", f"模板的标签嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
-        return found
+    except (JinjaError, RecursionError, MemoryError, SyntaxError) as e:
+        return unreadable(e)
     for var in unknown:
         err("template-unknown-variable",
             f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(context))}。")

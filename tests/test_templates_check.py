@@ -6,6 +6,7 @@ import io
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -16,6 +17,14 @@ from test_cli import run
 
 def edited_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:
     """A copy of the shipped templates with one text replaced inside `name`'s document.xml."""
+    def replace_once(text: str) -> str:
+        assert old in text, f"{old!r} not in {name}"
+        return text.replace(old, new, 1)
+    return edited_document(tmp_path, name, replace_once)
+
+
+def edited_document(tmp_path: Path, name: str, edit: Callable[[str], str]) -> Path:
+    """A copy of the shipped templates with `name`'s document.xml passed through `edit`."""
     folder = tmp_path / "tpl"
     shutil.copytree(TEMPLATES, folder)
     path = folder / name
@@ -25,9 +34,7 @@ def edited_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                assert old in text, f"{old!r} not in {name}"
-                data = text.replace(old, new, 1).encode("utf-8")
+                data = edit(data.decode("utf-8")).encode("utf-8")
             dst.writestr(item, data)
     src.close()
     path.write_bytes(out.getvalue())
@@ -152,27 +159,14 @@ def test_trial_render_takes_every_branch_of_the_notice_template():
 
 def test_a_typo_in_a_rarely_used_branch_is_caught(tmp_path):
     """A misspelt field in the h4 branch (used only by some numbering schemes) fails the check, not a build."""
-    import docx  # noqa: F401 - python-docx reads the edited template
+    def misspell_in_h4_branch(text: str) -> str:
+        marker = "b.style == 'h4'"
+        head, _, tail = text.partition(marker)
+        assert tail, "the h4 branch is in the template"
+        # the first {{ b.text }} after the h4 test belongs to the h4 paragraph
+        return head + marker + tail.replace("{{ b.text }}", "{{ b.txet }}", 1)
 
-    folder = tmp_path / "tpl"
-    shutil.copytree(TEMPLATES, folder)
-    path = folder / "通报.docx"
-    src = zipfile.ZipFile(path)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                marker = "b.style == 'h4'"
-                head, _, tail = text.partition(marker)
-                assert tail, "the h4 branch is in the template"
-                # the first {{ b.label }} after the h4 test belongs to the h4 paragraph
-                tail = tail.replace("{{ b.text }}", "{{ b.txet }}", 1)
-                data = (head + marker + tail).encode("utf-8")
-            dst.writestr(item, data)
-    src.close()
-    path.write_bytes(out.getvalue())
+    folder = edited_document(tmp_path, "通报.docx", misspell_in_h4_branch)
     findings = api.check_templates(folder)
     assert [f.code for f in findings] == ["template-render"] and "txet" in findings[0].message
 
