@@ -13,8 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from pipeline import checklist_layout as layout
 from pipeline import schema
-from pipeline.figures import status_sentence  # noqa: F401 - re-exported for callers of the old name
-from pipeline.model import Ledger, Measure, Problem
+from pipeline.model import Ledger, Measure
 from pipeline.overdue import DUE_SOON_DAYS, due_measures
 from pipeline.overdue import counts as due_counts
 from pipeline.outline import NumberingScheme, build_outline, clean, grouped, sentence, settings_of

@@ -70,10 +70,6 @@ class Inspection:
             return None
         return {s: v or 0 for s, v in zip(schema.STATUSES, values)}
 
-    def word(self, text: str) -> str:
-        """Generated wording in this inspection's kind: 巡察 → 巡视 for a 巡视."""
-        return schema.for_kind(text, self.kind)
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -53,7 +53,6 @@ SECTION_BASIC = "基本情况"
 SECTION_PLANS = "今后打算"
 SECTION_CLOSING = "结束语"
 SECTIONS = (SECTION_BASIC, SECTION_PLANS, SECTION_CLOSING)
-SECTION_PROGRESS = "整改落实进展"  # generated from the 问题 sheet, not written in 正文
 # What a 基本信息 "…标题" row may say instead of a title.
 TITLE_OMIT_WORDS = ("不印", "不印出", "省略", "删除", "不要")
 TITLE_NONE_WORDS = ("无标题", "不要标题", "不加标题", "无")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import entries, EXAMPLE, ROOT, TEMPLATES, require_tools, tool_or_skip
+from conftest import EXAMPLE, ROOT, TEMPLATES, entries, require_tools
 from pipeline import api
 from pipeline.archive import TMP_PREFIX, find_soffice, folder_name
 from pipeline.context import TEMPLATE_NAMES
