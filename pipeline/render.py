@@ -89,6 +89,53 @@ def _document_parser() -> etree.XMLParser:
     return parser
 
 
+@dataclass(frozen=True)
+class _BodyXml:
+    """The rendered body kept as text (see GroupMergeTemplate.fix_tables)."""
+
+    xml: str
+
+
+def _grids_consistent(xml: str) -> bool:
+    """True when docxtpl's fix_tables would change nothing: no table has a row with more cells than its
+    grid has columns, nor a grid with more columns than its widest row spans. Streamed, rows dropped
+    as they are counted; False when the XML does not parse (the recovering tree path takes it)."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    tbl, tr, tc, tc_pr, span, grid, col = (w + n for n in ("tbl", "tr", "tc", "tcPr", "gridSpan", "tblGrid",
+                                                           "gridCol"))
+    # per open table (outermost first): [grid columns, most cells in a row, most columns a row spans]
+    open_tables: list[list[int]] = []
+    try:
+        for event, el in etree.iterparse(io.BytesIO(xml.encode("utf-8")), events=("start", "end"),
+                                         tag=(tbl, tr, grid), huge_tree=True):
+            if event == "start":
+                if el.tag == tbl:
+                    open_tables.append([0, 0, 0])
+                continue
+            if el.tag == grid:
+                if open_tables:
+                    open_tables[-1][0] = len(el.findall(col))
+            elif el.tag == tr:
+                cells = el.findall(tc)
+                spanned = 0
+                for cell in cells:
+                    props = cell.find(tc_pr)
+                    merge = None if props is None else props.find(span)
+                    spanned += 1 if merge is None else int(merge.get(w + "val"))
+                for t in open_tables:  # docxtpl counts a nested table's rows in the outer table too
+                    t[1] = max(t[1], len(cells))
+                    t[2] = max(t[2], spanned)
+                el.clear(keep_tail=True)
+            else:
+                columns, cells, spanned = open_tables.pop()
+                if cells > columns or columns > spanned:
+                    return False
+                el.clear(keep_tail=True)
+    except (etree.XMLSyntaxError, ValueError, TypeError):
+        return False
+    return True
+
+
 class GroupMergeTemplate(DocxTemplate):
     """DocxTemplate that also understands `{% vmerge EXPR %}` (per-group vertical merges).
 
@@ -134,6 +181,11 @@ class GroupMergeTemplate(DocxTemplate):
         return self.resolve_listing(dst_xml)
 
     def fix_tables(self, xml: str) -> Any:  # noqa: D102 - docxtpl hook
+        # Nothing for the tree passes to change (no table grid to fix, no drawing ids to renumber; the
+        # checklists): the rendered body stays a string and goes into the package as it is. Its tree
+        # would cost some 20 kB a table row (300 MB for a 10,000-row checklist).
+        if "docPr" not in xml and _grids_consistent(xml):
+            return _BodyXml(xml)
         whole = etree.tostring(self.docx._element, encoding="unicode")
         start, end = whole.find("<w:body"), whole.rfind("</w:body>")
         if start < 0 or end < 0 or not xml.startswith("<w:body"):
@@ -145,12 +197,17 @@ class GroupMergeTemplate(DocxTemplate):
         return root
 
     def fix_docpr_ids(self, tree: Any) -> None:  # noqa: D102 - docxtpl hook
+        if isinstance(tree, _BodyXml):
+            return  # it has no drawings
         # docxtpl's renumbering, through an XPath object (python-docx's elements take no `namespaces`)
         for elt in _DOCPR_XPATH(tree):
             self.docx_ids_index += 1
             elt.attrib["id"] = str(self.docx_ids_index)
 
     def map_tree(self, tree: Any) -> None:  # noqa: D102 - docxtpl hook
+        if isinstance(tree, _BodyXml):
+            self.body_xml = tree.xml  # written in place of the template's body when saved (_save)
+            return
         if tree.tag != self.docx._element.tag:
             super().map_tree(tree)
             return
@@ -269,19 +326,32 @@ def _save(tpl: GroupMergeTemplate) -> bytes:
     if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
         buf = io.BytesIO()
         tpl.save(buf)
-        return normalize_zip(buf.getvalue())
-    from docx.opc.pkgwriter import PackageWriter
+        with zipfile.ZipFile(buf) as zf:
+            members = {name: zf.read(name) for name in zf.namelist()}
+    else:
+        from docx.opc.pkgwriter import PackageWriter
 
-    tpl.pre_processing()
-    package = tpl.docx.part.package
-    for part in package.parts:
-        part.before_marshal()
-    collector = _PartCollector()
-    PackageWriter._write_content_types_stream(collector, package.parts)
-    PackageWriter._write_pkg_rels(collector, package.rels)
-    PackageWriter._write_parts(collector, package.parts)
-    tpl.is_saved = True
-    return _zip_members(collector.members)
+        tpl.pre_processing()
+        package = tpl.docx.part.package
+        for part in package.parts:
+            part.before_marshal()
+        collector = _PartCollector()
+        PackageWriter._write_content_types_stream(collector, package.parts)
+        PackageWriter._write_pkg_rels(collector, package.rels)
+        PackageWriter._write_parts(collector, package.parts)
+        tpl.is_saved = True
+        members = collector.members
+    body = getattr(tpl, "body_xml", None)
+    if body is not None:
+        # the template's document part, its body replaced by the rendered one
+        name = tpl.docx.part.partname.membername
+        whole = members[name]
+        start, end = whole.find(b"<w:body"), whole.rfind(b"</w:body>")
+        end = end + len(b"</w:body>") if end >= 0 else whole.find(b"/>", start) + 2
+        if start < 0 or end < 2:
+            raise TemplateError("模板的正文部分无法识别。请运行 rectify templates check 检查模板。")
+        members[name] = whole[:start] + body.encode("utf-8") + whole[end:]
+    return _zip_members(members)
 
 
 def _zip_members(members: dict[str, bytes]) -> bytes:
