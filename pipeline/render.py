@@ -93,10 +93,10 @@ def _document_parser() -> etree.XMLParser:
 class _BodyXml:
     """The rendered body kept as text (see GroupMergeTemplate.fix_tables)."""
 
-    xml: str
+    xml: bytes  # UTF-8, as it goes into the package
 
 
-def _grids_consistent(xml: str) -> bool:
+def _grids_consistent(xml: bytes) -> bool:
     """True when docxtpl's fix_tables would change nothing: no table has a row with more cells than its
     grid has columns, nor a grid with more columns than its widest row spans. Streamed, rows dropped
     as they are counted; False when the XML does not parse (the recovering tree path takes it)."""
@@ -106,7 +106,7 @@ def _grids_consistent(xml: str) -> bool:
     # per open table (outermost first): [grid columns, most cells in a row, most columns a row spans]
     open_tables: list[list[int]] = []
     try:
-        for event, el in etree.iterparse(io.BytesIO(xml.encode("utf-8")), events=("start", "end"),
+        for event, el in etree.iterparse(io.BytesIO(xml), events=("start", "end"),
                                          tag=(tbl, tr, grid), huge_tree=True):
             if event == "start":
                 if el.tag == tbl:
@@ -184,8 +184,11 @@ class GroupMergeTemplate(DocxTemplate):
         # Nothing for the tree passes to change (no table grid to fix, no drawing ids to renumber; the
         # checklists): the rendered body stays a string and goes into the package as it is. Its tree
         # would cost some 20 kB a table row (300 MB for a 10,000-row checklist).
-        if "docPr" not in xml and _grids_consistent(xml):
-            return _BodyXml(xml)
+        if "docPr" not in xml:
+            data = xml.encode("utf-8")
+            if _grids_consistent(data):
+                return _BodyXml(data)
+            del data
         whole = etree.tostring(self.docx._element, encoding="unicode")
         start, end = whole.find("<w:body"), whole.rfind("</w:body>")
         if start < 0 or end < 0 or not xml.startswith("<w:body"):
@@ -314,7 +317,7 @@ class _PartCollector:
     """Stands in for python-docx's zip writer: keeps each member's bytes instead of compressing them."""
 
     def __init__(self) -> None:
-        self.members: dict[str, bytes] = {}
+        self.members: dict[str, bytes | list[bytes]] = {}
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         self.members[pack_uri.membername] = blob
@@ -327,7 +330,7 @@ def _save(tpl: GroupMergeTemplate) -> bytes:
         buf = io.BytesIO()
         tpl.save(buf)
         with zipfile.ZipFile(buf) as zf:
-            members = {name: zf.read(name) for name in zf.namelist()}
+            members: dict[str, bytes | list[bytes]] = {name: zf.read(name) for name in zf.namelist()}
     else:
         from docx.opc.pkgwriter import PackageWriter
 
@@ -350,12 +353,13 @@ def _save(tpl: GroupMergeTemplate) -> bytes:
         end = end + len(b"</w:body>") if end >= 0 else whole.find(b"/>", start) + 2
         if start < 0 or end < 2:
             raise TemplateError("模板的正文部分无法识别。请运行 rectify templates check 检查模板。")
-        members[name] = whole[:start] + body.encode("utf-8") + whole[end:]
+        members[name] = [whole[:start], body, whole[end:]]  # written piece by piece, never joined
     return _zip_members(members)
 
 
-def _zip_members(members: dict[str, bytes]) -> bytes:
-    """A zip of `members` with fixed entry timestamps and a stable entry order."""
+def _zip_members(members: dict[str, bytes | list[bytes]]) -> bytes:
+    """A zip of `members` (each its bytes, or its bytes in pieces) with fixed entry timestamps and a
+    stable entry order."""
     # [Content_Types].xml first (some readers expect it), then the rest in a stable order.
     ordered = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
@@ -365,7 +369,14 @@ def _zip_members(members: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            dst.writestr(info, members[name])
+            data = members[name]
+            if isinstance(data, bytes):
+                dst.writestr(info, data)
+                continue
+            info.file_size = sum(len(piece) for piece in data)
+            with dst.open(info, "w") as member:
+                for piece in data:
+                    member.write(piece)
     return out.getvalue()
 
 
