@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import find_validator, require_tools
+from pipeline.context import DOCUMENTS
 from hostile.cases import CASES, MARKER
 from hostile.runner import run_capped
 
@@ -72,7 +73,7 @@ def test_hostile_case(case, tmp_path):
         assert folders, text
         for folder in folders:
             docs = sorted(folder.glob("*.docx"))
-            assert len(docs) == 4 and (folder / "manifest.json").is_file()
+            assert len(docs) == len(DOCUMENTS) and (folder / "manifest.json").is_file()
             json.loads((folder / "manifest.json").read_text("utf-8"))
             for doc in docs:
                 _validate(doc)
