@@ -587,21 +587,7 @@ def _run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> No
     soffice starts helper processes (oosplash → soffice.bin); killing only the direct child would leave
     them running and holding the profile and output folder.
     """
-    kwargs: dict[str, Any] = {}
-    if os.name == "nt":
-        kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    else:
-        kwargs["start_new_session"] = True
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env, **kwargs)
-    try:
-        proc.wait(timeout=timeout)
-    except BaseException:  # timeout, Ctrl-C: no LibreOffice process may outlive the build
-        _kill_group(proc)
-        raise
-    finally:
-        if proc.poll() is None:
-            _kill_group(proc)
+    _run_all_in_own_groups([cmd], env, timeout)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -623,8 +609,70 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+# LibreOffice processes converting at once at most (each holds a few hundred MB while laying out).
+PDF_PROCESSES_MAX = 4
+
+
+def pdf_processes(count: int) -> int:
+    """How many LibreOffice processes convert `count` documents: one a core the build may use, at most
+    PDF_PROCESSES_MAX (one LibreOffice lays out its documents one after the other, on one core)."""
+    try:
+        cores = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, count, PDF_PROCESSES_MAX))
+
+
+def _pdf_batches(folder: Path, sources: tuple[str, ...], processes: int) -> list[list[str]]:
+    """`sources` shared among `processes` batches of about equal work (a document's size stands for its
+    layout time: the big checklists take nearly all of it), each batch in the given order."""
+    def size(name: str) -> int:
+        try:
+            return (folder / name).stat().st_size
+        except OSError:
+            return 0
+
+    batches: list[list[str]] = [[] for _ in range(processes)]
+    loads = [0] * processes
+    for name in sorted(sources, key=size, reverse=True):
+        i = loads.index(min(loads))
+        batches[i].append(name)
+        loads[i] += size(name)
+    order = {name: i for i, name in enumerate(sources)}
+    return [sorted(b, key=order.__getitem__) for b in batches if b]
+
+
+def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: float) -> None:
+    """Run `cmds` at once, each in its own session / process group, within `timeout` seconds for all;
+    on timeout (or Ctrl-C) kill every group, then re-raise."""
+    kwargs: dict[str, Any] = {}
+    if os.name == "nt":
+        kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    else:
+        kwargs["start_new_session"] = True
+    procs: list[subprocess.Popen[bytes]] = []
+    deadline = time.monotonic() + timeout
+    try:
+        for cmd in cmds:
+            procs.append(subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, env=env, **kwargs))
+        for proc in procs:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except BaseException:  # timeout, Ctrl-C, a process that cannot start: no LibreOffice may outlive the build
+        for proc in procs:
+            _kill_group(proc)
+        raise
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                _kill_group(proc)
+
+
 def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
-    """Convert documents in `folder` to PDF beside them; return messages for what failed."""
+    """Convert documents in `folder` to PDF beside them; return messages for what failed.
+
+    With more than one core the documents are shared among LibreOffice processes running at once, each
+    with its own profile (one profile admits one process)."""
     soffice = find_soffice()
     if soffice is None:
         return ["未找到 LibreOffice，已生成 Word 文档但没有生成 PDF。如需 PDF，请安装 LibreOffice"
@@ -633,11 +681,15 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     fonts = Path(__file__).with_name("fonts.conf")
     if fonts.exists() and os.name != "nt" and "FONTCONFIG_FILE" not in env:
         env["FONTCONFIG_FILE"] = str(fonts)  # map the Windows font names to installed CJK fonts
-    with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as profile:
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in sources]]
+    batches = _pdf_batches(folder, sources, pdf_processes(len(sources)))
+    with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as profiles:
+        cmds = []
+        for i, batch in enumerate(batches):
+            profile = Path(profiles) / f"p{i}"
+            cmds.append([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                         "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in batch]])
         try:
-            _run_in_own_group(cmd, env, PDF_TIMEOUT)
+            _run_all_in_own_groups(cmds, env, PDF_TIMEOUT)
         except subprocess.TimeoutExpired:
             missing = [s for s in sources if not (folder / Path(s).with_suffix(".pdf").name).exists()]
             return [f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(missing)}。"

@@ -14,8 +14,10 @@ An office that widens or narrows columns in Word changes the true layout, not th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from functools import lru_cache
+from typing import Any, Sequence
 
 # --------------------------------------------------------------------------------------------------
 # Units and the page
@@ -200,17 +202,28 @@ def _tokens(text: str) -> list[str]:
 
 
 def line_count(text: str, width: float, size: float = CELL_SIZE, autospace: bool = True) -> int:
-    """How many lines `text` takes in a cell `width` points wide (each paragraph starts a line).
+    """How many lines `text` takes in a cell `width` points wide (see _line_count; memoised, as the
+    same names and statuses recur on every row)."""
+    return _line_count(str(text), width, size, autospace)
 
-    Breaks as Word and LibreOffice do for Chinese: between any two characters, never inside a run of
+
+# What _tokens yields: a run of ASCII letters and digits, or one other character.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+|.", re.DOTALL)
+
+
+@lru_cache(maxsize=65536)
+def _line_count(text: str, width: float, size: float, autospace: bool) -> int:
+    """Breaks as Word and LibreOffice do for Chinese: between any two characters, never inside a run of
     digits or Latin letters, never before a closing mark or after an opening one. With `autospace`
     a quarter em is added between Chinese and digits/Latin (the renderers' automatic spacing)."""
     total = 0
-    for paragraph in str(text).split("\n"):
-        lines, used, prev = 1, 0.0, ""
-        for token in _tokens(paragraph):
-            w = sum(_char_width(c) for c in token) * size
-            gap = 0.25 * size if autospace and prev and prev[-1].isascii() != token[0].isascii() else 0.0
+    gap_width = 0.25 * size if autospace else 0.0
+    for paragraph in text.split("\n"):
+        lines, used, prev, prev_ascii = 1, 0.0, "", False
+        for token in _TOKEN_RE.findall(paragraph):
+            w = (_char_width(token) if len(token) == 1 else sum(_char_width(c) for c in token)) * size
+            is_ascii = token[0].isascii()
+            gap = gap_width if prev and prev_ascii != is_ascii else 0.0
             if used > 0 and used + gap + w > width:
                 lines += 1
                 used = w
@@ -220,7 +233,7 @@ def line_count(text: str, width: float, size: float = CELL_SIZE, autospace: bool
                     used += sum(_char_width(c) for c in prev) * size
             else:
                 used += gap + w
-            prev = token
+            prev, prev_ascii = token, is_ascii
         total += lines
     return max(total, 1)
 
@@ -240,20 +253,22 @@ def header_height(checklist: Checklist) -> float:
     return cell_height(max(line_count(c.header, c.text_width) for c in checklist.columns))
 
 
-def _block_height(rows: Sequence[dict[str, Any]], levels: Sequence[tuple[str, tuple[str, ...]]],
-                  own: Callable[[dict[str, Any]], float], label: Callable[[str, dict[str, Any]], float]) -> float:
-    """Height of consecutive rows drawn as one table, groups merged: a merged cell is at least as tall
-    as its label, and the rows under it at least as tall as their own text."""
+def _block_height(start: int, end: int, levels: Sequence[tuple[str, tuple[str, ...]]],
+                  keys_of: dict[str, list[tuple[Any, ...]]], own: list[float],
+                  label: dict[str, list[float]]) -> float:
+    """Height of rows[start:end] drawn as one table, groups merged: a merged cell is at least as tall
+    as its label, and the rows under it at least as tall as their own text. Heights and group keys are
+    computed once per row beforehand (a page is measured again for every row added to it)."""
     if not levels:
-        return sum(own(r) for r in rows)
-    (name, keys), rest = levels[0], levels[1:]
+        return sum(own[start:end])
+    (name, _), rest = levels[0], levels[1:]
+    keys, labels = keys_of[name], label[name]
     height = 0.0
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or tuple(rows[i][k] for k in keys) != tuple(rows[start][k] for k in keys):
-            group = rows[start:i]
-            height += max(label(name, group[0]), _block_height(group, rest, own, label))
-            start = i
+    first = start
+    for i in range(start + 1, end + 1):
+        if i == end or keys[i] != keys[first]:
+            height += max(labels[first], _block_height(first, i, rest, keys_of, own, label))
+            first = i
     return height
 
 
@@ -265,31 +280,22 @@ def paginate(checklist: Checklist, rows: list[dict[str, Any]], first_page_extra:
         return [[]]
     merged = {c.merge: c for c in checklist.columns if c.merge}
     plain = [c for c in checklist.columns if not c.merge]
-
-    def own(row: dict[str, Any]) -> float:
-        return cell_height(max(line_count(row[c.field], c.text_width) for c in plain))
-
-    def label(level: str, row: dict[str, Any]) -> float:
-        column = merged.get(level)
-        if column is None:
-            return 0.0
-        return cell_height(line_count(row[column.field], column.text_width))
-
     levels = checklist.groups
+    own = [cell_height(max(line_count(row[c.field], c.text_width) for c in plain)) for row in rows]
+    label = {name: ([cell_height(line_count(row[merged[name].field], merged[name].text_width)) for row in rows]
+                    if name in merged else [0.0] * len(rows))
+             for name, _ in levels}
+    keys_of = {name: [tuple(row[k] for k in keys) for row in rows] for name, keys in levels}
     full = TEXT_HEIGHT * PAGE_FILL - header_height(checklist) - SEPARATOR
     room = full - first_page_extra
 
-    def fits(block: Sequence[dict[str, Any]], space: float) -> bool:
-        return _block_height(block, levels, own, label) <= space
-
     pages: list[list[dict[str, Any]]] = []
-    page: list[dict[str, Any]] = []
-    for row in rows:
-        if page and not fits(page + [row], room):
-            pages.append(page)
-            page, room = [], full
-        page.append(row)
-    pages.append(page)
+    start = 0
+    for i in range(len(rows)):
+        if i > start and _block_height(start, i + 1, levels, keys_of, own, label) > room:
+            pages.append(rows[start:i])
+            start, room = i, full
+    pages.append(rows[start:])
     return pages
 
 

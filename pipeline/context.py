@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Mapping
 
 from pipeline import checklist_layout as layout
@@ -234,6 +234,7 @@ _NAME_SEPARATORS = re.compile(r"(?<=[、，,／/；;\s])|(?=[（(])")
 _STATUS_LINES = {schema.STATUS_STAGED: "取得\n阶段性成效"}
 
 
+@lru_cache(maxsize=1 << 14)
 def wrap_name(text: str, per_line: int) -> str:
     """A short name (leader, department, status) with line breaks between its words when it does not
     fit on one line of `per_line` characters: after 、，/ and before （, so that "党组成员、纪检组长"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from pipeline import figures, schema
@@ -248,6 +249,9 @@ def settings_of(ledger: Ledger) -> NoticeSettings:
                           show_status=info.show_status, opening=info.opening or DEFAULT_OPENING)
 
 
+# Memoised: a checklist row repeats its problem's aspect, heading and item on every measure, and the
+# same names (leaders, departments, statuses) recur on every row.
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """Text as it may be printed: unified line breaks, no control characters, full-width punctuation."""
     return normalize_punct(strip_control_chars(normalize_newlines(text or ""))).strip()

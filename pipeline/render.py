@@ -16,7 +16,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import element_class_lookup
 from docxtpl import DocxTemplate
+from jinja2 import Template
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from lxml import etree
 
 from pipeline.errors import TemplateError
 from pipeline.limits import DOC_PROPERTY_MAX
@@ -69,12 +74,197 @@ def _patch_vmerge_cell(match: re.Match[str]) -> str:
     return cell[:start] + tcpr + cell[end:]
 
 
+# Characters docxtpl's resolve_listing turns into tabs, paragraphs, line and page breaks.
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+_PARAGRAPH_RE = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
+_DOCPR_XPATH = etree.XPath("//wp:docPr", namespaces=nsmap)
+
+
+def _document_parser() -> etree.XMLParser:
+    """docxtpl's parser for the rendered body (recovering), making python-docx's element classes."""
+    parser = etree.XMLParser(recover=True)
+    parser.set_element_class_lookup(element_class_lookup)
+    return parser
+
+
+@dataclass(frozen=True)
+class _BodyXml:
+    """The rendered body kept as text (see GroupMergeTemplate.fix_tables)."""
+
+    xml: bytes  # UTF-8, as it goes into the package
+
+
+def _grids_consistent(xml: bytes) -> bool:
+    """True when docxtpl's fix_tables would change nothing: no table has a row with more cells than its
+    grid has columns, nor a grid with more columns than its widest row spans. Streamed, rows dropped
+    as they are counted; False when the XML does not parse (the recovering tree path takes it)."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    tbl, tr, tc, tc_pr, span, grid, col = (w + n for n in ("tbl", "tr", "tc", "tcPr", "gridSpan", "tblGrid",
+                                                           "gridCol"))
+    # per open table (outermost first): [grid columns, most cells in a row, most columns a row spans]
+    open_tables: list[list[int]] = []
+    try:
+        for event, el in etree.iterparse(io.BytesIO(xml), events=("start", "end"),
+                                         tag=(tbl, tr, grid), huge_tree=True):
+            if event == "start":
+                if el.tag == tbl:
+                    open_tables.append([0, 0, 0])
+                continue
+            if el.tag == grid:
+                if open_tables:
+                    open_tables[-1][0] = len(el.findall(col))
+            elif el.tag == tr:
+                cells = el.findall(tc)
+                spanned = 0
+                for cell in cells:
+                    props = cell.find(tc_pr)
+                    merge = None if props is None else props.find(span)
+                    spanned += 1 if merge is None else int(merge.get(w + "val"))
+                for t in open_tables:  # docxtpl counts a nested table's rows in the outer table too
+                    t[1] = max(t[1], len(cells))
+                    t[2] = max(t[2], spanned)
+                el.clear(keep_tail=True)
+            else:
+                columns, cells, spanned = open_tables.pop()
+                if cells > columns or columns > spanned:
+                    return False
+                el.clear(keep_tail=True)
+    except (etree.XMLSyntaxError, ValueError, TypeError):
+        return False
+    return True
+
+
 class GroupMergeTemplate(DocxTemplate):
-    """DocxTemplate that also understands `{% vmerge EXPR %}` (per-group vertical merges)."""
+    """DocxTemplate that also understands `{% vmerge EXPR %}` (per-group vertical merges).
+
+    It also replaces three of docxtpl's passes over the rendered document that grow faster than the
+    document on large checklists, with the same result:
+    - resolve_listing rewrites only the paragraphs holding a tab, line or page break character (it ran
+      three regexes per paragraph and run over every paragraph);
+    - the rendered body is parsed inside the template's own document element, with python-docx's
+      element classes, and that element replaces the part's (docxtpl parsed the body alone and moved
+      it into the template's tree: lxml's move reconciles namespaces node by node, superlinear for
+      large bodies of elements carrying xml:space);
+    - fix_tables counts each row's cells in one pass.
+    """
 
     def patch_xml(self, src_xml: str) -> str:  # noqa: D102 - docxtpl hook
         src_xml = super().patch_xml(src_xml)
         return _VMERGE_CELL_RE.sub(_patch_vmerge_cell, src_xml)
+
+    def resolve_listing(self, xml: str) -> str:  # noqa: D102 - docxtpl hook
+        if not any(c in xml for c in _LISTING_CHARS):
+            return xml
+        resolve = super().resolve_listing
+        # docxtpl's own rewrite, on each paragraph that has something to rewrite (the others it leaves as they are)
+        return _PARAGRAPH_RE.sub(
+            lambda m: resolve(m.group(0)) if any(c in m.group(0) for c in _LISTING_CHARS) else m.group(0), xml)
+
+    def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
+        """docxtpl's render_xml_part, its newline-before-paragraph regexes made plain replaces (a regex
+        substitution with a group per paragraph cost a third of a second on a 10,000-row checklist)."""
+        src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+        try:
+            self.current_rendering_part = part
+            template = jinja_env.from_string(src_xml) if jinja_env else Template(src_xml)
+            dst_xml = template.render(context)
+        except JinjaTemplateError as exc:
+            if getattr(exc, "lineno", None) is not None:
+                line_number = max(exc.lineno - 4, 0)
+                exc.docx_context = map(lambda x: re.sub(r"<[^>]+>", "", x),  # type: ignore[attr-defined]
+                                       src_xml.splitlines()[line_number:line_number + 7])
+            raise exc
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.resolve_listing(dst_xml)
+
+    def fix_tables(self, xml: str) -> Any:  # noqa: D102 - docxtpl hook
+        # Nothing for the tree passes to change (no table grid to fix, no drawing ids to renumber; the
+        # checklists): the rendered body stays a string and goes into the package as it is. Its tree
+        # would cost some 20 kB a table row (300 MB for a 10,000-row checklist).
+        if "docPr" not in xml:
+            data = xml.encode("utf-8")
+            if _grids_consistent(data):
+                return _BodyXml(data)
+            del data
+        whole = etree.tostring(self.docx._element, encoding="unicode")
+        start, end = whole.find("<w:body"), whole.rfind("</w:body>")
+        if start < 0 or end < 0 or not xml.startswith("<w:body"):
+            return super().fix_tables(xml)
+        root = etree.fromstring(whole[:start] + xml + whole[end + len("</w:body>"):], parser=_document_parser())
+        if root is None or root.find(f"{{{root.nsmap.get('w', '')}}}body") is None:
+            return super().fix_tables(xml)
+        _fix_table_grids(root)
+        return root
+
+    def fix_docpr_ids(self, tree: Any) -> None:  # noqa: D102 - docxtpl hook
+        if isinstance(tree, _BodyXml):
+            return  # it has no drawings
+        # docxtpl's renumbering, through an XPath object (python-docx's elements take no `namespaces`)
+        for elt in _DOCPR_XPATH(tree):
+            self.docx_ids_index += 1
+            elt.attrib["id"] = str(self.docx_ids_index)
+
+    def map_tree(self, tree: Any) -> None:  # noqa: D102 - docxtpl hook
+        if isinstance(tree, _BodyXml):
+            self.body_xml = tree.xml  # written in place of the template's body when saved (_save)
+            return
+        if tree.tag != self.docx._element.tag:
+            super().map_tree(tree)
+            return
+        # The new document element replaces the template's: python-docx's document and part both hold it.
+        self.docx._part._element = tree
+        self.docx._element = tree
+
+
+def _fix_table_grids(tree: Any) -> None:
+    """docxtpl's fix_tables on a parsed document: a table whose rows have more cells than grid columns
+    gets columns (the old ones scaled to keep the width); one whose widest row spans fewer loses the
+    extra columns (their width shared by the others)."""
+    ns = "{" + tree.nsmap["w"] + "}"
+    tc, tc_pr, span, grid_col, width = ns + "tc", ns + "tcPr", ns + "gridSpan", ns + "gridCol", ns + "w"
+    count_cells = etree.XPath("count(w:tc)", namespaces={"w": tree.nsmap["w"]})
+    for t in tree.iter(ns + "tbl"):
+        grid = t.find(ns + "tblGrid")
+        columns = grid.findall(grid_col)
+        most_cells = most_spanned = 0
+        spans = t.find(f".//{span}") is not None
+        if not spans:  # (the checklists) a row spans as many columns as it has cells: count them in XPath
+            for r in t.iter(ns + "tr"):
+                most_cells = max(most_cells, int(count_cells(r)))
+            most_spanned = most_cells
+        for r in (t.iter(ns + "tr") if spans else ()):
+            cells = r.findall(tc)
+            spanned = 0
+            for cell in cells:
+                props = cell.find(tc_pr)
+                merge = None if props is None else props.find(span)
+                spanned += 1 if merge is None else int(merge.get(ns + "val"))
+            most_cells = max(most_cells, len(cells))
+            most_spanned = max(most_spanned, spanned)
+        to_add = max(0, most_cells - len(columns))
+        if to_add:
+            total = sum(float(c.get(width)) for c in columns if c.get(width) is not None)
+            if total > 0:
+                old_average = total / len(columns)
+                new_average = total / (len(columns) + to_add)
+                for c in columns:
+                    c.set(width, str(int(float(c.get(width)) * new_average / old_average)))
+                for _ in range(to_add):
+                    etree.SubElement(grid, grid_col, {width: str(int(new_average))})
+            columns = grid.findall(grid_col)
+        to_remove = len(columns) - most_spanned
+        if to_remove > 0:
+            removed = 0.0
+            for c in columns[-to_remove:]:
+                removed += float(c.get(width))
+                grid.remove(c)
+            left = grid.findall(grid_col)
+            extra = int(removed / len(left)) if left else 0
+            for c in left:
+                c.set(width, str(int(float(c.get(width)) + extra)))
 
 
 def jinja_env() -> RenderSandbox:
@@ -113,9 +303,7 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     core.subject = ""
     core.keywords = ""
     core.category = ""
-    buf = io.BytesIO()
-    tpl.save(buf)
-    data = normalize_zip(buf.getvalue())
+    data = _save(tpl)
     # Belt and braces: whatever the template check missed, nothing external or executable leaves here.
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         problems = docx_problems(zf)
@@ -125,12 +313,55 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     return data
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed entry timestamps and a stable entry order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
+class _PartCollector:
+    """Stands in for python-docx's zip writer: keeps each member's bytes instead of compressing them."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, bytes | list[bytes]] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.members[pack_uri.membername] = blob
+
+
+def _save(tpl: GroupMergeTemplate) -> bytes:
+    """The rendered package as normalised .docx bytes, compressed once (saving with python-docx and then
+    normalising compressed every part twice)."""
+    if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        buf = io.BytesIO()
+        tpl.save(buf)
+        with zipfile.ZipFile(buf) as zf:
+            members: dict[str, bytes | list[bytes]] = {name: zf.read(name) for name in zf.namelist()}
+    else:
+        from docx.opc.pkgwriter import PackageWriter
+
+        tpl.pre_processing()
+        package = tpl.docx.part.package
+        for part in package.parts:
+            part.before_marshal()
+        collector = _PartCollector()
+        PackageWriter._write_content_types_stream(collector, package.parts)
+        PackageWriter._write_pkg_rels(collector, package.rels)
+        PackageWriter._write_parts(collector, package.parts)
+        tpl.is_saved = True
+        members = collector.members
+    body = getattr(tpl, "body_xml", None)
+    if body is not None:
+        # the template's document part, its body replaced by the rendered one
+        name = tpl.docx.part.partname.membername
+        whole = members[name]
+        start, end = whole.find(b"<w:body"), whole.rfind(b"</w:body>")
+        end = end + len(b"</w:body>") if end >= 0 else whole.find(b"/>", start) + 2
+        if start < 0 or end < 2:
+            raise TemplateError("模板的正文部分无法识别。请运行 rectify templates check 检查模板。")
+        members[name] = [whole[:start], body, whole[end:]]  # written piece by piece, never joined
+    return _zip_members(members)
+
+
+def _zip_members(members: dict[str, bytes | list[bytes]]) -> bytes:
+    """A zip of `members` (each its bytes, or its bytes in pieces) with fixed entry timestamps and a
+    stable entry order."""
     # [Content_Types].xml first (some readers expect it), then the rest in a stable order.
-    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+    ordered = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for name in ordered:
@@ -138,5 +369,18 @@ def normalize_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            dst.writestr(info, src.read(name))
+            data = members[name]
+            if isinstance(data, bytes):
+                dst.writestr(info, data)
+                continue
+            info.file_size = sum(len(piece) for piece in data)
+            with dst.open(info, "w") as member:
+                for piece in data:
+                    member.write(piece)
     return out.getvalue()
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed entry timestamps and a stable entry order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip_members({name: src.read(name) for name in src.namelist()})

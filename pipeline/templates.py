@@ -313,11 +313,20 @@ def lint(directory: Path) -> list[Finding]:
 
 
 def require_valid(directory: Path) -> None:
-    """Raise TemplateError listing every problem when a template cannot be used (warnings do not stop it)."""
+    """Raise TemplateError listing every problem when a template cannot be used (warnings do not stop it).
+
+    Templates that passed before, byte for byte and with this same program, are not trial-rendered
+    again (pipeline.checkcache); `lint`, behind `rectify templates check`, always renders."""
+    from pipeline import checkcache
+
+    key = checkcache.templates_key(directory, TEMPLATE_NAMES)
+    if checkcache.is_checked(key):
+        return
     findings = [f for f in lint(directory) if f.level == ERROR]
     if findings:
         lines = "\n".join(f"  模板“{f.sheet}”：{f.message}" for f in findings)
         raise TemplateError(f"模板有 {len(findings)} 个问题，没有生成任何文件：\n{lines}")
+    checkcache.remember(key)
 
 
 def render_checked(path: Path, context: dict[str, Any], props: DocProperties) -> bytes:

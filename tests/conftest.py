@@ -145,3 +145,11 @@ def tool_or_skip(found: str | None, what: str) -> str:
     if require_tools():
         pytest.fail(f"{what} is not installed (.ci/run installs it)")
     pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(autouse=True)
+def template_check_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own record of checked templates (pipeline.checkcache), never the user's."""
+    folder = tmp_path_factory.mktemp("rectify-cache")
+    monkeypatch.setenv("RECTIFY_CACHE_DIR", str(folder))
+    return folder
