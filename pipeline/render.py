@@ -96,6 +96,16 @@ class _BodyXml:
     xml: bytes  # UTF-8, as it goes into the package
 
 
+def _columns_spanned(cells: list[Any], ns: str) -> int:
+    """How many grid columns a row's cells cover (a cell with <w:gridSpan w:val="n"/> covers n)."""
+    total = 0
+    for cell in cells:
+        props = cell.find(ns + "tcPr")
+        merge = None if props is None else props.find(ns + "gridSpan")
+        total += 1 if merge is None else int(merge.get(ns + "val"))
+    return total
+
+
 def _grids_consistent(xml: bytes) -> bool:
     """True when docxtpl's fix_tables would change nothing: no table has a row with more cells than its
     grid has columns, nor a grid with more columns than its widest row spans. Streamed, rows dropped
@@ -117,11 +127,7 @@ def _grids_consistent(xml: bytes) -> bool:
                     open_tables[-1][0] = len(el.findall(col))
             elif el.tag == tr:
                 cells = el.findall(tc)
-                spanned = 0
-                for cell in cells:
-                    props = cell.find(tc_pr)
-                    merge = None if props is None else props.find(span)
-                    spanned += 1 if merge is None else int(merge.get(w + "val"))
+                spanned = _columns_spanned(cells, w)
                 for t in open_tables:  # docxtpl counts a nested table's rows in the outer table too
                     t[1] = max(t[1], len(cells))
                     t[2] = max(t[2], spanned)
@@ -224,7 +230,7 @@ def _fix_table_grids(tree: Any) -> None:
     gets columns (the old ones scaled to keep the width); one whose widest row spans fewer loses the
     extra columns (their width shared by the others)."""
     ns = "{" + tree.nsmap["w"] + "}"
-    tc, tc_pr, span, grid_col, width = ns + "tc", ns + "tcPr", ns + "gridSpan", ns + "gridCol", ns + "w"
+    tc, span, grid_col, width = ns + "tc", ns + "gridSpan", ns + "gridCol", ns + "w"
     count_cells = etree.XPath("count(w:tc)", namespaces={"w": tree.nsmap["w"]})
     for t in tree.iter(ns + "tbl"):
         grid = t.find(ns + "tblGrid")
@@ -237,11 +243,7 @@ def _fix_table_grids(tree: Any) -> None:
             most_spanned = most_cells
         for r in (t.iter(ns + "tr") if spans else ()):
             cells = r.findall(tc)
-            spanned = 0
-            for cell in cells:
-                props = cell.find(tc_pr)
-                merge = None if props is None else props.find(span)
-                spanned += 1 if merge is None else int(merge.get(ns + "val"))
+            spanned = _columns_spanned(cells, ns)
             most_cells = max(most_cells, len(cells))
             most_spanned = max(most_spanned, spanned)
         to_add = max(0, most_cells - len(columns))
