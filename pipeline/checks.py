@@ -698,7 +698,7 @@ def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, 
             for row, v in rows:
                 if not v["item"]:
                     out.warn("missing-item", ptable.title, _cell(ptable, row, "item"),
-                             f"同一问题下其他行填写了〔具体问题〕，这一行却空着：它的整改进展会排在上一个“×是”之后，"
+                             "同一问题下其他行填写了〔具体问题〕，这一行却空着：它的整改进展会排在上一个“×是”之后，"
                              "看起来像是上一条的内容。请填写具体问题，或把进展并入相应的行。", "具体问题")
 
 
