@@ -88,3 +88,76 @@ def test_normalize_zip_is_idempotent():
         z.writestr("[Content_Types].xml", "c")
     once = normalize_zip(buf.getvalue())
     assert normalize_zip(once) == once
+
+
+# ------------------------------------------------------------------------------------------------
+# The fast path: a rendered body whose table grids docxtpl's fix_tables would leave alone goes into the
+# package as text. _grids_consistent decides; docxtpl's own fix_tables is the oracle.
+
+from docxtpl import DocxTemplate  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from pipeline.render import _grids_consistent  # noqa: E402
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _cell(span: int, inner: str = "") -> str:
+    props = f'<w:tcPr><w:tcW w:w="100" w:type="dxa"/><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 \
+        else '<w:tcPr><w:tcW w:w="100" w:type="dxa"/></w:tcPr>'
+    return f"<w:tc>{props}{inner}<w:p><w:r><w:t xml:space=\"preserve\">x </w:t></w:r></w:p></w:tc>"
+
+
+def _table(grid: int, rows: list[list[int]], nested: str = "") -> str:
+    cols = "".join('<w:gridCol w:w="500"/>' for _ in range(grid))
+    body = "".join("<w:tr><w:trPr><w:tblHeader/></w:trPr>"
+                   + "".join(_cell(s, nested if i == 0 and j == 0 else "") for j, s in enumerate(r))
+                   + "</w:tr>" for i, r in enumerate(rows))
+    return f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{cols}</w:tblGrid>{body}</w:tbl>'
+
+
+def _body(tables: str) -> bytes:
+    return (f'<w:body xmlns:w="{_W}"><w:p/>{tables}<w:sectPr/></w:body>').encode()
+
+
+def _docxtpl_changes(xml: bytes) -> bool:
+    """Whether docxtpl's own fix_tables changes anything in the body."""
+    before = etree.tostring(etree.fromstring(xml))
+    after = etree.tostring(DocxTemplate.fix_tables(None, xml.decode()))
+    return before != after
+
+
+_rows = st.lists(st.lists(st.integers(1, 3), min_size=0, max_size=5), min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(grid=st.integers(1, 6), rows=_rows, inner=st.none() | st.tuples(st.integers(1, 4), _rows),
+       second=st.none() | st.tuples(st.integers(1, 6), _rows))
+def test_fast_path_only_when_docxtpl_would_change_nothing(grid, rows, inner, second):
+    nested = _table(*inner) if inner else ""
+    tables = _table(grid, rows, nested) + (_table(*second) if second else "")
+    xml = _body(tables)
+    if _grids_consistent(xml):
+        assert not _docxtpl_changes(xml)
+
+
+def test_fast_path_taken_for_consistent_tables_plain_and_nested():
+    # the checklists' shape: every row as wide as the grid, one row with a span
+    assert _grids_consistent(_body(_table(4, [[1, 1, 1, 1], [2, 1, 1], [1, 1, 1, 1]])))
+    # (docxtpl counts the inner rows in the outer table too: a 3-cell inner row would widen the outer grid)
+    assert _grids_consistent(_body(_table(2, [[1, 1]], _table(2, [[1, 1], [2]]))))
+    assert not _grids_consistent(_body(_table(2, [[1, 1]], _table(3, [[1, 1, 1]]))))
+
+
+@pytest.mark.parametrize("xml, why", [
+    (_body(_table(3, [[1, 1, 1, 1]])), "a row with more cells than the grid"),
+    (_body(_table(5, [[1, 1, 1], [2, 1]])), "a grid wider than every row"),
+    (_body(_table(3, [[1, 1, 1]]))[:-20], "not well-formed"),
+    (_body(_table(3, [[1, 1, 1]])).replace(b"<w:p/>", b"<!-- <w:tbl> --><w:p/>"), "a comment"),
+    (_body(_table(3, [[1, 1, 1]])).replace(b'xmlns:w=', b'xmlns:v=').replace(b"w:", b"v:")
+     .replace(b"xmlns:v=", b"xmlns:w=\"urn:x\" xmlns:v="), "the namespace under another prefix"),
+])
+def test_tree_path_when_the_grid_needs_fixing_or_the_text_is_unusual(xml, why):
+    assert not _grids_consistent(xml), why
