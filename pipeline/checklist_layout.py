@@ -182,58 +182,82 @@ def chars_per_line(column: Column) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def _char_width(ch: str) -> float:
-    """Width in em: Chinese characters and full-width marks one em, ASCII about half (Times New Roman
-    digits are exactly half; capitals are wider, so a little more is counted)."""
-    if ch.isascii():
-        return 0.7 if ch.isupper() else 0.5
-    return 1.0
-
-
-def _tokens(text: str) -> list[str]:
-    """Units a line breaker does not split: a run of ASCII letters and digits, or one other character."""
-    tokens: list[str] = []
-    for ch in text:
-        if tokens and ch.isascii() and ch.isalnum() and tokens[-1][-1:].isascii() and tokens[-1][-1:].isalnum():
-            tokens[-1] += ch
-        else:
-            tokens.append(ch)
-    return tokens
-
-
 def line_count(text: str, width: float, size: float = CELL_SIZE, autospace: bool = True) -> int:
     """How many lines `text` takes in a cell `width` points wide (see _line_count; memoised, as the
     same names and statuses recur on every row)."""
     return _line_count(str(text), width, size, autospace)
 
 
-# What _tokens yields: a run of ASCII letters and digits, or one other character.
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+|.", re.DOTALL)
+# Widths are counted in twentieths of an em, so that sums are exact integers: a Chinese character 20,
+# an ASCII capital 14, other ASCII 10, the automatic space between Chinese and digits/Latin 5.
+_EM = 20
+_AUTOSPACE = 5
+# A run of ASCII letters and digits (one unbreakable token), one other ASCII character, or a run of
+# other characters (each its own token, all one em wide: measured a run at a time, not a character).
+_SEGMENT_RE = re.compile(r"[A-Za-z0-9]+|[\x00-\x7f]|[^\x00-\x7f]+")
+
+
+def _units(token: str) -> int:
+    if token.isascii():
+        return sum(14 if c.isupper() else 10 for c in token)
+    return _EM * len(token)
 
 
 @lru_cache(maxsize=65536)
 def _line_count(text: str, width: float, size: float, autospace: bool) -> int:
     """Breaks as Word and LibreOffice do for Chinese: between any two characters, never inside a run of
     digits or Latin letters, never before a closing mark or after an opening one. With `autospace`
-    a quarter em is added between Chinese and digits/Latin (the renderers' automatic spacing)."""
+    a quarter em is added between Chinese and digits/Latin (the renderers' automatic spacing).
+
+    A run of Chinese characters is laid out a line at a time (how many more fit is one division),
+    so a long cell costs its lines, not its characters."""
     total = 0
-    gap_width = 0.25 * size if autospace else 0.0
+    limit = width * _EM  # a line holds `used` units while used * size <= limit
+    gap_units = _AUTOSPACE if autospace else 0
+
+    def fit(used: int) -> int:
+        """How many more one-em characters fit on a line already holding `used` units."""
+        j = max(int((limit / size - used) // _EM), 0)
+        while j > 0 and (used + j * _EM) * size > limit:
+            j -= 1
+        while (used + (j + 1) * _EM) * size <= limit:
+            j += 1
+        return j
+
     for paragraph in text.split("\n"):
-        lines, used, prev, prev_ascii = 1, 0.0, "", False
-        for token in _TOKEN_RE.findall(paragraph):
-            w = (_char_width(token) if len(token) == 1 else sum(_char_width(c) for c in token)) * size
-            is_ascii = token[0].isascii()
-            gap = gap_width if prev and prev_ascii != is_ascii else 0.0
-            if used > 0 and used + gap + w > width:
+        lines, used, prev, prev_ascii = 1, 0, "", False
+        for seg in _SEGMENT_RE.findall(paragraph):
+            is_ascii = seg[0] < "\x80"
+            first = seg if is_ascii else seg[0]
+            # the segment's first token (the whole segment when ASCII), as any token
+            w = _units(first)
+            gap = gap_units if prev and prev_ascii != is_ascii else 0
+            if used > 0 and (used + gap + w) * size > limit:
                 lines += 1
                 used = w
                 # a closing mark may not start the line, nor an opening mark end the one before:
-                # the character before goes down with it
-                if token[0] in NO_LINE_START or prev[-1] in NO_LINE_END:
-                    used += sum(_char_width(c) for c in prev) * size
+                # the token before goes down with it
+                if first[0] in NO_LINE_START or prev[-1] in NO_LINE_END:
+                    used += _units(prev)
             else:
                 used += gap + w
-            prev, prev_ascii = token, is_ascii
+            prev, prev_ascii = first, is_ascii
+            if is_ascii or len(seg) == 1:
+                continue
+            # the rest of a run of one-em characters: fill the line, break, carry on
+            i, n = 1, len(seg)
+            while i < n:
+                j = fit(used)
+                if j >= n - i:
+                    used += (n - i) * _EM
+                    break
+                i += j
+                lines += 1
+                used = _EM
+                if seg[i] in NO_LINE_START or seg[i - 1] in NO_LINE_END:
+                    used += _EM
+                i += 1
+            prev = seg[-1]
         total += lines
     return max(total, 1)
 
