@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from pipeline import checklist_layout as layout
@@ -319,9 +320,11 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                         "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
                     })
     if template_name == "责任清单.docx":
-        leaders = list(dict.fromkeys(r["leader"] for r in rows))
-        departments = list(dict.fromkeys(r["department"] for r in rows))
-        rows.sort(key=lambda r: (leaders.index(r["leader"]), departments.index(r["department"])))
+        # each leader and department in the order it first appears (indexed: a list's .index per row
+        # is quadratic when names are many)
+        leaders = {name: i for i, name in enumerate(dict.fromkeys(r["leader"] for r in rows))}
+        departments = {name: i for i, name in enumerate(dict.fromkeys(r["department"] for r in rows))}
+        rows.sort(key=lambda r: (leaders[r["leader"]], departments[r["department"]]))
     for no, row in enumerate(rows, start=1):
         row["no"] = no
     _mark_groups(rows)
@@ -361,11 +364,17 @@ def due_note(ledger: Ledger) -> str:
 
 def _mark_groups(rows: list[dict[str, Any]]) -> None:
     """Set the `<level>_first` flags: the first row, and every row whose group key differs from the
-    row before it (levels whose keys a row does not have are left out)."""
-    for i, row in enumerate(rows):
-        for level, keys in GROUP_KEYS.items():
-            if all(k in row for k in keys):
-                row[f"{level}_first"] = i == 0 or any(row[k] != rows[i - 1][k] for k in keys)
+    row before it (levels whose keys the rows do not have are left out; a checklist's rows all have
+    the same keys)."""
+    if not rows:
+        return
+    levels = [(f"{level}_first", itemgetter(*keys)) for level, keys in GROUP_KEYS.items()
+              if all(k in rows[0] for k in keys)]
+    before: dict[str, Any] | None = None
+    for row in rows:
+        for flag, key in levels:
+            row[flag] = before is None or key(row) != key(before)
+        before = row
 
 
 # Checklist file → its name in titles, and its number as an attachment of the notice.
