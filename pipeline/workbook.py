@@ -17,10 +17,11 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -29,8 +30,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.worksheet._reader import _cast_number
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from lxml import etree
 
 from pipeline import schema
 from pipeline.archive import current_umask
@@ -210,8 +215,9 @@ def _sniff(path: Path) -> bytes:
     return data
 
 
-def _open(data: bytes, name: str, data_only: bool) -> Any:
-    """Load the workbook, turning every library failure into WorkbookError.
+@contextmanager
+def _openpyxl_errors(data: bytes, name: str) -> Iterator[None]:
+    """Turn every failure of openpyxl's while reading the workbook into WorkbookError.
 
     openpyxl's warnings (unsupported extensions and the like) are English and say nothing the user can
     act on: they go to the log (shown with --debug), never to the terminal.
@@ -219,11 +225,11 @@ def _open(data: bytes, name: str, data_only: bool) -> Any:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            # keep_links=False: external links are never followed or kept.
-            wb = load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+            yield
         for w in caught:
             log.debug("openpyxl: %s", w.message)
-        return wb
+    except WorkbookError:
+        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, OSError) as err:
         raise WorkbookError(
             f"“{name}”已损坏或不是 Excel 工作簿，无法读取。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
@@ -246,29 +252,176 @@ def _open(data: bytes, name: str, data_only: bool) -> Any:
         ) from err
 
 
+def _open(data: bytes, name: str) -> Any:
+    """The workbook in openpyxl's read-only mode, with formulas' cached values: its sheets are parsed
+    when the reader asks for them (see _read_sheet), never built as Cell objects."""
+    with _openpyxl_errors(data, name):
+        # keep_links=False: external links are never followed or kept.
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CELL, _VALUE, _FORMULA, _INLINE, _TEXT, _RUN = (_MAIN + n for n in ("c", "v", "f", "is", "t", "r"))
+_ROW, _MERGE, _PHONETIC = _MAIN + "row", _MAIN + "mergeCell", _MAIN + "rPh"
+
+
+@dataclass
+class _CellTypes:
+    """What turns a cell's stored text into its value: the workbook's shared strings, its date epoch and
+    which cell formats are dates or durations (all read by openpyxl's read-only workbook)."""
+
+    strings: Any
+    epoch: Any
+    dates: set[int]
+    durations: set[int]
+    styles: int
+
+    @classmethod
+    def of(cls, wb: Any, ws: Any) -> _CellTypes:
+        return cls(ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats,  # noqa: SLF001
+                   len(wb._cell_styles))  # noqa: SLF001
+
+    def value(self, kind: str, style: int, text: str | None, coord: str) -> Any:
+        """The value openpyxl's worksheet parser gives a cell, in data-only mode (a formula's cached value)."""
+        if not text:
+            return None
+        if kind == "n":
+            value = _cast_number(text)
+            if style in self.dates:
+                try:
+                    return from_excel(value, self.epoch, timedelta=style in self.durations)
+                except (OverflowError, ValueError):
+                    log.debug("%s: date serial %s out of range, read as #VALUE!", coord, value)
+                    return "#VALUE!"
+            return value
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return from_ISO8601(text)
+        return text  # str (a formula's text result), e (an error such as #N/A) and anything else
+
+
+def _inline_text(element: Any) -> str | None:
+    """An inline string's text as openpyxl's Text.content gives it: the text, then the rich-text runs'
+    text (phonetic guides left out)."""
+    parts = []
+    for child in element:
+        if child.tag == _TEXT:
+            parts.append(child.text or "")
+        elif child.tag == _RUN:
+            text = child.find(_TEXT)
+            if text is not None:
+                parts.append(text.text or "")
+    return "".join(parts)
+
+
+def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
+    """One worksheet of a read-only workbook as a _SheetView: each cell's value (a formula's cached
+    value; whether it holds a formula), the merged ranges and the hidden rows.
+
+    The part is streamed with lxml (entities never resolved, no network, no DTD loading, libxml2's size
+    limits on) and each row dropped once read; cell values are converted by openpyxl's own rules
+    (numbers, dates by their cell format, shared strings, booleans, ISO dates). Building openpyxl's
+    worksheet instead (Cell objects, every row's dimensions, validations and formats) took most of
+    the reading time and memory of a large ledger."""
+    values: dict[tuple[int, int], Any] = {}
+    formulas: set[tuple[int, int]] = set()
+    ranges: list[tuple[int, int, int, int]] = []
+    hidden: set[int] = set()
+    with _openpyxl_errors(data, name), ws._get_source() as src:  # noqa: SLF001 - openpyxl's own way in
+        types = _CellTypes.of(wb, ws)
+        row_no = 0
+        for _, element in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
+                                          no_network=True, load_dtd=False):
+            attrs = element.attrib
+            if element.tag == _MERGE:
+                if attrs.get("ref"):
+                    r = CellRange(attrs["ref"])
+                    ranges.append((r.min_row, r.min_col, r.max_row, r.max_col))
+                continue
+            number = attrs.get("r")
+            row_no = row_no + 1 if number is None else _row_number(number)
+            if attrs.get("hidden", "").lower() in ("1", "true"):
+                hidden.add(row_no)
+            col_no = 0
+            for cell in element.iterchildren(_CELL):
+                a = cell.attrib
+                coord = a.get("r")
+                if coord:
+                    row, col_no = coordinate_to_tuple(coord)
+                else:
+                    row, col_no = row_no, col_no + 1
+                style = a.get("s")
+                style_id = int(style) if style else 0
+                if style_id >= types.styles and style_id:
+                    # openpyxl's full load fails on it too: the file is damaged (the guard names the cell)
+                    raise IndexError(f"style {style_id} out of range")
+                kind = a.get("t", "n")
+                text = None
+                formula = False
+                value: Any = None
+                for child in cell:
+                    tag = child.tag
+                    if tag == _VALUE:
+                        text = child.text if text is None else text
+                    elif tag == _FORMULA:
+                        formula = True
+                    elif tag == _INLINE and kind == "inlineStr" and value is None:
+                        value = _inline_text(child)
+                if kind != "inlineStr":
+                    value = types.value(kind, style_id, text, coord or "")
+                key = (row, col_no)
+                if formula:
+                    formulas.add(key)
+                if value is None:
+                    values.pop(key, None)
+                else:
+                    values[key] = value
+            element.clear()
+            while element.getprevious() is not None:  # rows read before: gone
+                del element.getparent()[0]
+    return _SheetView(ws.title, values, formulas, ranges, hidden)
+
+
+def _row_number(text: str) -> int:
+    """A <row r="…"> number as openpyxl reads it (an integral float is accepted)."""
+    try:
+        return int(text)
+    except ValueError:
+        number = float(text)
+        if not number.is_integer():
+            raise ValueError(f"{text} is not a valid row number") from None
+        return int(number)
+
+
 _INDEXED_COLS = 64  # merged ranges are indexed for the columns the reader looks at
 
 
 class _SheetView:
-    """A worksheet with merged ranges resolved: every cell of a range reads the top-left value.
+    """A worksheet's values with merged ranges resolved: every cell of a range reads the top-left value.
 
-    Cells are looked up without creating them: openpyxl's public accessors materialise a cell for
-    every coordinate asked, so one stray value in row 1048576 would cost minutes and gigabytes.
-    Merged ranges are indexed by column (sorted by first row), so a sheet with thousands of merges
-    costs a binary search per lookup, not a scan.
+    Only cells holding a value are kept (a stray value in row 1048576 costs one entry, not a million
+    empty cells). The covered cells of a merged range hold nothing of their own, as in Excel. Merged
+    ranges are indexed by column (sorted by first row), so a sheet with thousands of merges costs a
+    binary search per lookup, not a scan.
     """
 
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-        # openpyxl keeps the cells that exist in ws._cells; reading it is the only way to visit them
-        # without creating the empty ones in between.
-        self.cells: dict[tuple[int, int], Any] = ws._cells  # noqa: SLF001
-        self.ranges = sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
+    def __init__(self, title: str, values: dict[tuple[int, int], Any], formulas: set[tuple[int, int]],
+                 ranges: list[tuple[int, int, int, int]], hidden: set[int]) -> None:
+        self.title = title
+        self.formulas = formulas
+        self.hidden = hidden
+        self.ranges = sorted(ranges)
         self._by_col: dict[int, list[tuple[int, int, int, int]]] = {}
         for rng in self.ranges:
             for col in range(rng[1], min(rng[3], _INDEXED_COLS) + 1):
                 self._by_col.setdefault(col, []).append(rng)
         self._starts = {col: [r[0] for r in rngs] for col, rngs in self._by_col.items()}
+        if self.ranges:  # what a covered cell holds is not shown (Excel keeps the top-left value only)
+            values = {k: v for k, v in values.items() if self.origin(*k) == k}
+        self.values = values
 
     def merged(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         """The merged range (r0, c0, r1, c1) holding (row, col), or None."""
@@ -294,8 +447,7 @@ class _SheetView:
 
     def own(self, row: int, col: int) -> Any:
         """The value stored in the cell itself (None for the covered cells of a merged range)."""
-        cell = self.cells.get((row, col))
-        return None if cell is None else cell.value
+        return self.values.get((row, col))
 
     def value(self, row: int, col: int) -> Any:
         """The value shown at (row, col), merged ranges included."""
@@ -305,20 +457,18 @@ class _SheetView:
         """Rows below `after` holding a value of their own in one of `cols` (merges do not count:
         a merged cell that reaches over a blank row does not make that row a data row)."""
         wanted = set(cols)
-        rows = {r for (r, c), cell in self.cells.items()
-                if r > after and c in wanted and not _blank(cell.value)}
+        rows = {r for (r, c), value in self.values.items()
+                if r > after and c in wanted and not _blank(value)}
         return sorted(rows)
 
     def labels(self, max_col: int) -> list[tuple[int, int, Any]]:
         """(row, col, value) of text cells in the first `max_col` columns, top to bottom."""
-        return sorted((r, c, cell.value) for (r, c), cell in self.cells.items()
-                      if c <= max_col and isinstance(cell.value, str))
+        return sorted((r, c, value) for (r, c), value in self.values.items()
+                      if c <= max_col and isinstance(value, str))
 
     def hidden_rows(self, rows: Iterable[int]) -> list[int]:
-        """Those of `rows` that Excel hides (hidden or collapsed in an outline)."""
-        # row_dimensions is a defaultdict: .items() reads it without adding rows.
-        hidden = {r for r, dim in self.ws.row_dimensions.items() if getattr(dim, "hidden", False)}
-        return [r for r in rows if r in hidden]
+        """Those of `rows` that Excel hides."""
+        return [r for r in rows if r in self.hidden]
 
 
 def _blank(value: Any) -> bool:
@@ -339,9 +489,8 @@ def _match_headers(values: Iterable[Any], spec: schema.Sheet) -> dict[str, int]:
 def _find_header_row(view: _SheetView, spec: schema.Sheet, rows: int = HEADER_SCAN_ROWS) -> tuple[int, dict[str, int]]:
     """The row (within the first `rows` rows) that holds most of the sheet's headers."""
     best: tuple[int, dict[str, int]] = (0, {})
-    max_col = min(view.ws.max_column, 60)
-    for r in range(1, min(view.ws.max_row, rows) + 1):
-        found = _match_headers((view.value(r, c) for c in range(1, max_col + 1)), spec)
+    for r in range(1, rows + 1):
+        found = _match_headers((view.value(r, c) for c in range(1, 61)), spec)
         if len(found) > len(best[1]):
             best = (r, found)
     return best
@@ -409,13 +558,16 @@ def _read_table(view: _SheetView, spec: schema.Sheet, title: str, notes: list[Re
 
 def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawCell:
     r0, c0 = view.origin(row, col)
-    value = view.own(r0, c0) if r0 > header_row or r0 == row else None  # a header merged down is not data
+    data = r0 > header_row or r0 == row  # a header merged down is not data
+    value = view.own(r0, c0) if data else None
+    # a formula is read as the value Excel cached for it; a formula without one cannot be printed
+    no_value = data and value is None and (r0, c0) in view.formulas
     removed = ""
     if isinstance(value, str):
         removed = "".join(FORMAT_CHARS_RE.findall(value))
         value = _clean_string(FORMAT_CHARS_RE.sub("", value))
     return RawCell(value=value, coord=f"{get_column_letter(col)}{row}",
-                   origin=f"{get_column_letter(c0)}{r0}", removed=removed)
+                   origin=f"{get_column_letter(c0)}{r0}", removed=removed, formula_without_value=no_value)
 
 
 def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str, notes: list[ReaderNote]) -> RawTable:
@@ -440,12 +592,13 @@ def _names(sheets: list[Worksheet]) -> str:
     return "、".join(f"“{ws.title}”" for ws in sheets)
 
 
-def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str], notes: list[ReaderNote]) -> Worksheet | None:
+def _sheet_for(spec: schema.Sheet, book: _Book, claimed: set[str], notes: list[ReaderNote]) -> Worksheet | None:
     """Find a sheet by name (or alias); failing that, by its headers (renamed sheets).
 
     Hidden sheets are never read (an outdated copy is often hidden); two candidates are an error.
     """
     names = {norm_label(n) for n in spec.names}
+    wb = book.wb
     by_name = [ws for ws in wb.worksheets if ws.title not in claimed and norm_label(ws.title) in names]
     hidden = [ws for ws in by_name if not _visible(ws)]
     visible = [ws for ws in by_name if _visible(ws)]
@@ -455,7 +608,7 @@ def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str], notes: list[Reade
         for ws in wb.worksheets:
             if ws.title in claimed or norm_label(ws.title) in schema_names:
                 continue
-            _, found = _find_header_row(_SheetView(ws), spec)
+            _, found = _find_header_row(book.view(ws), spec)
             if required <= set(found):
                 (visible if _visible(ws) else hidden).append(ws)
     for ws in hidden:
@@ -473,13 +626,13 @@ def _sheet_for(spec: schema.Sheet, wb: Any, claimed: set[str], notes: list[Reade
     return visible[0] if visible else None
 
 
-def _note_lookalikes(wb: Any, tables: dict[str, RawTable], claimed: set[str], notes: list[ReaderNote]) -> None:
+def _note_lookalikes(book: _Book, tables: dict[str, RawTable], claimed: set[str], notes: list[ReaderNote]) -> None:
     """Warn about visible sheets left unread although their headers are those of a sheet that was read
     (a copy such as 问题（备份）): the user should know which one the documents come from."""
-    for ws in wb.worksheets:
+    for ws in book.wb.worksheets:
         if ws.title in claimed or not _visible(ws) or ws.title in (schema.GUIDE_SHEET, schema.CHOICES_SHEET):
             continue
-        view = _SheetView(ws)
+        view = book.view(ws)
         for spec in schema.SHEETS:
             table = tables.get(spec.key)
             required = {c.key for c in spec.columns if c.required}
@@ -493,62 +646,44 @@ def _note_lookalikes(wb: Any, tables: dict[str, RawTable], claimed: set[str], no
                 break
 
 
+class _Book:
+    """A read-only workbook and the views of the sheets read so far (each sheet is parsed once)."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data, self.name = data, name
+        self.wb = _open(data, name)
+        self._views: dict[str, _SheetView] = {}
+
+    def view(self, ws: Any) -> _SheetView:
+        if ws.title not in self._views:
+            self._views[ws.title] = _read_sheet(self.wb, ws, self.data, self.name)
+        return self._views[ws.title]
+
+
 def read_workbook(path: Path) -> RawWorkbook:
     """Read a ledger workbook into raw cells; raise WorkbookError when it is not readable at all."""
     path = Path(path)
     data = _sniff(path)
-    wb = _open(data, path.name, data_only=False)
-    tables: dict[str, RawTable] = {}
-    claimed: set[str] = set()
-    notes: list[ReaderNote] = []
-    for spec in schema.SHEETS:
-        ws = _sheet_for(spec, wb, claimed, notes)
-        if ws is None:
-            continue
-        claimed.add(ws.title)
-        view = _SheetView(ws)
-        if spec.keyvalue:
-            tables[spec.key] = _read_keyvalue(view, spec, ws.title, notes)
-        else:
-            tables[spec.key] = _read_table(view, spec, ws.title, notes)
-    _note_lookalikes(wb, tables, claimed, notes)
-    _resolve_formulas(data, path.name, tables)
-    names = tuple(ws.title for ws in wb.worksheets)
-    wb.close()
+    book = _Book(data, path.name)
+    try:
+        tables: dict[str, RawTable] = {}
+        claimed: set[str] = set()
+        notes: list[ReaderNote] = []
+        for spec in schema.SHEETS:
+            ws = _sheet_for(spec, book, claimed, notes)
+            if ws is None:
+                continue
+            claimed.add(ws.title)
+            view = book.view(ws)
+            if spec.keyvalue:
+                tables[spec.key] = _read_keyvalue(view, spec, ws.title, notes)
+            else:
+                tables[spec.key] = _read_table(view, spec, ws.title, notes)
+        _note_lookalikes(book, tables, claimed, notes)
+        names = tuple(ws.title for ws in book.wb.worksheets)
+    finally:
+        book.wb.close()
     return RawWorkbook(path=path, tables=tables, sheet_names=names, notes=notes)
-
-
-def _is_formula(value: Any) -> bool:
-    return isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("="))
-
-
-def _resolve_formulas(data: bytes, name: str, tables: dict[str, RawTable]) -> None:
-    """Replace formula cells by their cached values (loading the workbook a second time only if needed)."""
-    def cells() -> Iterable[tuple[RawTable, str, RawCell, RawRow | None]]:
-        for t in tables.values():
-            for k, cell in t.fields.items():
-                yield t, k, cell, None
-            for row in t.rows:
-                for k, cell in row.cells.items():
-                    yield t, k, cell, row
-
-    todo = [(t, k, c, r) for t, k, c, r in cells() if _is_formula(c.value)]
-    if not todo:
-        return
-    cached = _open(data, name, data_only=True)
-    for t, key, cell, row in todo:
-        value = cached[t.title][cell.origin or cell.coord].value
-        removed = ""
-        if isinstance(value, str):
-            removed = "".join(FORMAT_CHARS_RE.findall(value))
-            value = _clean_string(FORMAT_CHARS_RE.sub("", value))
-        new = RawCell(value=value, coord=cell.coord, origin=cell.origin, formula_without_value=value is None,
-                      removed=removed)
-        if row is None:
-            t.fields[key] = new
-        else:
-            row.cells[key] = new
-    cached.close()
 
 
 # ---------------------------------------------------------------------------------------------
