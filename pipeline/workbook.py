@@ -303,18 +303,19 @@ class _CellTypes:
         return text  # str (a formula's text result), e (an error such as #N/A) and anything else
 
 
-def _inline_text(element: Any) -> str | None:
-    """An inline string's text as openpyxl's Text.content gives it: the text, then the rich-text runs'
-    text (phonetic guides left out)."""
-    parts = []
+def _inline_text(element: Any) -> str:
+    """An inline string's text as openpyxl's Text.content gives it: its own text (the last <t>, as
+    openpyxl keeps it), then the rich-text runs' text; phonetic guides left out."""
+    plain = ""
+    runs = []
     for child in element:
         if child.tag == _TEXT:
-            parts.append(child.text or "")
+            plain = child.text or ""
         elif child.tag == _RUN:
             text = child.find(_TEXT)
             if text is not None:
-                parts.append(text.text or "")
-    return "".join(parts)
+                runs.append(text.text or "")
+    return plain + "".join(runs)
 
 
 def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:

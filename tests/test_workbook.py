@@ -410,3 +410,76 @@ def test_init_for_a_xunshi_words_every_label_and_guide_for_it(tmp_path):
     # the 巡视 labels read back: a blank ledger checked says which 巡视 fields are missing
     result = check_file(path)
     assert any(f.header == "巡视组" and f.code == "required-missing" for f in result.errors)
+
+
+# ------------------------------------------------------------------------------------------------
+# The streamed sheet reader against openpyxl's full load (the oracle): the same value in every cell
+# (a formula's cached value), merged ranges and hidden rows, whatever the way the cells are stored.
+
+def _streamed(path: Path) -> dict[str, Any]:
+    from pipeline.workbook import _Book
+
+    data = path.read_bytes()
+    book = _Book(data, path.name)
+    try:
+        return {ws.title: book.view(ws) for ws in book.wb.worksheets}
+    finally:
+        book.wb.close()
+
+
+def _full_load(path: Path) -> dict[str, tuple[dict[tuple[int, int], Any], set[tuple[int, int, int, int]], set[int]]]:
+    wb = load_workbook(path, data_only=True)
+    out = {}
+    for ws in wb.worksheets:
+        values = {k: c.value for k, c in ws._cells.items() if c.value is not None}
+        merges = {(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges}
+        hidden = {r for r, d in ws.row_dimensions.items() if d.hidden}
+        out[ws.title] = (values, merges, hidden)
+    return out
+
+
+def _assert_same_as_openpyxl(path: Path) -> dict[str, Any]:
+    streamed, full = _streamed(path), _full_load(path)
+    assert set(streamed) == set(full)
+    for title, (values, merges, hidden) in full.items():
+        view = streamed[title]
+        assert view.values == values, title
+        assert set(view.ranges) == merges, title
+        assert view.hidden == hidden, title
+    return streamed
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, *sorted((EXAMPLE.parent.parent / "examples").glob("*.xlsx"))],
+                         ids=lambda p: p.name)
+def test_streamed_reader_reads_what_openpyxl_reads(path):
+    _assert_same_as_openpyxl(path)
+
+
+def test_streamed_reader_on_cells_stored_every_way(make_ledger):
+    def edit(wb: Any) -> None:
+        ws = wb["问题"]
+        ws["K20"] = 3.5
+        ws["L20"] = True
+        ws["M20"] = datetime(2024, 6, 30)
+        ws["N20"] = "=1+2"
+        ws.merge_cells("K22:M23")
+        ws["K22"] = "合并"
+        ws.row_dimensions[21].hidden = True
+        ws["K21"] = "隐藏行"
+    path = make_ledger(edit=edit)
+    sheet = lambda n: n.startswith("xl/worksheets/")  # noqa: E731
+    # the ways Excel, WPS and other writers store what openpyxl wrote as inline strings and formulas
+    _patch_zip(path, sheet, b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")
+    _patch_zip(path, sheet, b"<f>1+2</f><v/>", b"<f>1+2</f><v>3</v>")
+    _patch_zip(path, sheet, b'<c r="K21" t="inlineStr"><is><t>',
+               b'<c r="K21" t="inlineStr"><is><r><rPr><b/></rPr><t>\xe5\xaf\x8c</t></r><rPh sb="0" eb="1"><t>fu</t></rPh>'
+               b'<r><t>\xe6\x96\x87\xe6\x9c\xac</t></r><t>')
+    _patch_zip(path, sheet, b'<c r="L20" t="b">', b'<c t="b">')  # no address: the column after K
+    _patch_zip(path, sheet, b'<c r="K23"', b'<c r="K23" t="inlineStr"><is><t>covered</t></is></c><c r="Z23"')
+    streamed = _assert_same_as_openpyxl(path)
+    view = streamed["问题"]
+    assert view.values[(20, 11)] == 3.5 and view.values[(20, 12)] is True
+    assert view.values[(20, 13)] == datetime(2024, 6, 30)
+    assert view.values[(20, 14)] == 3 and (20, 14) in view.formulas
+    assert view.value(23, 12) == "合并" and view.own(23, 11) is None  # a covered cell shows the range's value
+    assert view.hidden_rows([20, 21]) == [21]
