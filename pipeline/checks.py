@@ -131,6 +131,11 @@ class _Converter:
         self.table = table
         self.sheet = table.title
         self.out = out
+        self._convert: dict[str, Callable[[Any, schema.Column, tuple[str, str]], Any]] = {
+            schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
+            schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,
+            schema.CHOICE: self._choice, schema.LOOSE_DATE: self._loose_date,
+        }
 
     def value(self, cell: RawCell | None, col: schema.Column) -> Any:
         """The typed value of `cell` for `col`, or None (with a finding) when it is missing or invalid."""
@@ -167,12 +172,7 @@ class _Converter:
                            f"〔{col.header}〕是逻辑值“{'TRUE' if raw else 'FALSE'}”（Excel 的真/假值，常由公式或复选框产生），"
                            "不是这一列要填的内容。请直接输入文字、数字或日期。", col.header)
             return None
-        convert: Callable[[Any, schema.Column, tuple[str, str]], Any] = {
-            schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
-            schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,
-            schema.CHOICE: self._choice, schema.LOOSE_DATE: self._loose_date,
-        }[col.kind]
-        return convert(raw, col, where)
+        return self._convert[col.kind](raw, col, where)
 
     def _text(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str:
         return _to_text(raw, multiline=False)

@@ -361,8 +361,14 @@ def _structure(chars: list[str], protected: set[int]) -> tuple[list[int], list[t
     return sorted(singles), pairs, half_converted
 
 
+# The ASCII marks normalize_punct may replace: a text without any is left as it is.
+_ASCII_MARK_RE = re.compile(r'[,;:?!()"]')
+
+
 def _punct_changes(text: str) -> dict[int, str]:
     """Return {index: full-width mark} for every ASCII mark that normalize_punct replaces."""
+    if not _ASCII_MARK_RE.search(text):
+        return {}
     chars = list(text)
     singles, pairs, half_converted = _structure(chars, _protected_positions(text))
     done: dict[int, str] = {}

@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -140,8 +141,13 @@ def norm_label(text: Any) -> str:
     return s.strip("*＊:：").replace("(", "（").replace(")", "）")
 
 
+_CLEAN_ALREADY_RE = re.compile(r"[^\s\u3000\xa0](?:[^\r\n]*[^\s\u3000\xa0])?")
+
+
 def _clean_string(value: str) -> str:
     """Strip white space (full-width too) and unify line breaks; keep inner line breaks."""
+    if "_x" not in value and _CLEAN_ALREADY_RE.fullmatch(value):
+        return value  # one line, nothing to strip (most cells): as it is
     # Excel escapes characters XML cannot hold as _xHHHH_; openpyxl leaves them in inline strings.
     value = unescape(value).replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip(" \t\u3000\xa0") for ln in value.split("\n")]
@@ -565,10 +571,18 @@ def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawC
     no_value = data and value is None and (r0, c0) in view.formulas
     removed = ""
     if isinstance(value, str):
-        removed = "".join(FORMAT_CHARS_RE.findall(value))
-        value = _clean_string(FORMAT_CHARS_RE.sub("", value))
-    return RawCell(value=value, coord=f"{get_column_letter(col)}{row}",
-                   origin=f"{get_column_letter(c0)}{r0}", removed=removed, formula_without_value=no_value)
+        if FORMAT_CHARS_RE.search(value):
+            removed = "".join(FORMAT_CHARS_RE.findall(value))
+            value = FORMAT_CHARS_RE.sub("", value)
+        value = _clean_string(value)
+    coord = f"{_letter(col)}{row}"
+    return RawCell(value=value, coord=coord, origin=coord if (r0, c0) == (row, col) else f"{_letter(c0)}{r0}",
+                   removed=removed, formula_without_value=no_value)
+
+
+@lru_cache(maxsize=None)
+def _letter(col: int) -> str:
+    return get_column_letter(col)
 
 
 def _read_keyvalue(view: _SheetView, spec: schema.Sheet, title: str, notes: list[ReaderNote]) -> RawTable:
