@@ -25,7 +25,7 @@ from lxml import etree
 
 from pipeline.errors import TemplateError
 from pipeline.limits import DOC_PROPERTY_MAX
-from pipeline.safety import docx_problems
+from pipeline.safety import Members, docx_problems
 from pipeline.sandbox import RenderSandbox
 
 # `{% vmerge EXPR %}` inside one cell: the whole <w:tc> holding the tag.
@@ -301,7 +301,7 @@ class GroupMergeTemplate(DocxTemplate):
 
     def map_tree(self, tree: Any) -> None:  # noqa: D102 - docxtpl hook
         if isinstance(tree, _BodyXml):
-            self.body_xml = tree.xml  # written in place of the template's body when saved (_save)
+            self.body_xml = tree.xml  # written in place of the template's body when saved (_members)
             return
         if tree.tag != self.docx._element.tag:
             super().map_tree(tree)
@@ -391,14 +391,13 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -
     core.subject = ""
     core.keywords = ""
     core.category = ""
-    data = _save(tpl)
+    members = _members(tpl)
     # Belt and braces: whatever the template check missed, nothing external or executable leaves here.
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        problems = docx_problems(zf)
+    problems = docx_problems(Members(members))
     if problems:
         raise TemplateError(f"模板“{template.name}”生成的文档{problems[0].what}（位置：{problems[0].part}），"
                             "出于安全没有保存。请运行 rectify templates check 检查模板。")
-    return data
+    return _zip_members(members)
 
 
 class _PartCollector:
@@ -411,9 +410,9 @@ class _PartCollector:
         self.members[pack_uri.membername] = blob
 
 
-def _save(tpl: GroupMergeTemplate) -> bytes:
-    """The rendered package as normalised .docx bytes, compressed once (saving with python-docx and then
-    normalising compressed every part twice)."""
+def _members(tpl: GroupMergeTemplate) -> dict[str, bytes | list[bytes]]:
+    """The rendered package's parts, to be compressed once (saving with python-docx and then normalising
+    compressed every part twice)."""
     if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
         buf = io.BytesIO()
         tpl.save(buf)
@@ -442,7 +441,7 @@ def _save(tpl: GroupMergeTemplate) -> bytes:
         if start < 0 or end < 2:
             raise TemplateError("模板的正文部分无法识别。请运行 rectify templates check 检查模板。")
         members[name] = [whole[:start], body, whole[end:]]  # written piece by piece, never joined
-    return _zip_members(members)
+    return members
 
 
 def _zip_members(members: dict[str, bytes | list[bytes]]) -> bytes:

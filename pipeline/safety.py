@@ -192,7 +192,26 @@ class PackageProblem:
     what: str
 
 
-def docx_problems(zf: zipfile.ZipFile) -> list[PackageProblem]:
+class Members:
+    """The parts of a package not yet zipped, read as a ZipFile's are (each part's bytes, or its bytes
+    in pieces), so that a document is checked before it is compressed, not inflated again after."""
+
+    def __init__(self, members: dict[str, bytes | list[bytes]]) -> None:
+        self.members = members
+
+    def namelist(self) -> list[str]:
+        return list(self.members)
+
+    def read(self, name: str) -> bytes:
+        data = self.members[name]
+        return data if isinstance(data, bytes) else b"".join(data)
+
+
+_INSTR_TEXT_RE = re.compile(rb"<w:instrText[^>]*>([^<]*)<")
+_INSTR_ATTR_RE = re.compile(rb'w:instr="([^"]*)"')
+
+
+def docx_problems(zf: zipfile.ZipFile | Members) -> list[PackageProblem]:
     """External relationships, macros, embedded objects and fetching fields in a Word package."""
     found: list[PackageProblem] = []
     names = zf.namelist()
@@ -223,18 +242,17 @@ def docx_problems(zf: zipfile.ZipFile) -> list[PackageProblem]:
                 elif _EMBED_REL_RE.search(rel.get("Type") or ""):
                     found.append(PackageProblem("template-embedded", name, f"含有嵌入对象（{rtype}：{target[:120]}）"))
         elif name.startswith("word/") and name.endswith(".xml"):
-            text = zf.read(name).decode("utf-8", "replace")
-            instr = " ".join(re.findall(r"<w:instrText[^>]*>([^<]*)<", text)
-                             + re.findall(r"w:instr=\"([^\"]*)\"", text))
+            data = zf.read(name)  # searched as bytes: a large document is not decoded for it
+            instr = b" ".join(_INSTR_TEXT_RE.findall(data) + _INSTR_ATTR_RE.findall(data)).decode("utf-8", "replace")
             m = _FIELD_RE.search(instr.upper())
             if m:
                 found.append(PackageProblem("template-external", name, f"含有会读取外部内容的域“{m.group(1)}”"))
-            if "<w:altChunk" in text:
+            if b"<w:altChunk" in data:
                 found.append(PackageProblem("template-embedded", name, "含有嵌入的外部文档（altChunk）"))
     return list({(p.code, p.part, p.what): p for p in found}.values())
 
 
-def _parse(zf: zipfile.ZipFile, name: str) -> etree._Element | None:
+def _parse(zf: zipfile.ZipFile | Members, name: str) -> etree._Element | None:
     try:
         return etree.fromstring(zf.read(name), _SAFE_PARSER)
     except etree.XMLSyntaxError:
@@ -242,4 +260,4 @@ def _parse(zf: zipfile.ZipFile, name: str) -> etree._Element | None:
 
 
 __all__ = ["ZipLimits", "WORKBOOK_LIMITS", "TEMPLATE_LIMITS", "zip_problem", "open_regular", "NotRegularFile",
-           "PackageProblem", "docx_problems"]
+           "PackageProblem", "Members", "docx_problems"]
