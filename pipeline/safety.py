@@ -34,15 +34,18 @@ class ZipLimits:
     big_xml: str = r"$^"  # XML parts (regex on the name) allowed max_part instead of max_xml_part
 
 
-# A ledger of thousands of measures has sheets of a few MB that compress 10–30 times. openpyxl needs
-# several times a sheet's XML size in memory, so these bounds keep a build well under a gigabyte.
+# A ledger of thousands of measures has sheets of a few MB that compress 10–30 times (written with inline
+# strings, as openpyxl and some exporters do, 30,000 measures make a 34 MB sheet). Sheets are streamed,
+# never held whole, and MAX_CELLS bounds what is kept of them; these bounds keep a build well under a
+# gigabyte.
 # Styles, comments, drawings: openpyxl builds objects for each entry too (21 MB of styles took 540 MB), and
 # even Excel's maximum of 64,000 cell formats fits in 10 MB; only sheets and shared strings grow with data.
-WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=30 * MB, max_total=80 * MB, max_ratio=200,
+WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=64 * MB, max_total=160 * MB, max_ratio=200,
                             max_xml_part=10 * MB, big_xml=r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
-# openpyxl keeps every cell as an object (about 300 bytes each): this bounds its memory near 400 MB.
+# The reader keeps every cell's value (about 150 bytes each with its address): this bounds it near 200 MB.
 MAX_CELLS = 1_200_000
-# openpyxl also makes an object for every cell a merged range covers: one range A1:Z400000 took 2 GB.
+# Merged ranges covering whole rows or columns: no ledger has them (openpyxl, building an object for every
+# covered cell, took 2 GB for one range A1:Z400000).
 MAX_MERGED_CELLS = 1_000_000
 # Cells and rows (a row with a height but no cells is an object too).
 _CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\s/>]")

@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 # Bounds of one render (one template part). Generous for any real ledger, tiny for an attacker.
 MAX_ITERATIONS = 2_000_000  # loop iterations and range items, all loops of one render together
 MAX_STRING = 4_000_000  # characters of any string a template builds
-MAX_OUTPUT = 64_000_000  # characters of one rendered part (a checklist of thousands of rows is ~20 million)
+MAX_OUTPUT = 128_000_000  # characters of one rendered part (a checklist of 10,000 rows is ~26 million, 30,000 ~78)
 MAX_INT_ARG = 10_000  # integer arguments of filters and methods (widths, counts, precisions)
 MAX_SECONDS = 60.0  # wall-clock time of one render
 

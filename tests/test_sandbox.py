@@ -43,7 +43,7 @@ def test_private_attributes_are_refused(source):
     "{% set s = 'x' * 1000000 %}{{ s|replace('x', s) }}",
     "{% set s = 'x' * 1000000 %}{{ s.replace('x', s) }}",
     "{% set s = 'x' * 1000000 %}{{ range(10000)|join(s) }}",
-    "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    "{% for i in range(150000) %}{{ 'x' * 1000 }}{% endfor %}",
 ])
 def test_unbounded_work_is_refused(source):
     with pytest.raises(TemplateLimitError) as info:
@@ -68,3 +68,13 @@ def test_lipsum_is_not_offered():
     from jinja2 import UndefinedError
     with pytest.raises(UndefinedError):
         jinja_env().from_string("{{ lipsum(10**6) }}").render()
+
+
+def test_output_past_the_bound_is_refused(monkeypatch):
+    import pipeline.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 50_000)
+    source = "{% for i in range(1000) %}{{ 'x' * 100 }}{% endfor %}"
+    with pytest.raises(TemplateLimitError, match="output of more than 50000"):
+        jinja_env().from_string(source).render()
+    assert len(jinja_env().from_string(source.replace("1000", "400")).render()) == 40_000
