@@ -338,6 +338,10 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
     ranges: list[tuple[int, int, int, int]] = []
     hidden: set[int] = set()
     with _openpyxl_errors(data, name), ws._get_source() as src:  # noqa: SLF001 - openpyxl's own way in
+        with ws._get_source() as head:  # noqa: SLF001
+            if b"<!DOCTYPE" in head.read(4096).upper():
+                # entity definitions (XXE, "billion laughs"): never parsed (the guard names the part)
+                raise ValueError("DTD in a worksheet")
         types = _CellTypes.of(wb, ws)
         row_no = 0
         for _, element in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
