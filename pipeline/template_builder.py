@@ -1198,9 +1198,26 @@ def default_directory() -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     directory = Path(args[0]) if args else default_directory()
-    for path in build_templates(directory):
+    paths = build_templates(directory)
+    for path in paths:
         print(path)
+    if directory.resolve() == default_directory().resolve():
+        print(write_builtin_digests(paths))
     return 0
+
+
+def write_builtin_digests(paths: list[Path]) -> Path:
+    """Record the built-in templates' digests in pipeline/builtin.py (see there)."""
+    import hashlib
+    import re
+
+    target = Path(__file__).with_name("builtin.py")
+    lines = "".join(f'    "{p.name}": "{hashlib.sha256(p.read_bytes()).hexdigest()}",\n'
+                    for p in sorted(paths, key=lambda p: p.name))
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"(BUILTIN_SHA256 = \{\n).*?(\n\})", lambda m: m.group(1) + lines.rstrip("\n") + m.group(2),
+                             text, count=1, flags=re.DOTALL), encoding="utf-8")
+    return target
 
 
 if __name__ == "__main__":

@@ -161,3 +161,60 @@ def test_fast_path_taken_for_consistent_tables_plain_and_nested():
 ])
 def test_tree_path_when_the_grid_needs_fixing_or_the_text_is_unusual(xml, why):
     assert not _grids_consistent(xml), why
+
+
+# ------------------------------------------------------------------------------------------------
+# Built-in templates: recognised by their bytes, they skip re-checking their own output; the documents
+# must be exactly those the full checks let through.
+
+import hashlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from pipeline import render as render_module  # noqa: E402
+from pipeline.builtin import BUILTIN_SHA256, is_builtin  # noqa: E402
+
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def test_builtin_digests_are_those_of_the_templates_this_version_builds(tmp_path):
+    from pipeline.template_builder import build_templates
+
+    built = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in build_templates(tmp_path)}
+    assert built == BUILTIN_SHA256, "regenerate pipeline/builtin.py after changing the templates"
+    assert all(is_builtin(_TEMPLATES / name) for name in built)
+
+
+def test_an_edited_template_is_not_builtin(tmp_path):
+    copy = tmp_path / "任务清单.docx"
+    data = bytearray((_TEMPLATES / "任务清单.docx").read_bytes())
+    data[-30] ^= 1  # one byte of an office's edit
+    copy.write_bytes(bytes(data))
+    assert not is_builtin(copy)
+    assert not is_builtin(tmp_path / "missing.docx")
+
+
+@pytest.mark.parametrize("ledger", ["example", "synthetic"])
+def test_builtin_fast_path_gives_the_documents_the_full_checks_give(ledger, monkeypatch, tmp_path):
+    import sys
+
+    from pipeline.api import check_file
+    from pipeline.context import DOCUMENTS
+
+    if ledger == "example":
+        path = _TEMPLATES.parent / "input" / "示例台账.xlsx"
+    else:
+        sys.path.insert(0, str(_TEMPLATES.parent))
+        from bench.synth import write_synth
+
+        path = write_synth(tmp_path / "synth.xlsx", 600)
+    led = check_file(path).ledger
+    assert led is not None
+    for spec in DOCUMENTS:
+        template = _TEMPLATES / spec.template
+        assert is_builtin(template)
+        context = spec.context(led)
+        fast = render_docx(template, context, PROPS)
+        with monkeypatch.context() as m:
+            m.setattr(render_module, "is_builtin", lambda p: False)
+            checked = render_docx(template, context, PROPS)
+        assert fast == checked, spec.template
