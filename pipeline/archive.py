@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import loprofile
 from pipeline.errors import ArchiveError
 from pipeline.limits import NAME_MAX_BYTES, display_text, fit_bytes
 from pipeline.text import safe_filename
@@ -672,7 +673,7 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     """Convert documents in `folder` to PDF beside them; return messages for what failed.
 
     With more than one core the documents are shared among LibreOffice processes running at once, each
-    with its own profile (one profile admits one process)."""
+    with its own profile (one profile admits one process), kept between builds (pipeline.loprofile)."""
     soffice = find_soffice()
     if soffice is None:
         return ["未找到 LibreOffice，已生成 Word 文档但没有生成 PDF。如需 PDF，请安装 LibreOffice"
@@ -682,20 +683,39 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     if fonts.exists() and os.name != "nt" and "FONTCONFIG_FILE" not in env:
         env["FONTCONFIG_FILE"] = str(fonts)  # map the Windows font names to installed CJK fonts
     batches = _pdf_batches(folder, sources, pdf_processes(len(sources)))
-    with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as profiles:
+
+    def pdf_missing(names: list[str] | tuple[str, ...]) -> list[str]:
+        return [s for s in names if not (folder / Path(s).with_suffix(".pdf").name).exists()]
+
+    with loprofile.profiles(len(batches)) as kept:
         cmds = []
-        for i, batch in enumerate(batches):
-            profile = Path(profiles) / f"p{i}"
+        for profile, batch in zip(kept.paths, batches):
             cmds.append([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                          "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in batch]])
         try:
             _run_all_in_own_groups(cmds, env, PDF_TIMEOUT)
         except subprocess.TimeoutExpired:
-            missing = [s for s in sources if not (folder / Path(s).with_suffix(".pdf").name).exists()]
-            return [f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(missing)}。"
+            for profile in kept.paths:
+                kept.discard(profile)  # a profile LibreOffice hung on is set up afresh next time
+            return [f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(pdf_missing(sources))}。"
                     "Word 文档已生成，可以在 Word 中另存为 PDF。"]
         except OSError as err:
             return [f"无法启动 LibreOffice（{err}），没有生成 PDF。Word 文档已生成，可以在 Word 中另存为 PDF。"]
+        # A LibreOffice that converted nothing with a kept profile may have failed on the profile: its
+        # documents once more, with a new one (a document that fails on its own is not tried twice).
+        retry = [s for profile, batch in zip(kept.paths, batches)
+                 if profile in kept.kept and len(pdf_missing(batch)) == len(batch) for s in batch]
+        for profile, batch in zip(kept.paths, batches):
+            if pdf_missing(batch):
+                kept.discard(profile)
+    if retry:
+        with loprofile.profiles(1, keep=False) as fresh:
+            try:
+                _run_all_in_own_groups([[soffice, f"-env:UserInstallation={fresh.paths[0].as_uri()}", "--headless",
+                                         "--norestore", "--convert-to", _PDF_FILTER, "--outdir", str(folder),
+                                         *[str(folder / s) for s in retry]]], env, PDF_TIMEOUT)
+            except (subprocess.TimeoutExpired, OSError):
+                pass
     missing = [s for s in sources if not (folder / Path(s).with_suffix(".pdf").name).exists()]
     if missing:
         return [f"LibreOffice 没有成功转换：{'、'.join(missing)}。Word 文档已生成，可以在 Word 中另存为 PDF。"]

@@ -65,3 +65,85 @@ def test_parallel_pdf_conversion_writes_every_pdf(example_copy, tmp_path, monkey
     assert r.status == "written" and r.notes == []
     docx = sorted(p.stem for p in r.folder.glob("0*.docx"))
     assert sorted(p.stem for p in r.folder.glob("*.pdf")) == docx
+
+
+# ------------------------------------------------------------------------------------------------
+# LibreOffice profiles kept between builds (pipeline.loprofile)
+
+def test_kept_profiles_are_reused_and_never_shared(tmp_path):
+    from pipeline.loprofile import profiles
+
+    root = tmp_path / "lo"
+    with profiles(2, root) as first:
+        assert first.paths == [root / "p0", root / "p1"] and first.kept == set(first.paths)
+        with profiles(2, root) as meanwhile:  # another build at the same time: other slots
+            assert not set(meanwhile.paths) & set(first.paths)
+            assert meanwhile.kept == set(meanwhile.paths)
+    with profiles(2, root) as again:
+        assert again.paths == first.paths  # set up once, used again
+
+
+def test_a_stale_libreoffice_lock_is_removed_and_a_failed_profile_discarded(tmp_path):
+    from pipeline.loprofile import profiles
+
+    root = tmp_path / "lo"
+    (root / "p0").mkdir(parents=True)
+    (root / "p0" / ".lock").write_text("killed LibreOffice")
+    with profiles(1, root) as kept:
+        assert kept.paths == [root / "p0"] and not (root / "p0" / ".lock").exists()
+        (root / "p0" / "user").mkdir()
+        kept.discard(root / "p0")
+        assert not (root / "p0").exists()
+
+
+def test_temporary_profiles_when_no_cache_folder(tmp_path):
+    from pipeline.loprofile import profiles
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    with profiles(2, blocked / "lo") as tmp:
+        assert len(tmp.paths) == 2 and not tmp.kept
+        assert all(blocked not in p.parents for p in tmp.paths)
+    with profiles(1, tmp_path / "lo", keep=False) as fresh:
+        assert not fresh.kept and not (tmp_path / "lo").exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for LibreOffice")
+def test_a_failing_kept_profile_is_retried_fresh_and_discarded(example_copy, tmp_path, monkeypatch):
+    """A LibreOffice that converts nothing with a kept profile: its documents again with a new profile,
+    and the kept profile is deleted (set up afresh next time)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RECTIFY_CACHE_DIR", str(cache))
+    log = tmp_path / "calls.txt"
+    script = tmp_path / "fake-soffice"
+    # "Converts" (writes an empty .pdf beside each document) unless its profile is a kept one.
+    script.write_text(f"""#!/bin/sh
+echo "$1" >> '{log}'
+case "$1" in *{cache}*) mkdir -p "{cache}/libreoffice/p0/user"; exit 1;; esac
+out=""; for a in "$@"; do if [ "$prev" = "--outdir" ]; then out="$a"; fi; prev="$a"; done
+for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); : > "$out/$n.pdf";; esac; done
+""")
+    script.chmod(0o755)
+    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: str(script))
+    monkeypatch.setattr("pipeline.archive.pdf_processes", lambda count: 1)
+    r = build(example_copy, tmp_path / "out", pdf=True)
+    assert r.status == "written" and r.notes == [], r.notes
+    assert sorted(p.stem for p in r.folder.glob("*.pdf")) == sorted(p.stem for p in r.folder.glob("0*.docx"))
+    calls = log.read_text().split()
+    assert len(calls) == 2 and str(cache) in calls[0] and str(cache) not in calls[1]
+    assert not (cache / "libreoffice" / "p0").exists()
+
+
+def test_pdf_conversion_keeps_its_profiles(example_copy, tmp_path, monkeypatch):
+    from pipeline.archive import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RECTIFY_CACHE_DIR", str(cache))
+    monkeypatch.setattr("pipeline.archive.pdf_processes", lambda count: 1)
+    for out in ("out1", "out2"):
+        r = build(example_copy, tmp_path / out, pdf=True)
+        assert r.status == "written" and r.notes == [], r.notes
+        assert len(list(r.folder.glob("*.pdf"))) == len(list(r.folder.glob("0*.docx")))
+        assert (cache / "libreoffice" / "p0" / "user").is_dir()  # set up by the first, used by the second
