@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
@@ -192,9 +192,13 @@ class Block:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for the template context (full_text included)."""
-        d = asdict(self)
+        # (fields are plain strings and ints: no deep copy needed, as asdict would make)
+        d = {f: getattr(self, f) for f in _BLOCK_FIELDS}
         d["full_text"] = self.full_text
         return d
+
+
+_BLOCK_FIELDS = tuple(f.name for f in fields(Block))
 
 
 @dataclass(frozen=True)
