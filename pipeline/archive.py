@@ -643,9 +643,11 @@ def _pdf_batches(folder: Path, sources: tuple[str, ...], processes: int) -> list
     return [sorted(b, key=order.__getitem__) for b in batches if b]
 
 
-def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: float) -> None:
-    """Run `cmds` at once, each in its own session / process group, within `timeout` seconds for all;
-    on timeout (or Ctrl-C) kill every group, then re-raise."""
+def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: float,
+                           pass_fds: list[list[int]] | None = None) -> None:
+    """Run `cmds` at once, each in its own session / process group, within `timeout` seconds for all
+    (`pass_fds[i]`: file descriptors the i-th inherits); on timeout (or Ctrl-C) kill every group, then
+    re-raise."""
     kwargs: dict[str, Any] = {}
     if os.name == "nt":
         kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
@@ -654,9 +656,11 @@ def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: 
     procs: list[subprocess.Popen[bytes]] = []
     deadline = time.monotonic() + timeout
     try:
-        for cmd in cmds:
+        for i, cmd in enumerate(cmds):
+            fds = tuple(pass_fds[i]) if pass_fds and pass_fds[i] else ()
             procs.append(subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, env=env, **kwargs))
+                                          stderr=subprocess.DEVNULL, env=env, **kwargs,
+                                          **({"pass_fds": fds} if fds else {})))
         for proc in procs:
             proc.wait(timeout=max(0.0, deadline - time.monotonic()))
     except BaseException:  # timeout, Ctrl-C, a process that cannot start: no LibreOffice may outlive the build
@@ -693,7 +697,9 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
             cmds.append([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                          "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in batch]])
         try:
-            _run_all_in_own_groups(cmds, env, PDF_TIMEOUT)
+            # (POSIX) each LibreOffice holds its kept profile's lock for as long as it runs
+            fds = [[kept.locks[p]] if p in kept.locks and os.name != "nt" else [] for p in kept.paths]
+            _run_all_in_own_groups(cmds, env, PDF_TIMEOUT, fds)
         except subprocess.TimeoutExpired:
             for profile in kept.paths:
                 kept.discard(profile)  # a profile LibreOffice hung on is set up afresh next time
@@ -703,11 +709,11 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
             return [f"无法启动 LibreOffice（{err}），没有生成 PDF。Word 文档已生成，可以在 Word 中另存为 PDF。"]
         # A LibreOffice that converted nothing with a kept profile may have failed on the profile: its
         # documents once more, with a new one (a document that fails on its own is not tried twice).
-        retry = [s for profile, batch in zip(kept.paths, batches)
-                 if profile in kept.kept and len(pdf_missing(batch)) == len(batch) for s in batch]
-        for profile, batch in zip(kept.paths, batches):
-            if pdf_missing(batch):
-                kept.discard(profile)
+        failed = [(profile, batch) for profile, batch in zip(kept.paths, batches)
+                  if profile in kept.kept and len(pdf_missing(batch)) == len(batch)]
+        retry = [s for _, batch in failed for s in batch]
+        for profile, _ in failed:
+            kept.discard(profile)
     if retry:
         with loprofile.profiles(1, keep=False) as fresh:
             try:

@@ -28,6 +28,11 @@ def is_builtin(path: Path) -> bool:
         data = Path(path).read_bytes()
     except OSError:
         return False
+    return is_builtin_bytes(data)
+
+
+def is_builtin_bytes(data: bytes) -> bool:
+    """True when `data` is, byte for byte, one of this version's built-in templates."""
     return hashlib.sha256(data).hexdigest() in _DIGESTS
 
 

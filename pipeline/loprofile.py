@@ -58,11 +58,14 @@ def _unlock(fh: IO[bytes]) -> None:
 
 
 class Profiles:
-    """The profile folders of one conversion: `paths[i]` for the i-th LibreOffice."""
+    """The profile folders of one conversion: `paths[i]` for the i-th LibreOffice; `locks` the lock file
+    descriptor of each kept one (given to its LibreOffice, so that a LibreOffice outliving a killed
+    build still holds the profile and the next build takes another)."""
 
-    def __init__(self, paths: list[Path], kept: set[Path]) -> None:
+    def __init__(self, paths: list[Path], kept: set[Path], locks: dict[Path, int]) -> None:
         self.paths = paths
         self.kept = kept
+        self.locks = locks
 
     def discard(self, path: Path) -> None:
         """Delete a kept profile (its conversion failed): the next build sets it up afresh."""
@@ -74,34 +77,29 @@ class Profiles:
 def profiles(count: int, root: Path | None = None, keep: bool = True) -> Iterator[Profiles]:
     """`count` profile folders for LibreOffice processes running at once: kept ones under `root`
     (default: the user's cache folder) where a slot is free, temporary ones for the rest (all of them
-    temporary when not `keep`)."""
+    temporary when not `keep`). LibreOffice itself copes with the lock file a killed LibreOffice left
+    in a profile (same user and machine): it is left alone."""
     if root is None:
         from pipeline.checkcache import cache_dir
 
         root = cache_dir() / "libreoffice"
-    held: list[IO[bytes]] = []
-    paths: list[Path] = []
+    held: dict[Path, IO[bytes]] = {}
     try:
-        if keep:
-            root.mkdir(parents=True, exist_ok=True)
-        for slot in range(SLOTS if keep else 0):
-            if len(paths) == count:
-                break
-            lock = _lock(root / f"p{slot}.lock")
-            if lock is not None:
-                held.append(lock)
-                profile = root / f"p{slot}"
-                # LibreOffice's own lock, left behind by a LibreOffice that was killed, would stop the
-                # next one; ours says no other LibreOffice uses this profile now.
-                (profile / ".lock").unlink(missing_ok=True)
-                paths.append(profile)
-    except OSError:
-        pass  # no cache folder: temporary profiles
-    kept = set(paths)
-    with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as tmp:
-        paths += [Path(tmp) / f"p{i}" for i in range(count - len(paths))]
         try:
-            yield Profiles(paths, kept)
-        finally:
-            for lock in held:
-                _unlock(lock)
+            if keep:
+                root.mkdir(parents=True, exist_ok=True)
+            for slot in range(SLOTS if keep else 0):
+                if len(held) == count:
+                    break
+                lock = _lock(root / f"p{slot}.lock")
+                if lock is not None:
+                    held[root / f"p{slot}"] = lock
+        except OSError:
+            pass  # no cache folder: temporary profiles
+        paths = list(held)
+        with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as tmp:
+            paths += [Path(tmp) / f"p{i}" for i in range(count - len(paths))]
+            yield Profiles(paths, set(held), {p: fh.fileno() for p, fh in held.items()})
+    finally:
+        for lock in held.values():
+            _unlock(lock)

@@ -23,7 +23,7 @@ from jinja2 import Template
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
 
-from pipeline.builtin import is_builtin
+from pipeline.builtin import is_builtin_bytes
 from pipeline.errors import TemplateError
 from pipeline.limits import DOC_PROPERTY_MAX
 from pipeline.safety import Members, docx_problems
@@ -278,11 +278,15 @@ class GroupMergeTemplate(DocxTemplate):
     def _raise_with_lines(src_xml: str, context: dict[str, Any], jinja_env: Any, first: Exception) -> None:
         """Render `src_xml` again with a line per paragraph, to raise the error with docxtpl's line number
         and surrounding text (what `rectify` names in its message); `first` if that render succeeds."""
+        if getattr(first, "timed_out", False):
+            raise first  # out of time: rendering again would double the wait for the message
         lined = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
         env = None
         if jinja_env is not None:
-            env = type(jinja_env)()  # a fresh budget of loops and time
+            env = type(jinja_env)()  # a fresh budget of loops, within the time the first render had
             env.autoescape = jinja_env.autoescape
+            if hasattr(jinja_env, "deadline"):
+                env.deadline = jinja_env.deadline
         try:
             template = env.from_string(lined) if env else Template(lined)
             template.render(context)
@@ -399,8 +403,9 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -> bytes:
     """Render `template` with `context` and return the .docx bytes, identical for identical input."""
-    tpl = GroupMergeTemplate(str(template))
-    tpl.builtin = is_builtin(template)
+    data = Path(template).read_bytes()  # once: the bytes recognised as built-in are the bytes rendered
+    tpl = GroupMergeTemplate(io.BytesIO(data))
+    tpl.builtin = is_builtin_bytes(data)
     tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     core = tpl.docx.core_properties
     stamp = datetime(props.when.year, props.when.month, props.when.day)

@@ -44,9 +44,10 @@ _FORMAT_WIDTH_RE = re.compile(r"\d{5,}|[*]")
 class TemplateLimitError(SecurityError):
     """Raised when a template breaks one of the render bounds (loops, sizes, time, forbidden calls)."""
 
-    def __init__(self, message: str, chinese: str) -> None:
+    def __init__(self, message: str, chinese: str, timed_out: bool = False) -> None:
         super().__init__(message)
         self.chinese = chinese
+        self.timed_out = timed_out  # the time bound, not a count or size
 
 
 def _too_long(n: int) -> TemplateLimitError:
@@ -134,7 +135,7 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimitError(f"more than {MAX_ITERATIONS} loop iterations",
                                      f"模板的循环次数过多（超过 {MAX_ITERATIONS} 次）")
         if time.monotonic() > self.deadline:
-            raise TemplateLimitError("render took too long", "模板生成时间过长（可能有过多或无尽的循环）")
+            raise TemplateLimitError("render took too long", "模板生成时间过长（可能有过多或无尽的循环）", timed_out=True)
 
     def _range(self, *args: int) -> range:
         rng = range(*args)

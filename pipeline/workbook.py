@@ -334,7 +334,7 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
     worksheet instead (Cell objects, every row's dimensions, validations and formats) took most of
     the reading time and memory of a large ledger."""
     values: dict[tuple[int, int], Any] = {}
-    formulas: set[tuple[int, int]] = set()
+    uncached: set[tuple[int, int]] = set()  # formulas without a saved result
     ranges: list[tuple[int, int, int, int]] = []
     hidden: set[int] = set()
     with _openpyxl_errors(data, name), ws._get_source() as src:  # noqa: SLF001 - openpyxl's own way in
@@ -371,12 +371,13 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
                     raise IndexError(f"style {style_id} out of range")
                 kind = a.get("t", "n")
                 text = None
-                formula = False
+                seen_value = formula = False
                 value: Any = None
                 for child in cell:
                     tag = child.tag
                     if tag == _VALUE:
-                        text = child.text if text is None else text
+                        if not seen_value:  # the first <v>, as openpyxl reads it
+                            text, seen_value = child.text, True
                     elif tag == _FORMULA:
                         formula = True
                     elif tag == _INLINE and kind == "inlineStr" and value is None:
@@ -384,8 +385,12 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
                 if kind != "inlineStr":
                     value = types.value(kind, style_id, text, coord or "")
                 key = (row, col_no)
-                if formula:
-                    formulas.add(key)
+                # A formula Excel never calculated has no result saved (an empty string result is saved
+                # as t="str" with an empty <v>: that cell is simply empty).
+                if formula and value is None and not (kind == "str" and seen_value):
+                    uncached.add(key)
+                else:
+                    uncached.discard(key)
                 if value is None:
                     values.pop(key, None)
                 else:
@@ -393,7 +398,7 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
             element.clear()
             while element.getprevious() is not None:  # rows read before: gone
                 del element.getparent()[0]
-    return _SheetView(ws.title, values, formulas, ranges, hidden)
+    return _SheetView(ws.title, values, uncached, ranges, hidden)
 
 
 def _row_number(text: str) -> int:
@@ -419,10 +424,9 @@ class _SheetView:
     binary search per lookup, not a scan.
     """
 
-    def __init__(self, title: str, values: dict[tuple[int, int], Any], formulas: set[tuple[int, int]],
+    def __init__(self, title: str, values: dict[tuple[int, int], Any], uncached: set[tuple[int, int]],
                  ranges: list[tuple[int, int, int, int]], hidden: set[int]) -> None:
         self.title = title
-        self.formulas = formulas
         self.hidden = hidden
         self.ranges = sorted(ranges)
         self._by_col: dict[int, list[tuple[int, int, int, int]]] = {}
@@ -430,9 +434,13 @@ class _SheetView:
             for col in range(rng[1], min(rng[3], _INDEXED_COLS) + 1):
                 self._by_col.setdefault(col, []).append(rng)
         self._starts = {col: [r[0] for r in rngs] for col, rngs in self._by_col.items()}
-        if self.ranges:  # what a covered cell holds is not shown (Excel keeps the top-left value only)
-            values = {k: v for k, v in values.items() if self.origin(*k) == k}
+        if self.ranges:
+            # What a covered cell holds is not shown (Excel keeps the top-left value only). Columns past
+            # those indexed are never read as data (headers are looked for in the first 60): left as they are.
+            values = {k: v for k, v in values.items() if k[1] > _INDEXED_COLS or self.origin(*k) == k}
+            uncached = {k for k in uncached if k[1] > _INDEXED_COLS or self.origin(*k) == k}
         self.values = values
+        self.uncached = uncached  # formulas without a saved result: data to report, not blanks
 
     def merged(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         """The merged range (r0, c0, r1, c1) holding (row, col), or None."""
@@ -470,6 +478,7 @@ class _SheetView:
         wanted = set(cols)
         rows = {r for (r, c), value in self.values.items()
                 if r > after and c in wanted and not _blank(value)}
+        rows.update(r for r, c in self.uncached if r > after and c in wanted)  # reported at their cells
         return sorted(rows)
 
     def labels(self, max_col: int) -> list[tuple[int, int, Any]]:
@@ -572,7 +581,7 @@ def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawC
     data = r0 > header_row or r0 == row  # a header merged down is not data
     value = view.own(r0, c0) if data else None
     # a formula is read as the value Excel cached for it; a formula without one cannot be printed
-    no_value = data and value is None and (r0, c0) in view.formulas
+    no_value = data and value is None and (r0, c0) in view.uncached
     removed = ""
     if isinstance(value, str):
         if FORMAT_CHARS_RE.search(value):

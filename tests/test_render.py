@@ -215,6 +215,6 @@ def test_builtin_fast_path_gives_the_documents_the_full_checks_give(ledger, monk
         context = spec.context(led)
         fast = render_docx(template, context, PROPS)
         with monkeypatch.context() as m:
-            m.setattr(render_module, "is_builtin", lambda p: False)
+            m.setattr(render_module, "is_builtin_bytes", lambda data: False)
             checked = render_docx(template, context, PROPS)
         assert fast == checked, spec.template

@@ -480,6 +480,35 @@ def test_streamed_reader_on_cells_stored_every_way(make_ledger):
     view = streamed["问题"]
     assert view.values[(20, 11)] == 3.5 and view.values[(20, 12)] is True
     assert view.values[(20, 13)] == datetime(2024, 6, 30)
-    assert view.values[(20, 14)] == 3 and (20, 14) in view.formulas
+    assert view.values[(20, 14)] == 3 and (20, 14) not in view.uncached  # a formula with its result
     assert view.value(23, 12) == "合并" and view.own(23, 11) is None  # a covered cell shows the range's value
     assert view.hidden_rows([20, 21]) == [21]
+
+
+def test_a_row_of_formulas_never_calculated_is_reported_not_dropped(make_ledger):
+    """openpyxl and scripts write formulas without a result: such a row is data the documents would
+    lack, so every cell is an error at its address (the row is not skipped as blank)."""
+    def edit(wb: Any) -> None:
+        ws = wb["问题"]
+        for c in range(1, 8):
+            ws.cell(row=31, column=c, value=f"=A{c + 1}")
+    result = check_file(make_ledger(edit=edit))
+    cells = {f.cell for f in result.errors if f.code == "formula-no-value" and f.sheet == "问题"}
+    assert {"A31", "B31", "C31"} <= cells
+
+
+def test_a_formula_that_gave_an_empty_string_is_an_empty_cell(make_ledger):
+    """IF(…,"",…) filled down: Excel saves t="str" with an empty result; those rows are blank, not errors."""
+    def edit(wb: Any) -> None:
+        ws = wb["问题"]
+        for r in (31, 32):
+            ws.cell(row=r, column=1, value='=IF(1,"","")')
+    path = make_ledger(edit=edit)
+    src = path.read_bytes()
+    # openpyxl writes no t="str"; as Excel saves it:
+    _patch_zip(path, lambda n: n.startswith("xl/worksheets/"), b'<c r="A31"><f>', b'<c r="A31" t="str"><f>')
+    _patch_zip(path, lambda n: n.startswith("xl/worksheets/"), b'<c r="A32"><f>', b'<c r="A32" t="str"><f>')
+    assert path.read_bytes() != src
+    result = check_file(path)
+    assert not [f for f in result.errors if f.code == "formula-no-value"], result.errors
+    assert result.ok, result.errors
