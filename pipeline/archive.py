@@ -582,13 +582,10 @@ def find_soffice() -> str | None:
 _PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
-def _run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> None:
-    """Run `cmd` in its own session / process group; on timeout kill the whole group, then re-raise.
-
-    soffice starts helper processes (oosplash → soffice.bin); killing only the direct child would leave
-    them running and holding the profile and output folder.
-    """
-    _run_all_in_own_groups([cmd], env, timeout)
+def _convert_cmd(soffice: str, profile: Path, folder: Path, names: list[str]) -> list[str]:
+    """The LibreOffice command converting `names` in `folder` to PDF beside them, with its own profile."""
+    return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+            "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in names]]
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -647,7 +644,8 @@ def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: 
                            pass_fds: list[list[int]] | None = None) -> None:
     """Run `cmds` at once, each in its own session / process group, within `timeout` seconds for all
     (`pass_fds[i]`: file descriptors the i-th inherits); on timeout (or Ctrl-C) kill every group, then
-    re-raise."""
+    re-raise. (soffice starts helper processes, oosplash → soffice.bin: killing only the direct child
+    would leave them running and holding the profile and output folder.)"""
     kwargs: dict[str, Any] = {}
     if os.name == "nt":
         kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
@@ -692,10 +690,7 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
         return [s for s in names if not (folder / Path(s).with_suffix(".pdf").name).exists()]
 
     with loprofile.profiles(len(batches)) as kept:
-        cmds = []
-        for profile, batch in zip(kept.paths, batches):
-            cmds.append([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                         "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in batch]])
+        cmds = [_convert_cmd(soffice, profile, folder, batch) for profile, batch in zip(kept.paths, batches)]
         try:
             # (POSIX) each LibreOffice holds its kept profile's lock for as long as it runs
             fds = [[kept.locks[p]] if p in kept.locks and os.name != "nt" else [] for p in kept.paths]
@@ -710,19 +705,17 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
         # A LibreOffice that converted nothing with a kept profile may have failed on the profile: its
         # documents once more, with a new one (a document that fails on its own is not tried twice).
         failed = [(profile, batch) for profile, batch in zip(kept.paths, batches)
-                  if profile in kept.kept and len(pdf_missing(batch)) == len(batch)]
+                  if profile in kept.locks and len(pdf_missing(batch)) == len(batch)]
         retry = [s for _, batch in failed for s in batch]
         for profile, _ in failed:
             kept.discard(profile)
     if retry:
         with loprofile.profiles(1, keep=False) as fresh:
             try:
-                _run_all_in_own_groups([[soffice, f"-env:UserInstallation={fresh.paths[0].as_uri()}", "--headless",
-                                         "--norestore", "--convert-to", _PDF_FILTER, "--outdir", str(folder),
-                                         *[str(folder / s) for s in retry]]], env, PDF_TIMEOUT)
+                _run_all_in_own_groups([_convert_cmd(soffice, fresh.paths[0], folder, retry)], env, PDF_TIMEOUT)
             except (subprocess.TimeoutExpired, OSError):
                 pass
-    missing = [s for s in sources if not (folder / Path(s).with_suffix(".pdf").name).exists()]
+    missing = pdf_missing(sources)
     if missing:
         return [f"LibreOffice 没有成功转换：{'、'.join(missing)}。Word 文档已生成，可以在 Word 中另存为 PDF。"]
     return []

@@ -62,14 +62,18 @@ class Profiles:
     descriptor of each kept one (given to its LibreOffice, so that a LibreOffice outliving a killed
     build still holds the profile and the next build takes another)."""
 
-    def __init__(self, paths: list[Path], kept: set[Path], locks: dict[Path, int]) -> None:
+    def __init__(self, paths: list[Path], locks: dict[Path, int]) -> None:
         self.paths = paths
-        self.kept = kept
         self.locks = locks
+
+    @property
+    def kept(self) -> set[Path]:
+        """The kept (not temporary) profiles."""
+        return set(self.locks)
 
     def discard(self, path: Path) -> None:
         """Delete a kept profile (its conversion failed): the next build sets it up afresh."""
-        if path in self.kept:
+        if path in self.locks:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -99,7 +103,7 @@ def profiles(count: int, root: Path | None = None, keep: bool = True) -> Iterato
         paths = list(held)
         with tempfile.TemporaryDirectory(prefix="rectify-lo-", ignore_cleanup_errors=True) as tmp:
             paths += [Path(tmp) / f"p{i}" for i in range(count - len(paths))]
-            yield Profiles(paths, set(held), {p: fh.fileno() for p, fh in held.items()})
+            yield Profiles(paths, {p: fh.fileno() for p, fh in held.items()})
     finally:
         for lock in held.values():
             _unlock(lock)

@@ -121,12 +121,12 @@ _OTHER_W_PREFIX_RE = re.compile(rb'xmlns(?::(?!w=)[\w.-]+)?="' + re.escape(_W_MA
 # grid columns and a cell's gridSpan with its value.
 _GRID_TOKEN_RE = re.compile(rb'<(/?)w:(tbl|tr|tc|gridCol|gridSpan)\b([^>]*)>')
 _VAL_RE = re.compile(rb'w:val="\s*([0-9]+)\s*"')
-_GRID_SPAN_RE = re.compile(rb"<w:gridSpan\b([^>]*)>")
 
 
 def _grids_consistent(xml: bytes) -> bool:
     """True when docxtpl's fix_tables would change nothing: no table has a row with more cells than its
-    grid has columns, nor a grid with more columns than its widest row spans.
+    grid has columns, nor a grid with more columns than its widest row spans (docxtpl counts a nested
+    table's rows in each table around it too).
 
     The XML is checked well-formed by libxml2 without building a tree, and the tables are counted
     from their tags; False (the recovering tree path takes it) when it does not parse or binds the
@@ -138,54 +138,6 @@ def _grids_consistent(xml: bytes) -> bool:
                                               no_network=True))
     except (etree.XMLSyntaxError, ValueError, TypeError):
         return False
-    spans = _table_spans(xml)
-    if spans is None:  # tables inside tables: count tag by tag
-        return _nested_grids_consistent(xml)
-    for start, end in spans:
-        table = xml[start:end]
-        columns = table.count(b"<w:gridCol ") + table.count(b"<w:gridCol/>") + table.count(b"<w:gridCol>")
-        most_cells = most_spanned = 0
-        for row in table.split(b"</w:tr>")[:-1]:  # each piece ends with one row's cells
-            cells = row.count(b"<w:tc>") + row.count(b"<w:tc ") + row.count(b"<w:tc/>")
-            spanned = cells
-            if b"<w:gridSpan" in row:
-                for m in _GRID_SPAN_RE.finditer(row):
-                    val = _VAL_RE.search(m.group(1))
-                    if val is None:
-                        return False
-                    spanned += int(val.group(1)) - 1
-            most_cells = max(most_cells, cells)
-            most_spanned = max(most_spanned, spanned)
-        if most_cells > columns or columns > most_spanned:
-            return False
-    return True
-
-
-def _table_spans(xml: bytes) -> list[tuple[int, int]] | None:
-    """(start, end) of each table, or None when a table holds another (or the tags do not pair)."""
-    spans: list[tuple[int, int]] = []
-    start = -1
-    pos = xml.find(b"w:tbl")
-    while pos >= 0:  # (found with bytes.find: a regex starting with "<" would try every tag)
-        after = xml[pos + 5:pos + 6]
-        if after in (b">", b" ", b"/"):
-            if xml[pos - 2:pos] == b"</":
-                if start < 0:
-                    return None
-                end = xml.find(b">", pos) + 1
-                spans.append((start, end))
-                start = -1
-            elif xml[pos - 1:pos] == b"<" and not xml[pos:xml.find(b">", pos)].endswith(b"/"):
-                if start >= 0:
-                    return None
-                start = pos - 1
-        pos = xml.find(b"w:tbl", pos + 5)
-    return None if start >= 0 else spans
-
-
-def _nested_grids_consistent(xml: bytes) -> bool:
-    """_grids_consistent for tables inside tables, tag by tag (docxtpl counts a nested table's rows in
-    each table around it too)."""
     # per open table (outermost first): [grid columns, most cells in a row, most columns a row spans];
     # per open row: [cells, columns spanned]
     tables: list[list[int]] = []
@@ -207,7 +159,7 @@ def _nested_grids_consistent(xml: bytes) -> bool:
                 if not rows or not tables:
                     return False
                 cells, spanned = rows.pop() if closing else (0, 0)
-                for t in tables:  # docxtpl counts a nested table's rows in the outer table too
+                for t in tables:
                     t[1] = max(t[1], cells)
                     t[2] = max(t[2], spanned)
             else:

@@ -218,7 +218,15 @@ def _sniff(path: Path) -> bytes:
     if bound:
         raise WorkbookError(f"“{name}”无法读取：{bound}。台账不应这么大；请在 Excel 或 WPS 中删除多余内容后另存，"
                             "如果文件来历不明，请不要使用。")
+    dtd = find_dtd(io.BytesIO(data))  # entity definitions (XXE, "billion laughs"): no part is parsed
+    if dtd is not None:
+        raise WorkbookError(_dtd_message(name, dtd))
     return data
+
+
+def _dtd_message(name: str, part: str) -> str:
+    return (f"“{name}”的部件“{part}”含有 DTD（XML 实体定义），Excel 和 WPS 从不这样保存，"
+            "可能是恶意构造的文件，出于安全没有读取。请使用 Excel 或 WPS 保存的台账。")
 
 
 @contextmanager
@@ -245,9 +253,7 @@ def _openpyxl_errors(data: bytes, name: str) -> Iterator[None]:
     except Exception as err:  # noqa: BLE001 - openpyxl raises many types on malformed XML
         dtd = find_dtd(io.BytesIO(data))
         if dtd is not None:
-            raise WorkbookError(
-                f"“{name}”的部件“{dtd}”含有 DTD（XML 实体定义），Excel 和 WPS 从不这样保存，"
-                "可能是恶意构造的文件，出于安全没有读取。请使用 Excel 或 WPS 保存的台账。") from err
+            raise WorkbookError(_dtd_message(name, dtd)) from err
         bad = find_bad_cell(io.BytesIO(data))
         if bad is not None:
             raise WorkbookError(
@@ -338,10 +344,6 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
     ranges: list[tuple[int, int, int, int]] = []
     hidden: set[int] = set()
     with _openpyxl_errors(data, name), ws._get_source() as src:  # noqa: SLF001 - openpyxl's own way in
-        with ws._get_source() as head:  # noqa: SLF001
-            if b"<!DOCTYPE" in head.read(4096).upper():
-                # entity definitions (XXE, "billion laughs"): never parsed (the guard names the part)
-                raise ValueError("DTD in a worksheet")
         types = _CellTypes.of(wb, ws)
         row_no = 0
         for _, element in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
