@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
-from pipeline.checklist_layout import PT_PER_MM, Checklist
+from pipeline.documents.layout import PT_PER_MM, Checklist
 
 _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')

@@ -13,8 +13,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import example_data  # noqa: E402
 
-from pipeline import schema  # noqa: E402
-from pipeline.workbook import blank_workbook  # noqa: E402
+from pipeline.ledger import schema
+from pipeline.ledger.blank import blank_workbook
 
 _WORDS = [p["progress"] for p in example_data.PROBLEMS]
 

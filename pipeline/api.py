@@ -10,18 +10,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from pipeline import __version__, archive
-from pipeline.checks import CheckResult, Finding, check_workbook
-from pipeline.context import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, compose_title
+from pipeline.archive import manifest as archive_manifest
+from pipeline.archive import naming
+from pipeline.archive import store
+from pipeline import __version__
+from pipeline.findings import CheckResult, Finding
+from pipeline.ledger.assemble import check_workbook
+from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
+from pipeline.notice.titles import compose_title
 from pipeline.errors import PipelineError, UsageError
-from pipeline.model import Ledger
-from pipeline.safety import NotRegularFile, open_regular
-from pipeline.text import safe_filename
-from pipeline.workbook import read_workbook, write_blank_ledger
+from pipeline.ledger.model import Ledger
+from pipeline.fsutil import NotRegularFile, open_regular
+from pipeline.text.names import safe_filename
+from pipeline.ledger.reader import read_workbook
+from pipeline.ledger.blank import write_blank_ledger
+from pipeline.documents.render import first_section_on_page_one
+from pipeline.notice.titles import build_label
 
 if TYPE_CHECKING:
-    from pipeline.diff import LedgerDiff
-    from pipeline.overdue import DueMeasure
+    from pipeline.notice.diff import LedgerDiff
+    from pipeline.notice.overdue import DueMeasure
 
 DEFAULT_INPUT = Path("input")
 DEFAULT_OUTPUT = Path("output")
@@ -139,7 +147,7 @@ class TemplateSet:
         if self._defaults is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="rectify-templates-")
             self._defaults = Path(self._tmp.name)
-            from pipeline.template_builder import build_templates
+            from pipeline.documents.builder.build import build_templates
             build_templates(self._defaults)
         return self._defaults
 
@@ -187,8 +195,8 @@ class BuildResult:
 
 def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     """Render every registered document for a checked ledger, keyed by output file name."""
-    from pipeline import templates
-    from pipeline.render import DocProperties
+    from pipeline.documents import lint as templates
+    from pipeline.documents.render import DocProperties
 
     info = ledger.inspection
     out = {}
@@ -200,40 +208,6 @@ def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     return out
 
 
-_SECT_PR_RE = re.compile(rb"<w:sectPr[ >]")
-_PARITY_BREAK_RE = re.compile(rb'<w:type w:val="(?:evenPage|oddPage)"/>')
-
-
-def first_section_on_page_one(docx: bytes) -> bytes:
-    """A document of one section starts on page 1, whatever its section type says.
-
-    The notice's last section (the 版记) starts on an even page. Without a 版记 that section's
-    properties are the only ones and govern the whole document, and LibreOffice then puts a blank
-    page before page 1 to start it on page 2: the type is made a plain new page there."""
-    import io
-    import zipfile
-
-    from pipeline.render import normalize_zip
-
-    with zipfile.ZipFile(io.BytesIO(docx)) as src:
-        xml = src.read("word/document.xml")
-        if len(_SECT_PR_RE.findall(xml)) != 1 or not _PARITY_BREAK_RE.search(xml):
-            return docx
-        parts = {n: src.read(n) for n in src.namelist()}
-    parts["word/document.xml"] = _PARITY_BREAK_RE.sub(b'<w:type w:val="nextPage"/>', xml)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
-    return normalize_zip(out.getvalue())
-
-
-def build_label(ledger: Ledger) -> str:
-    """The distinguishing part of the build folder's name: 发文字号, else a short title."""
-    info = ledger.inspection
-    return info.doc_number or f"{info.group}反馈意见整改进展"
-
-
 def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes: bytes,
              tset: TemplateSet, files: dict[str, bytes]) -> dict[str, object]:
     """The manifest describing one build (no clock time: identical builds give identical bytes)."""
@@ -242,9 +216,9 @@ def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes:
         "版本": __version__,
         "成文日期": ledger.inspection.issued.isoformat(),
         "标题": compose_title(ledger),
-        "输入": {"文件名": workbook.name, "大小": len(workbook_bytes), "sha256": archive.sha256(workbook_bytes)},
-        "模板": {name: archive.sha256(tset.path(name).read_bytes()) for name in TEMPLATE_NAMES},
-        "输出": [{"文件名": n, "大小": len(d), "sha256": archive.sha256(d)} for n, d in files.items()],
+        "输入": {"文件名": workbook.name, "大小": len(workbook_bytes), "sha256": archive_manifest.sha256(workbook_bytes)},
+        "模板": {name: archive_manifest.sha256(tset.path(name).read_bytes()) for name in TEMPLATE_NAMES},
+        "输出": [{"文件名": n, "大小": len(d), "sha256": archive_manifest.sha256(d)} for n, d in files.items()],
         "统计": ledger.counts.as_dict(),
         "警告": [f.as_dict() for f in check.warnings],
     }
@@ -293,11 +267,11 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
         record = manifest(ledger, check, workbook, workbook_bytes, tset, docs)
         previous = previous_build(output, workbook.name, ledger)
         if previous is not None:
-            record[archive.CHANGES_KEY] = {"文件夹": previous[0].name, "摘要": previous[1].summary(),
+            record[archive_manifest.CHANGES_KEY] = {"文件夹": previous[0].name, "摘要": previous[1].summary(),
                                            **previous[1].as_dict()}
-        files[archive.MANIFEST] = archive.manifest_bytes(record)
-        name = archive.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
-        result = archive.write_build(output, name, files, force=force, pdf=pdf,
+        files[archive_manifest.MANIFEST] = archive_manifest.manifest_bytes(record)
+        name = naming.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
+        result = store.write_build(output, name, files, force=force, pdf=pdf,
                                      pdf_sources=tuple(docs), protected=protected)
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
@@ -306,13 +280,13 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
     changes = previous[1].summary() if previous is not None else ""
     if result.status in ("written", "replaced"):
         try:
-            archive.append_index(output, result.folder, workbook.name, ledger.inspection.issued.isoformat(),
+            archive_manifest.append_index(output, result.folder, workbook.name, ledger.inspection.issued.isoformat(),
                                  STATUS_WORDS[result.status], changes or "（首次生成）",
                                  datetime.now().isoformat(sep=" ", timespec="seconds"))
         except OSError as err:
-            result.pdf_messages.append(f"生成记录（{archive.INDEX}）没有写入：{read_error_reason(err)}。"
+            result.pdf_messages.append(f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。"
                                        "生成的文件不受影响。")
-    earlier = archive.manifest_of(previous[0]) if previous is not None else None
+    earlier = archive_manifest.manifest_of(previous[0]) if previous is not None else None
     same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
     return BuildResult(workbook=workbook, status=result.status, folder=result.folder, check=check,
                        notes=result.pdf_messages, previous=previous[0] if previous else None, changes=changes,
@@ -325,10 +299,10 @@ STATUS_WORDS = {"written": "新建", "replaced": "替换"}
 
 def previous_build(output: Path, input_name: str, ledger: Ledger) -> "tuple[Path, LedgerDiff] | None":
     """The newest earlier build of the ledger file `input_name` in `output`, and what changed since."""
-    from pipeline.diff import compare
+    from pipeline.notice.diff import compare
 
-    for folder in reversed(archive.builds_of(output, input_name)):
-        copy = archive.archived_input(folder)
+    for folder in reversed(archive_manifest.builds_of(output, input_name)):
+        copy = archive_manifest.archived_input(folder)
         if copy is None:
             continue
         try:
@@ -344,7 +318,7 @@ def build_many(workbooks: list[Path], templates_dir: Path | None = None, output:
                force: bool = False, pdf: bool = False,
                progress: Callable[[Path], None] | None = None) -> list[BuildResult]:
     """Build every workbook; one failing does not stop the others. Templates are checked first."""
-    from pipeline import templates
+    from pipeline.documents import lint as templates
 
     with TemplateSet(templates_dir) as tset:
         templates.require_valid(tset.directory)
@@ -359,7 +333,7 @@ def build_many(workbooks: list[Path], templates_dir: Path | None = None, output:
 
 def check_templates(directory: Path | None = None) -> list[Finding]:
     """Lint the four templates: syntax, unknown variables, unreadable tags."""
-    from pipeline import templates
+    from pipeline.documents import lint as templates
 
     with TemplateSet(directory) as tset:
         return templates.lint(tset.directory)
@@ -370,7 +344,7 @@ DUE_SOON_DAYS = 30
 
 def due_measures(ledger: Ledger, as_of: date) -> list["DueMeasure"]:
     """Measures not done that are overdue or due within DUE_SOON_DAYS days of `as_of`."""
-    from pipeline.overdue import due_measures as due
+    from pipeline.notice.overdue import due_measures as due
 
     return due(ledger, as_of, DUE_SOON_DAYS)
 
@@ -380,7 +354,7 @@ def ledger_for_diff(path: Path) -> Ledger:
     path = Path(path)
     source = path
     if path.is_dir():
-        found = archive.archived_input(path)
+        found = archive_manifest.archived_input(path)
         if found is None:
             raise UsageError(f"“{path}”不是 rectify 生成的文件夹（没有 manifest.json 或其中记录的台账副本）。"
                              "请指定台账文件（.xlsx）或 output 中的生成文件夹。")
@@ -394,7 +368,7 @@ def ledger_for_diff(path: Path) -> Ledger:
 
 def diff_ledgers(old: Path, new: Path) -> "LedgerDiff":
     """What changed between two ledgers (workbooks or build folders)."""
-    from pipeline.diff import compare
+    from pipeline.notice.diff import compare
 
     return compare(ledger_for_diff(old), ledger_for_diff(new))
 
@@ -407,7 +381,7 @@ def write_default_templates(directory: Path) -> list[Path]:
         raise UsageError("以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing)
                          + "。请换一个文件夹，或先移走这些文件。")
     directory.mkdir(parents=True, exist_ok=True)
-    from pipeline.template_builder import build_templates
+    from pipeline.documents.builder.build import build_templates
     return build_templates(directory)
 
 

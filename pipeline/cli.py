@@ -16,11 +16,13 @@ from typing import Any, Sequence
 
 import click
 
-from pipeline import __version__, api, schema
-from pipeline.checks import CheckResult, Finding
+from pipeline import api
+from pipeline import __version__
+from pipeline.ledger import schema
+from pipeline.findings import CheckResult, Finding
 from pipeline.errors import PipelineError
-from pipeline.text import format_date, parse_date_text
-from pipeline.limits import display_text
+from pipeline.text.dates import format_date, parse_date_text
+from pipeline.text.names import display_text
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}

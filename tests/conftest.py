@@ -15,8 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pipeline import schema  # noqa: E402
-from pipeline.workbook import blank_workbook  # noqa: E402
+from pipeline.ledger import schema
+from pipeline.ledger.blank import blank_workbook
 
 EXAMPLE = ROOT / "input" / "示例台账.xlsx"
 TEMPLATES = ROOT / "templates"
@@ -122,7 +122,7 @@ def example_copy(tmp_path: Path) -> Path:
 
 def entries(output: Path) -> list[Path]:
     """What an output folder holds besides its index of builds (生成记录.csv)."""
-    from pipeline.archive import INDEX
+    from pipeline.archive.manifest import INDEX
     return [p for p in Path(output).iterdir() if p.name != INDEX]
 
 

@@ -18,9 +18,11 @@ import pytest
 
 from conftest import EXAMPLE, ROOT, TEMPLATES, entries, require_tools
 from pipeline import api
-from pipeline.archive import TMP_PREFIX, find_soffice, folder_name
-from pipeline.context import TEMPLATE_NAMES
-from pipeline.text import safe_filename
+from pipeline.archive.store import TMP_PREFIX
+from pipeline.archive.pdf import find_soffice
+from pipeline.archive.naming import folder_name
+from pipeline.documents.registry import TEMPLATE_NAMES
+from pipeline.text.names import safe_filename
 
 DOCS = [f"{i:02d}_{n}" for i, n in enumerate(TEMPLATE_NAMES, start=1)]
 
@@ -249,13 +251,13 @@ def test_unwritable_output_via_cli(example_copy, tmp_path, capsys):
     (errno.ENOSPC, "磁盘空间不足"),
 ])
 def test_os_errors_are_explained_in_chinese(tmp_path, code, words):
-    from pipeline.archive import _describe_os_error
+    from pipeline.archive.store import _describe_os_error
     message = _describe_os_error(OSError(code, "Raw English Text"), tmp_path / "out")
     assert words in message and "Raw English Text" not in message
 
 
 def test_other_os_errors_keep_the_system_text_only_in_parentheses(tmp_path):
-    from pipeline.archive import _describe_os_error
+    from pipeline.archive.store import _describe_os_error
     message = _describe_os_error(OSError(errno.EIO, "Input/output error"), tmp_path / "out")
     outside = re.sub(r"（[^（）]*）", "", message)
     assert "Input/output error" in message and "Input/output error" not in outside
@@ -268,7 +270,8 @@ def test_killed_build_leaves_no_partial_folder(example_copy, tmp_path):
     code = (
         "import sys, os, time\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from pipeline import archive, api\n"
+        "from pipeline import api\n"
+        "from pipeline.archive import store as archive\n"
         "orig = archive.os.fsync\n"
         "def slow(fd):\n"
         "    orig(fd)\n"
@@ -338,7 +341,7 @@ def test_pdf_export_holds_the_title(example_copy, tmp_path):
 
 
 def test_pdf_without_libreoffice_still_writes_docx(example_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: None)
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: None)
     r = build(example_copy, tmp_path / "out", pdf=True)
     assert r.status == "written"
     assert any("LibreOffice" in n and "安装" in n for n in r.notes)
@@ -349,7 +352,7 @@ def test_permission_denied_is_a_clear_error(example_copy, tmp_path, monkeypatch)
     """What a user without write permission sees (simulated: these tests may run as root)."""
     def denied(*_a: object, **_k: object) -> str:
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr("pipeline.archive.tempfile.mkdtemp", denied)
+    monkeypatch.setattr("pipeline.archive.store.tempfile.mkdtemp", denied)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "没有权限" in r.message and "--output" in r.message
     assert list(entries(tmp_path / "out")) == []
@@ -358,14 +361,14 @@ def test_permission_denied_is_a_clear_error(example_copy, tmp_path, monkeypatch)
 def test_full_disk_leaves_nothing_and_says_so(example_copy, tmp_path, monkeypatch):
     def full(_fd: int) -> None:
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr("pipeline.archive.os.fsync", full)
+    monkeypatch.setattr("pipeline.archive.store.os.fsync", full)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "磁盘空间不足" in r.message
     assert list(entries(tmp_path / "out")) == []
 
 
 def test_failed_pdf_conversion_names_the_documents(example_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: "/bin/true")  # runs, converts nothing
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: "/bin/true")  # runs, converts nothing
     r = build(example_copy, tmp_path / "out", pdf=True)
     assert r.status == "written"
     assert any("没有成功转换" in n and "01_通报.docx" in n and "04_责任清单.docx" in n for n in r.notes)
@@ -374,7 +377,7 @@ def test_failed_pdf_conversion_names_the_documents(example_copy, tmp_path, monke
 def test_interrupted_build_leaves_no_folder(example_copy, tmp_path, monkeypatch):
     def interrupt(_fd: int) -> None:
         raise KeyboardInterrupt
-    monkeypatch.setattr("pipeline.archive.os.fsync", interrupt)
+    monkeypatch.setattr("pipeline.archive.store.os.fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build(example_copy, tmp_path / "out")
     assert list(entries(tmp_path / "out")) == []
@@ -404,7 +407,7 @@ def _manifest(folder: Path) -> dict:
 
 @pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
 def test_pdfs_are_in_the_manifest_and_ignored_when_comparing(example_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: fake_soffice(tmp_path))
     out = tmp_path / "out"
     r = build(example_copy, out, pdf=True)
     assert r.status == "written" and r.notes == []
@@ -426,11 +429,11 @@ def test_pdf_rebuild_of_a_build_without_pdfs(example_copy, tmp_path, monkeypatch
     """--pdf over a build that lacks PDFs writes a new folder with them; when no PDF can be made, nothing."""
     out = tmp_path / "out"
     plain = build(example_copy, out)
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: None)
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: None)
     again = build(example_copy, out, pdf=True)
     assert (again.status, again.folder) == ("unchanged", plain.folder)
     assert any("LibreOffice" in n for n in again.notes)
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: fake_soffice(tmp_path))
     with_pdf = build(example_copy, out, pdf=True)
     assert (with_pdf.status, with_pdf.folder.name) == ("written", plain.folder.name + "-2")
     assert len(_manifest(with_pdf.folder)["PDF"]) == len(DOCS) and "PDF" not in _manifest(plain.folder)
@@ -447,7 +450,7 @@ def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, mo
     code, _, _ = run(args, capsys)
     assert code == 0
     (plain,) = entries(out)
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: fake_soffice(tmp_path))
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: fake_soffice(tmp_path))
     code, stdout, _ = run([*args, "--pdf"], capsys)
     assert code == 0
     notes = [line for line in stdout.splitlines() if "注意" in line]
@@ -473,8 +476,8 @@ def test_pdf_timeout_kills_every_libreoffice_process(example_copy, tmp_path, mon
     script = tmp_path / "hanging-soffice"
     script.write_text(f"#!/bin/sh\nsleep 120 </dev/null >/dev/null 2>&1 &\necho $! > '{pidfile}'\nexec sleep 120\n")
     script.chmod(0o755)
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: str(script))
-    monkeypatch.setattr("pipeline.archive.PDF_TIMEOUT", 2)
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: str(script))
+    monkeypatch.setattr("pipeline.archive.pdf.PDF_TIMEOUT", 2)
     try:
         r = build(example_copy, tmp_path / "out", pdf=True)
         assert r.status == "written"
@@ -495,7 +498,7 @@ def test_pdf_timeout_kills_every_libreoffice_process(example_copy, tmp_path, mon
 def test_move_blocked_by_an_open_folder_says_to_close_it(example_copy, tmp_path, monkeypatch):
     def blocked(*_a: object, **_k: object) -> None:
         raise PermissionError(13, "Access is denied")
-    monkeypatch.setattr("pipeline.archive.os.rename", blocked)
+    monkeypatch.setattr("pipeline.archive.store.os.rename", blocked)
     r = build(example_copy, tmp_path / "out")
     assert r.failed and "关闭" in r.message and "打开" in r.message
     assert list(entries(tmp_path / "out")) == []
@@ -511,7 +514,7 @@ def test_failed_forced_replace_keeps_the_old_build(make_ledger, tmp_path, monkey
         if Path(str(src)).name.startswith(TMP_PREFIX):
             raise PermissionError(13, "Access is denied")
         real_replace(src, dst)
-    monkeypatch.setattr("pipeline.archive.os.replace", replace)
+    monkeypatch.setattr("pipeline.archive.store.os.replace", replace)
     r = build(make_ledger(_progress("新的进展。"), name="a.xlsx"), out, force=True)
     assert r.failed and "关闭" in r.message
     assert {p.name: p.read_bytes() for p in first.folder.iterdir()} == before

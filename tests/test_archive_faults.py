@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import entries, ROOT, TEMPLATES
-from pipeline import api, archive
-from pipeline.archive import OLD_PREFIX, TMP_PREFIX
+from pipeline.archive import store
+from pipeline import api
+from pipeline.archive.store import OLD_PREFIX, TMP_PREFIX
 
 
 def build(workbook: Path, out: Path, **kw: object) -> api.BuildResult:
@@ -44,7 +45,7 @@ def test_forced_replacement_killed_between_renames_is_restored_next_run(make_led
             if Path(str(src)).name.startswith(TMP_PREFIX):
                 os._exit(9)  # killed: no clean-up runs
             real_replace(src, dst)
-        archive.os.replace = replace  # type: ignore[assignment]
+        store.os.replace = replace  # type: ignore[assignment]
         try:
             build(changed, out, force=True)
         finally:
@@ -72,7 +73,7 @@ def test_finished_replacement_leaves_no_old_copy_to_restore(make_ledger, tmp_pat
 def test_build_finishing_second_with_the_same_content_reports_unchanged(make_ledger, tmp_path, monkeypatch):
     out = tmp_path / "out"
     ledger = make_ledger(name="a.xlsx")
-    real_move = archive._move_into_place  # noqa: SLF001
+    real_move = store._move_into_place  # noqa: SLF001
     calls = []
 
     def other_build_first(tmp: Path, target: Path, output: Path, replace: bool) -> None:
@@ -80,7 +81,7 @@ def test_build_finishing_second_with_the_same_content_reports_unchanged(make_led
             shutil.copytree(tmp, target)
         calls.append(target)
         real_move(tmp, target, output, replace)
-    monkeypatch.setattr(archive, "_move_into_place", other_build_first)
+    monkeypatch.setattr(store, "_move_into_place", other_build_first)
     r = build(ledger, out)
     assert r.status == "unchanged", r.message
     assert [p.name for p in entries(out)] == [r.folder.name]
@@ -89,7 +90,7 @@ def test_build_finishing_second_with_the_same_content_reports_unchanged(make_led
 def test_build_finishing_second_with_other_content_takes_the_next_name(make_ledger, tmp_path, monkeypatch):
     out = tmp_path / "out"
     ledger = make_ledger(name="a.xlsx")
-    real_move = archive._move_into_place  # noqa: SLF001
+    real_move = store._move_into_place  # noqa: SLF001
     calls = []
 
     def other_build_first(tmp: Path, target: Path, output: Path, replace: bool) -> None:
@@ -98,7 +99,7 @@ def test_build_finishing_second_with_other_content_takes_the_next_name(make_ledg
             (target / "manifest.json").write_text("{}", "utf-8")
         calls.append(target)
         real_move(tmp, target, output, replace)
-    monkeypatch.setattr(archive, "_move_into_place", other_build_first)
+    monkeypatch.setattr(store, "_move_into_place", other_build_first)
     r = build(ledger, out)
     assert r.status == "written", r.message
     assert r.folder.name.endswith("-2") and len(calls) == 2
@@ -120,7 +121,7 @@ def test_forced_build_whose_folder_is_away_mid_replacement_still_succeeds(make_l
     out = tmp_path / "out"
     first = build(make_ledger(name="a.xlsx"), out)
     aside = tmp_path / "aside"
-    real_move = archive._move_into_place  # noqa: SLF001
+    real_move = store._move_into_place  # noqa: SLF001
     calls = []
 
     def other_replacement_in_progress(tmp: Path, target: Path, output: Path, replace: bool) -> None:
@@ -128,7 +129,7 @@ def test_forced_build_whose_folder_is_away_mid_replacement_still_succeeds(make_l
             os.replace(target, aside)
         calls.append(replace)
         real_move(tmp, target, output, replace)
-    monkeypatch.setattr(archive, "_move_into_place", other_replacement_in_progress)
+    monkeypatch.setattr(store, "_move_into_place", other_replacement_in_progress)
     changed = make_ledger(_progress("新的进展。"), name="a.xlsx")
     r = build(changed, out, force=True)
     assert not r.failed, r.message

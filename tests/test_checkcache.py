@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import checkcache, templates
-from pipeline.context import TEMPLATE_NAMES
+from pipeline import api
+from pipeline.documents import checkcache
+from pipeline.documents import lint as templates
+from pipeline.documents.registry import TEMPLATE_NAMES
 from pipeline.errors import TemplateError
 
 from conftest import TEMPLATES
@@ -66,7 +68,6 @@ def test_failed_check_is_not_remembered(folder: Path) -> None:
 
 
 def test_templates_check_always_renders(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline import api
 
     templates.require_valid(folder)
     calls = count_lints(monkeypatch)

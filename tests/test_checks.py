@@ -9,7 +9,7 @@ import pytest
 
 from conftest import col_letter, info_cell
 from pipeline.api import check_file
-from pipeline.checks import ERROR, WARNING
+from pipeline.findings import ERROR, WARNING
 
 
 def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:

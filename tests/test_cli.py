@@ -14,6 +14,7 @@ import click
 import pytest
 
 from conftest import entries, EXAMPLE, ROOT, info_cell
+from pipeline import api
 from pipeline.cli import cli, main
 from test_workbook import BAD_KINDS, EXPECTED_WORDS, _bad_files
 
@@ -230,7 +231,6 @@ def test_python_dash_m_runs_the_same_cli():
 
 
 def test_internal_error_shows_no_traceback_without_debug(monkeypatch, capsys):
-    from pipeline import api
 
     def boom(_path: Path) -> None:
         raise RuntimeError("bug")

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from pipeline.api import check_file
 import pytest
 
-from pipeline.context import break_title, checklist_context, checklist_rows, notice_context, wrap_name
-from pipeline.figures import status_sentence
+from pipeline.notice.titles import break_title
+from pipeline.documents.checklists import checklist_context, checklist_rows, wrap_name
+from pipeline.documents.notice import notice_context
+from pipeline.ledger.placeholders import status_sentence
 
 
 def test_title_breaks_between_words_into_a_trapezoid():

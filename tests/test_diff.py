@@ -1,13 +1,13 @@
 """`rectify diff`: what changed between two ledgers (or two build folders), matched by 编号."""
 
 from __future__ import annotations
+from pipeline import api
 
 import json
 from datetime import date
 from typing import Any
 
 from conftest import TEMPLATES
-from pipeline import api
 from test_cli import run
 
 

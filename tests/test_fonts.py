@@ -21,7 +21,7 @@ from docx.oxml.ns import nsdecls
 
 from conftest import EXAMPLE, TEMPLATES, tool_or_skip
 from pipeline import api
-from pipeline.archive import convert_pdfs, find_soffice
+from pipeline.archive.pdf import convert_pdfs, find_soffice
 
 FONTS_CONF = Path(__file__).resolve().parent.parent / "pipeline" / "fonts.conf"
 

@@ -13,7 +13,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.checklist_layout import CELL_SIZE, CHECKLISTS, NO_LINE_END, NO_LINE_START, line_count
+from pipeline.documents.layout import CELL_SIZE, CHECKLISTS, NO_LINE_END, NO_LINE_START, line_count
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+|.", re.DOTALL)
 

@@ -6,16 +6,16 @@ import os
 
 import pytest
 
-from pipeline import archive
-from pipeline.context import break_title
-from pipeline.limits import NAME_MAX_BYTES, display_text, fit_bytes
+from pipeline.archive import naming
+from pipeline.notice.titles import break_title
+from pipeline.text.names import NAME_MAX_BYTES, display_text, fit_bytes
 
 
 @pytest.mark.parametrize("label", ["\U00020000" * 120, "𝕏" * 300, "东" * 200, "a" * 500])
 def test_folder_names_fit_in_255_bytes(label):
-    name = archive.folder_name("2024-12-20", label)
+    name = naming.folder_name("2024-12-20", label)
     assert len(name.encode("utf-8")) <= NAME_MAX_BYTES
-    assert len(archive._suffixed(name, 12).encode("utf-8")) <= NAME_MAX_BYTES  # noqa: SLF001
+    assert len(naming._suffixed(name, 12).encode("utf-8")) <= NAME_MAX_BYTES  # noqa: SLF001
 
 
 def test_fit_bytes_cuts_at_character_boundaries():
@@ -41,7 +41,7 @@ def test_cells_and_merged_ranges_are_counted_across_chunk_boundaries():
     import io
     import zipfile
 
-    from pipeline.safety import cell_problem
+    from pipeline.ledger.limits import cell_problem
     # A merged range whose tag straddles the 1 MB read boundary must still be counted whole.
     pad = b"<c/>" * ((1 << 20) // 4 - 3)
     sheet = b"<sheetData>" + pad + b'<mergeCell ref="A1:Z400000"/></sheetData>'

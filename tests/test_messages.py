@@ -5,8 +5,9 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from pipeline.checks import ERROR, Finding
+from pipeline.findings import ERROR, Finding
 from pipeline.cli import MAX_PER_CODE, _print_findings
+from pipeline.ledger import sniff
 from test_cli import run
 
 
@@ -25,17 +26,16 @@ def test_a_folder_that_cannot_be_entered_is_bad_input_not_a_crash(tmp_path, monk
 
 def test_openpyxl_warnings_never_reach_the_terminal(tmp_path, capsys, make_ledger):
     path = make_ledger()
-    from pipeline import workbook
-    real = workbook.load_workbook
+    real = sniff.load_workbook
 
     def load(*a: object, **k: object) -> object:
         warnings.warn("Data Validation extension is not supported and will be removed", UserWarning)
         return real(*a, **k)
-    workbook.load_workbook = load  # type: ignore[assignment]
+    sniff.load_workbook = load  # type: ignore[assignment]
     try:
         code, out, err = run(["check", str(path)], capsys)
     finally:
-        workbook.load_workbook = real  # type: ignore[assignment]
+        sniff.load_workbook = real  # type: ignore[assignment]
     assert code == 0 and "Warning" not in out + err and "extension" not in out + err
 
 

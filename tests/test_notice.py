@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from conftest import EXAMPLE, ROOT, SEED, TEMPLATES, require_tools
 from docx_read import east_asian_font, font_size_pt, paragraphs, texts
 from pipeline import api
-from pipeline.text import fold_for_compare
+from pipeline.text.punct import fold_for_compare
 
 EXPECTED = ROOT / "tests" / "expected" / "通报.txt"
 

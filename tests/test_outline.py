@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.api import check_file
-from pipeline.outline import SCHEMES, Level, NumberingScheme, build_outline, label
+from pipeline.ledger.numbering import SCHEMES, Level, NumberingScheme, label
+from pipeline.notice.outline import build_outline
 
 
 @pytest.mark.parametrize("text, pattern", [
@@ -39,7 +40,7 @@ def test_labels(marker, n, shown):
 
 
 def test_presets_are_documented_patterns():
-    from pipeline.outline import SCHEME_DOCS
+    from pipeline.ledger.numbering import SCHEME_DOCS
     for name, scheme in SCHEMES.items():
         assert scheme.pattern == SCHEME_DOCS[name][0] and scheme.name == name
 
@@ -76,7 +77,7 @@ def test_internal_problems_are_not_in_the_notice(make_ledger):
 def test_readme_documents_every_placeholder_scheme_and_example():
     """README is the office's reference: it names every placeholder, numbering scheme and example ledger."""
     from conftest import ROOT
-    from pipeline.figures import REGISTRY
+    from pipeline.ledger.placeholders import REGISTRY
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for ph in REGISTRY:

@@ -1,12 +1,12 @@
 """Measures to press on (督办): overdue and due soon, as of a fixed day, grouped by 责任部室（单位）."""
 
 from __future__ import annotations
+from pipeline import api
 
 import json
 from datetime import date
 from typing import Any
 
-from pipeline import api
 from test_cli import run
 
 

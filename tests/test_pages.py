@@ -11,7 +11,7 @@ import pytest
 
 from conftest import EXAMPLE, TEMPLATES, tool_or_skip
 from pipeline import api
-from pipeline.archive import find_soffice
+from pipeline.archive.pdf import find_soffice
 
 WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
@@ -113,7 +113,7 @@ def column_text(pdf: Path, page: int, checklist, header: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def example_checklists():
-    from pipeline.context import checklist_context
+    from pipeline.documents.checklists import checklist_context
 
     ledger = api.check_file(EXAMPLE).ledger
     return {name: checklist_context(ledger, name) for name in ("问题清单.docx", "任务清单.docx", "责任清单.docx")}
@@ -122,7 +122,7 @@ def example_checklists():
 @pytest.mark.parametrize("name, merged", [("03_任务清单.pdf", ("问题", "具体问题")),
                                           ("04_责任清单.pdf", ("责任领导", "责任部室（单位）"))])
 def test_a_group_over_a_page_break_is_labelled_on_both_pages(pdfs, example_checklists, name, merged):
-    from pipeline.checklist_layout import CHECKLISTS_BY_NAME
+    from pipeline.documents.layout import CHECKLISTS_BY_NAME
 
     template = name[3:].replace(".pdf", ".docx")
     checklist = CHECKLISTS_BY_NAME[template]
@@ -148,7 +148,7 @@ def test_a_group_over_a_page_break_is_labelled_on_both_pages(pdfs, example_check
 
 @pytest.mark.parametrize("name", ["03_任务清单.pdf", "04_责任清单.pdf"])
 def test_no_date_broken_across_lines(pdfs, name):
-    from pipeline.checklist_layout import CHECKLISTS_BY_NAME
+    from pipeline.documents.layout import CHECKLISTS_BY_NAME
 
     checklist = CHECKLISTS_BY_NAME[name[3:].replace(".pdf", ".docx")]
     pdf = pdfs / name

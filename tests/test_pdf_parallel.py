@@ -20,9 +20,9 @@ def test_pdf_timeout_kills_every_parallel_libreoffice(example_copy, tmp_path, mo
     script.write_text(f"#!/bin/sh\necho \"$1\" >> '{profiles}'\nsleep 120 </dev/null >/dev/null 2>&1 &\n"
                       f"echo $! >> '{pids}'\nexec sleep 120\n")
     script.chmod(0o755)
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: str(script))
-    monkeypatch.setattr("pipeline.archive.PDF_TIMEOUT", 3)
-    monkeypatch.setattr("pipeline.archive.pdf_processes", lambda count: min(count, 3))
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: str(script))
+    monkeypatch.setattr("pipeline.archive.pdf.PDF_TIMEOUT", 3)
+    monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: min(count, 3))
     try:
         r = build(example_copy, tmp_path / "out", pdf=True)
         assert r.status == "written"
@@ -43,7 +43,7 @@ def test_pdf_timeout_kills_every_parallel_libreoffice(example_copy, tmp_path, mo
 
 
 def test_pdf_batches_share_the_documents_by_size(tmp_path):
-    from pipeline.archive import _pdf_batches
+    from pipeline.archive.pdf import _pdf_batches
 
     sizes = {"01_通报.docx": 30, "02_问题清单.docx": 20, "03_任务清单.docx": 500, "04_责任清单.docx": 400,
              "05_督办清单.docx": 10}
@@ -56,11 +56,11 @@ def test_pdf_batches_share_the_documents_by_size(tmp_path):
 
 
 def test_parallel_pdf_conversion_writes_every_pdf(example_copy, tmp_path, monkeypatch):
-    from pipeline.archive import find_soffice
+    from pipeline.archive.pdf import find_soffice
 
     if find_soffice() is None:
         pytest.skip("LibreOffice is not installed")
-    monkeypatch.setattr("pipeline.archive.pdf_processes", lambda count: min(count, 2))
+    monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: min(count, 2))
     r = build(example_copy, tmp_path / "out", pdf=True)
     assert r.status == "written" and r.notes == []
     docx = sorted(p.stem for p in r.folder.glob("0*.docx"))
@@ -71,7 +71,7 @@ def test_parallel_pdf_conversion_writes_every_pdf(example_copy, tmp_path, monkey
 # LibreOffice profiles kept between builds (pipeline.loprofile)
 
 def test_kept_profiles_are_reused_and_never_shared(tmp_path):
-    from pipeline.loprofile import profiles
+    from pipeline.archive.loprofile import profiles
 
     root = tmp_path / "lo"
     with profiles(2, root) as first:
@@ -85,7 +85,7 @@ def test_kept_profiles_are_reused_and_never_shared(tmp_path):
 
 @pytest.mark.skipif(os.name == "nt", reason="the lock is handed to LibreOffice on POSIX only")
 def test_a_failed_profile_is_discarded_and_a_running_libreoffice_keeps_its_slot(tmp_path):
-    from pipeline.loprofile import _lock, profiles
+    from pipeline.archive.loprofile import _lock, profiles
 
     root = tmp_path / "lo"
     with profiles(1, root) as kept:
@@ -106,7 +106,7 @@ def test_a_failed_profile_is_discarded_and_a_running_libreoffice_keeps_its_slot(
 
 
 def test_temporary_profiles_when_no_cache_folder(tmp_path):
-    from pipeline.loprofile import profiles
+    from pipeline.archive.loprofile import profiles
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
@@ -133,8 +133,8 @@ out=""; for a in "$@"; do if [ "$prev" = "--outdir" ]; then out="$a"; fi; prev="
 for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); : > "$out/$n.pdf";; esac; done
 """)
     script.chmod(0o755)
-    monkeypatch.setattr("pipeline.archive.find_soffice", lambda: str(script))
-    monkeypatch.setattr("pipeline.archive.pdf_processes", lambda count: 1)
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: str(script))
+    monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: 1)
     r = build(example_copy, tmp_path / "out", pdf=True)
     assert r.status == "written" and r.notes == [], r.notes
     assert sorted(p.stem for p in r.folder.glob("*.pdf")) == sorted(p.stem for p in r.folder.glob("0*.docx"))
@@ -144,13 +144,13 @@ for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); : > "$out/$n.pd
 
 
 def test_pdf_conversion_keeps_its_profiles(example_copy, tmp_path, monkeypatch):
-    from pipeline.archive import find_soffice
+    from pipeline.archive.pdf import find_soffice
 
     if find_soffice() is None:
         pytest.skip("LibreOffice is not installed")
     cache = tmp_path / "cache"
     monkeypatch.setenv("RECTIFY_CACHE_DIR", str(cache))
-    monkeypatch.setattr("pipeline.archive.pdf_processes", lambda count: 1)
+    monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: 1)
     for out in ("out1", "out2"):
         r = build(example_copy, tmp_path / out, pdf=True)
         assert r.status == "written" and r.notes == [], r.notes

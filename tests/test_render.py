@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from jinja2 import UndefinedError
 
-from pipeline.render import DocProperties, _VMERGE_CELL_RE, _patch_vmerge_cell, normalize_zip, render_docx
+from pipeline.documents.render import DocProperties, _VMERGE_CELL_RE, _patch_vmerge_cell, normalize_zip, render_docx
 
 PROPS = DocProperties("标题", "作者", date(2024, 12, 20))
 
@@ -99,7 +99,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from pipeline.render import _grids_consistent  # noqa: E402
+from pipeline.documents.render import _grids_consistent
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -170,14 +170,14 @@ def test_tree_path_when_the_grid_needs_fixing_or_the_text_is_unusual(xml, why):
 import hashlib  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from pipeline import render as render_module  # noqa: E402
-from pipeline.builtin import BUILTIN_SHA256, is_builtin  # noqa: E402
+from pipeline.documents import render as render_module
+from pipeline.documents.builtin import BUILTIN_SHA256, is_builtin
 
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def test_builtin_digests_are_those_of_the_templates_this_version_builds(tmp_path):
-    from pipeline.template_builder import build_templates
+    from pipeline.documents.builder.build import build_templates
 
     built = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in build_templates(tmp_path)}
     assert built == BUILTIN_SHA256, "regenerate pipeline/builtin.py after changing the templates"
@@ -198,7 +198,7 @@ def test_builtin_fast_path_gives_the_documents_the_full_checks_give(ledger, monk
     import sys
 
     from pipeline.api import check_file
-    from pipeline.context import DOCUMENTS
+    from pipeline.documents.registry import DOCUMENTS
 
     if ledger == "example":
         path = _TEMPLATES.parent / "input" / "示例台账.xlsx"

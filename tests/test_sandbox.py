@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from jinja2.sandbox import SecurityError
 
-from pipeline.render import jinja_env
-from pipeline.sandbox import TemplateLimitError
+from pipeline.documents.render import jinja_env
+from pipeline.documents.sandbox import TemplateLimitError
 
 
 @pytest.mark.parametrize("source", [
@@ -71,7 +71,7 @@ def test_lipsum_is_not_offered():
 
 
 def test_output_past_the_bound_is_refused(monkeypatch):
-    import pipeline.sandbox as sandbox
+    import pipeline.documents.sandbox as sandbox
 
     monkeypatch.setattr(sandbox, "MAX_OUTPUT", 50_000)
     source = "{% for i in range(1000) %}{{ 'x' * 100 }}{% endfor %}"

@@ -7,6 +7,7 @@ them with `RECTIFY_REGEN=1 pytest tests/test_structures.py` and read the diff be
 """
 
 from __future__ import annotations
+from pipeline import api
 
 import os
 from datetime import date
@@ -17,7 +18,6 @@ import pytest
 
 from conftest import ROOT, TEMPLATES, info_cell
 from docx_read import texts
-from pipeline import api
 
 EXPECTED = ROOT / "tests" / "expected" / "structures"
 REGEN = os.environ.get("RECTIFY_REGEN") == "1"

@@ -15,16 +15,15 @@ from docx.enum.section import WD_ORIENT
 from lxml import etree
 
 from conftest import EXAMPLE, find_validator, tool_or_skip
-from pipeline.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
-from pipeline.template_builder import (
-    CHECKLIST_PAGE,
-    CHECKLISTS,
-    TEMPLATE_NAMES,
-    build_templates,
-    column_widths,
-    default_directory,
-    mm,
-)
+from pipeline import api
+from pipeline.documents import notice as documents_notice
+from pipeline.documents import registry
+from pipeline.documents.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.documents.builder.gbt import CHECKLIST_PAGE, mm
+from pipeline.documents.layout import CHECKLISTS
+from pipeline.documents.registry import TEMPLATE_NAMES
+from pipeline.documents.builder.build import build_templates, default_directory
+from pipeline.documents.builder.checklist import column_widths
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -55,7 +54,6 @@ def notice_context() -> dict:
     """The real context of the example ledger, with text that must print literally (& < >) and a 版记."""
     from dataclasses import replace
 
-    from pipeline import context
     from pipeline.api import check_file
 
     ledger = check_file(EXAMPLE).ledger
@@ -66,7 +64,7 @@ def notice_context() -> dict:
         *problems[0].progress, "严格执行学习考勤 & 补学制度：缺学<2次的当月补学，缺学>2次的向党组书面说明。"))
     narrative = [replace(p, text=p.text + "（工作日<9:00—17:00> & 节假日）") if p.section == "结束语" else p
                  for p in ledger.narrative]
-    return context.notice_context(replace(ledger, inspection=info, problems=tuple(problems),
+    return documents_notice.notice_context(replace(ledger, inspection=info, problems=tuple(problems),
                                           narrative=tuple(narrative)))
 
 
@@ -76,7 +74,6 @@ def checklist_contexts() -> dict:
     dated so that the 督办清单 has measures overdue and due soon."""
     from dataclasses import replace
 
-    from pipeline import context
     from pipeline.api import check_file
 
     ledger = check_file(EXAMPLE).ledger
@@ -85,11 +82,11 @@ def checklist_contexts() -> dict:
     measures = list(ledger.measures)
     measures[0] = replace(measures[0], action="严格执行学习考勤 & 补学制度：缺学<2次的当月补学，缺学>2次的向党组书面说明。")
     ledger = replace(ledger, problems=tuple(problems), measures=tuple(measures))
-    contexts = {name: context.document_context(ledger, name) for name in CHECKLIST_NAMES}
+    contexts = {name: registry.document_context(ledger, name) for name in CHECKLIST_NAMES}
     # The 督办清单 of a later day on which every dated measure is still open: overdue, due soon, several pages.
     later = replace(ledger, inspection=replace(ledger.inspection, issued=date(2025, 12, 15)),
                     measures=tuple(replace(m, status="正在推进") if m.deadline else m for m in measures))
-    contexts["督办清单.docx"] = context.document_context(later, "督办清单.docx")
+    contexts["督办清单.docx"] = registry.document_context(later, "督办清单.docx")
     return contexts
 
 
@@ -143,7 +140,7 @@ def test_template_names_and_paths(tmp_path):
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_committed_template_equals_builder_output(built, name):
     committed = TEMPLATES / name
-    assert committed.is_file(), f"{committed} missing: run python -m pipeline.template_builder"
+    assert committed.is_file(), f"{committed} missing: run python -m pipeline.documents.builder"
     with zipfile.ZipFile(committed) as a, zipfile.ZipFile(built / name) as b:
         assert a.namelist() == b.namelist()
         for member in a.namelist():
@@ -293,7 +290,7 @@ def test_body_line_pitch_indent_and_28_characters(built):
 def test_checklist_table_styles_exact_line_height(built):
     """One exact line height (the page layout estimate's, checklist_layout.CELL_LINE) in Word and
     LibreOffice alike, whatever font stands in for 仿宋."""
-    from pipeline.checklist_layout import CELL_LINE
+    from pipeline.documents.layout import CELL_LINE
 
     styles = part((built / "问题清单.docx").read_bytes(), "word/styles.xml")
     for name in ("表头", "表格正文", "表格正文居中"):
@@ -456,7 +453,7 @@ def column_text_width_pt(width_mm: float) -> float:
         ("任务清单.docx", "完成时限", "2024年12月31日", None),
         ("责任清单.docx", "完成时限", "2024年12月15日", None),
         ("任务清单.docx", "整改状态", "长期坚持", None),
-        ("任务清单.docx", "整改状态", "阶段性成效", "取得阶段性成效"),  # context.wrap_name: 取得 / 阶段性成效
+        ("任务清单.docx", "整改状态", "阶段性成效", "取得阶段性成效"),  # checklists.wrap_name: 取得 / 阶段性成效
         ("责任清单.docx", "整改状态", "阶段性成效", "取得阶段性成效"),
         ("责任清单.docx", "责任领导", "党组书记、主席", "党组成员、副主席"),  # wrap_name: after 、
         ("责任清单.docx", "责任部室（单位）", "劳动和经济工作部", None),
@@ -611,8 +608,7 @@ MAX_PAGES = {"02_问题清单.pdf": 2, "03_任务清单.pdf": 15, "04_责任清�
 
 
 def test_example_checklists_page_counts(built, tmp_path):
-    from pipeline import api
-    from pipeline.archive import find_soffice
+    from pipeline.archive.pdf import find_soffice
 
     tool_or_skip(find_soffice(), "LibreOffice")
     pdfinfo = tool_or_skip(__import__("shutil").which("pdfinfo"), "poppler-utils (pdfinfo)")
@@ -760,7 +756,7 @@ def template_variables(path: Path) -> set[str]:
 
 
 def test_template_variables_are_the_contract(built, notice_context, checklist_contexts):
-    from pipeline.context import BLOCK_FIELDS, CHECKLIST_VARIABLES, NOTICE_VARIABLES
+    from pipeline.documents.variables import BLOCK_FIELDS, CHECKLIST_VARIABLES, NOTICE_VARIABLES
 
     assert template_variables(built / "通报.docx") == NOTICE_TEMPLATE_VARIABLES
     assert NOTICE_TEMPLATE_VARIABLES <= set(NOTICE_VARIABLES)
@@ -842,7 +838,7 @@ def test_record_section_starts_on_an_even_page(built):
 def test_page_layout_estimate_uses_the_templates_measures(built):
     """checklist_layout cuts the pages with the page height, cell margins and line height the
     templates have: a change to one must reach the other."""
-    from pipeline import checklist_layout as layout
+    from pipeline.documents import layout
 
     assert abs(layout.TEXT_HEIGHT * 20 - CHECKLIST_PAGE.text_height) <= 1  # twips
     styles = part((built / "任务清单.docx").read_bytes(), "word/styles.xml")

@@ -1,6 +1,7 @@
 """`rectify templates check` and `templates init`: an edited template is checked before it is used."""
 
 from __future__ import annotations
+from pipeline import api
 
 import io
 import shutil
@@ -11,7 +12,6 @@ from typing import Callable
 import pytest
 
 from conftest import EXAMPLE, TEMPLATES
-from pipeline import api
 from test_cli import run
 
 
@@ -96,9 +96,9 @@ def test_render_failure_during_build_is_explained_in_chinese(monkeypatch):
 
     from jinja2 import UndefinedError
 
-    from pipeline import templates
+    from pipeline.documents import lint as templates
     from pipeline.errors import TemplateError
-    from pipeline.render import DocProperties
+    from pipeline.documents.render import DocProperties
 
     def broken(*_a: object, **_k: object) -> bytes:
         raise UndefinedError("'dict object' has no attribute 'itme'")
@@ -147,7 +147,7 @@ def test_check_without_templates_folder_says_builtin_templates_were_checked(tmp_
 
 def test_trial_render_takes_every_branch_of_the_notice_template():
     """Every (kind, style, lead style) the shipped notice template branches on occurs in the trial context."""
-    from pipeline.templates import trial_contexts
+    from pipeline.documents.lint import trial_contexts
 
     blocks = trial_contexts()["通报.docx"]["blocks"]
     headings = {b["style"] for b in blocks if b["kind"] == "heading"}

@@ -10,24 +10,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.text import (
-    XML_ILLEGAL_RE,
-    cn_numeral,
-    cn_year,
-    find_control_chars,
-    find_halfwidth_punct,
-    fold_for_compare,
-    format_date,
-    format_date_range,
-    list_marker,
-    normalize_newlines,
-    normalize_punct,
-    parse_date_text,
-    run_in_ordinal,
-    safe_filename,
-    split_paragraphs,
-    strip_control_chars,
-)
+from pipeline.text.punct import XML_ILLEGAL_RE, find_control_chars, find_halfwidth_punct, fold_for_compare, normalize_newlines, normalize_punct, split_paragraphs, strip_control_chars
+from pipeline.text.numerals import cn_numeral, cn_year, list_marker, run_in_ordinal
+from pipeline.text.dates import format_date, format_date_range, parse_date_text
+from pipeline.text.names import safe_filename
 
 # ---------------------------------------------------------------------------
 # cn_numeral
@@ -677,7 +663,8 @@ def test_safe_filename_properties(name: str, max_len: int) -> None:
 # ---------------------------------------------------------------------------
 # Loose dates and typed numbering (issue: any office's notice)
 
-from pipeline.text import LooseDate, format_loose_range, parse_loose_date, strip_typed_number  # noqa: E402
+from pipeline.text.dates import LooseDate, format_loose_range, parse_loose_date
+from pipeline.text.punct import strip_typed_number
 
 
 @pytest.mark.parametrize("text, first, last, shown", [

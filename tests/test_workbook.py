@@ -13,17 +13,11 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, col_letter, fill_workbook, info_cell
-from pipeline import schema
+from pipeline.ledger import schema
 from pipeline.api import check_file
 from pipeline.errors import OutputExistsError, WorkbookError
-from pipeline.workbook import (
-    BLANK_ROWS,
-    EXCEL_LIST_LIMIT,
-    _list_formula,
-    blank_workbook,
-    read_workbook,
-    write_blank_ledger,
-)
+from pipeline.ledger.blank import BLANK_ROWS, EXCEL_LIST_LIMIT, _list_formula, blank_workbook, write_blank_ledger
+from pipeline.ledger.reader import read_workbook
 
 
 def _expected_validation(spec: schema.Sheet, col: schema.Column) -> str | None:
@@ -114,7 +108,7 @@ def test_guide_sheet_is_generated_from_the_schema(tmp_path):
         assert f"【{spec.name}】" in text
         for col in spec.columns:
             assert col.help in text
-    from pipeline.figures import PLACEHOLDERS
+    from pipeline.ledger.placeholders import PLACEHOLDERS
     for name in PLACEHOLDERS:
         assert "{" + name + "}" in text
 
@@ -382,8 +376,8 @@ def test_init_refuses_other_extensions(tmp_path):
 
 
 def test_guide_documents_every_scheme_and_placeholder_with_an_example(tmp_path):
-    from pipeline.figures import REGISTRY
-    from pipeline.outline import SCHEME_DOCS
+    from pipeline.ledger.placeholders import REGISTRY
+    from pipeline.ledger.numbering import SCHEME_DOCS
 
     wb = load_workbook(write_blank_ledger(tmp_path / "x.xlsx"))
     rows = [[c.value for c in row] for row in wb[schema.GUIDE_SHEET].iter_rows()]
@@ -417,7 +411,7 @@ def test_init_for_a_xunshi_words_every_label_and_guide_for_it(tmp_path):
 # (a formula's cached value), merged ranges and hidden rows, whatever the way the cells are stored.
 
 def _streamed(path: Path) -> dict[str, Any]:
-    from pipeline.workbook import _Book
+    from pipeline.ledger.reader import _Book
 
     data = path.read_bytes()
     book = _Book(data, path.name)

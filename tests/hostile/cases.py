@@ -5,6 +5,7 @@ folder and writes to `out/`. A payload that would prove code ran creates the fil
 """
 
 from __future__ import annotations
+from pipeline import api
 
 import os
 import zipfile
@@ -418,7 +419,7 @@ def _manifest_readable(d: Path, run: Run) -> None:
     assert "\ufffd" in manifest["输入"]["文件名"]
 
 
-_B = {c.key: f"B{i}" for i, c in enumerate(__import__("pipeline.schema", fromlist=["INFO"]).INFO.columns, start=2)}
+_B = {c.key: f"B{i}" for i, c in enumerate(__import__("pipeline.ledger.schema", fromlist=["INFO"]).INFO.columns, start=2)}
 case("wb-title-300-chars", _check(lambda d: _wb(d, change=_info(title="关于" * 150))), 1,
      rf"基本信息!{_B['title']}.*标题.*太长.*255")
 case("wb-title-32767-chars", _build(lambda d: _wb(d, change=_info(title="整" * 32767))), 1,
@@ -450,7 +451,6 @@ def _dead_pid() -> int:
 
 def _interrupted_replace(d: Path) -> list[str]:
     """State left by `build --force` killed between its two renames: the old build only in .rectify-old-…"""
-    from pipeline import api
     from conftest import TEMPLATES
     path = _wb(d)
     (first,) = api.build_many([path], TEMPLATES, d / "out")
@@ -491,7 +491,7 @@ from conftest import col_letter  # noqa: E402
 
 
 def _set(sheet_key: str, row: int, col_key: str, value: object) -> Callable[[object], None]:
-    from pipeline import schema
+    from pipeline.ledger import schema
     sheet = schema.SHEETS_BY_KEY[sheet_key].name
 
     def edit(wb: object) -> None:

@@ -1,0 +1,1 @@
+"""The archive stage: build folder names, manifest and index, the atomic move into place, PDF conversion."""

@@ -1,0 +1,139 @@
+"""The build manifest, the archive's index (生成记录.csv) and the history of a ledger's builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.text.names import display_text
+MANIFEST = "manifest.json"
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The manifest as stable, readable JSON (sorted keys, UTF-8, trailing newline)."""
+    # A file name that is not valid UTF-8 (surrogate escapes) is shown with U+FFFD rather than crashing.
+    return display_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+PDF_KEY = "PDF"  # the manifest's list of PDFs; left out when comparing builds (PDF bytes are not reproducible)
+# What changed since the previous build of the same ledger: depends on which builds exist, not on the
+# ledger, so it is left out when comparing builds too (an unchanged ledger stays "unchanged").
+CHANGES_KEY = "与上次相比"
+# The archive's index, one row per build written, readable in Excel (UTF-8 with BOM).
+INDEX = "生成记录.csv"
+INDEX_HEADER = ("生成时间", "文件夹", "台账", "成文日期", "结果", "与上次相比")
+
+
+def _load_manifest(data: bytes) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
+    """The manifest without what does not describe the build's content (PDFs, the comparison)."""
+    loaded = _load_manifest(data)
+    if loaded is not None:
+        loaded.pop(PDF_KEY, None)
+        loaded.pop(CHANGES_KEY, None)
+    return loaded
+
+
+def _index_times(output: Path) -> dict[str, str]:
+    """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
+    import csv
+
+    path = Path(output) / INDEX
+    times: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                folder, when = row.get("文件夹") or "", row.get("生成时间") or ""
+                if folder and when >= times.get(folder, ""):
+                    times[folder] = when
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return times
+
+
+def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -> list[Path]:
+    """Build folders whose manifest names the input file `input_name`, oldest first: by the time the index
+    records, else by when their manifest was written (`within`: only these folders)."""
+    output = Path(output)
+    try:
+        candidates = within if within is not None else [p for p in output.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    times = _index_times(output)
+    found: list[tuple[str, float, Path]] = []
+    for folder in candidates:
+        manifest = folder / MANIFEST
+        try:
+            if not manifest.is_file() or _input_name(_load_manifest(manifest.read_bytes())) != input_name:
+                continue
+            mtime = manifest.stat().st_mtime
+        except OSError:
+            continue
+        found.append((times.get(folder.name, ""), mtime, folder))
+    return [f for _, _, f in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def append_index(output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str,
+                 when: str) -> None:
+    """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it).
+
+    One append of one line: a build running at the same time adds its own line, never rewrites this one."""
+    import csv
+    import io
+
+    path = Path(output) / INDEX
+    line = io.StringIO()
+    from pipeline.text.names import display_text
+
+    csv.writer(line).writerow([when, display_text(folder.name), display_text(workbook), issued, status, changes])
+    data = line.getvalue().encode("utf-8")
+    with open(path, "ab") as fh:
+        if fh.tell() == 0:
+            head = io.StringIO()
+            csv.writer(head).writerow(INDEX_HEADER)
+            data = b"\xef\xbb\xbf" + head.getvalue().encode("utf-8") + data
+        fh.write(data)
+
+
+def manifest_of(folder: Path) -> dict[str, Any] | None:
+    """A build folder's manifest, or None when it has none (or it cannot be read)."""
+    try:
+        return _load_manifest((Path(folder) / MANIFEST).read_bytes())
+    except OSError:
+        return None
+
+
+def archived_input(folder: Path) -> Path | None:
+    """The copy of the input workbook a build folder holds (named in its manifest), or None."""
+    path = Path(folder) / MANIFEST
+    try:
+        name = _input_name(_load_manifest(path.read_bytes())) if path.is_file() else None
+    except OSError:
+        return None
+    if name is None:
+        return None
+    from pipeline.text.names import safe_filename
+
+    copy = Path(folder) / safe_filename(name)
+    return copy if copy.is_file() else None
+
+
+def _input_name(manifest: dict[str, Any] | None) -> str | None:
+    """The input workbook's file name a manifest records (输入.文件名)."""
+    entry = manifest.get("输入") if isinstance(manifest, dict) else None
+    name = entry.get("文件名") if isinstance(entry, dict) else None
+    return name if isinstance(name, str) else None

@@ -1,0 +1,227 @@
+"""The Jinja environment templates render in: a sandbox with bounded time, loops and sizes.
+
+Templates travel between offices by e-mail, so a template must be as safe to open as a document:
+it can read the context it is given and nothing else (Jinja's immutable sandbox refuses private
+attributes such as `__init__`), it can call only a short list of harmless methods, and every way of
+making work or memory grow without bound is capped: loop iterations and `range` sizes per render,
+the length of any string it builds, integer arguments of filters and methods, the rendered output and
+the wall-clock time of one render. Breaking a bound raises TemplateLimitError (a SecurityError)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Callable, Iterable, Iterator
+
+from jinja2 import StrictUndefined, nodes
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+# Bounds of one render (one template part). Generous for any real ledger, tiny for an attacker.
+MAX_ITERATIONS = 2_000_000  # loop iterations and range items, all loops of one render together
+MAX_STRING = 4_000_000  # characters of any string a template builds
+MAX_OUTPUT = 128_000_000  # characters of one rendered part (a checklist of 10,000 rows is ~26 million, 30,000 ~78)
+MAX_INT_ARG = 10_000  # integer arguments of filters and methods (widths, counts, precisions)
+MAX_SECONDS = 60.0  # wall-clock time of one render
+
+# Methods a template may call (on strings, the context's dicts and lists). Everything else is refused.
+SAFE_METHODS = frozenset({
+    "startswith", "endswith", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "upper", "lower",
+    "title", "capitalize", "casefold", "count", "find", "rfind", "index", "rindex", "partition", "rpartition",
+    "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace", "isupper", "islower", "replace",
+    "join", "format", "format_map", "get", "items", "keys", "values", "removeprefix", "removesuffix",
+    "next", "reset", "cycle", "changed",  # Jinja's cycler and loop helpers
+    "strftime", "isoformat",  # dates, should a context ever pass one
+})
+# Filters whose integer arguments are sizes (widths, counts): those are capped at MAX_INT_ARG.
+_SIZED_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "round", "filesizeformat"})
+# Integers a template may build: bit length of any operand of * and ** (a million-digit number is not a figure).
+_MAX_INT_BITS = 4096
+_FORMAT_WIDTH_RE = re.compile(r"\d{5,}|[*]")
+
+
+class TemplateLimitError(SecurityError):
+    """Raised when a template breaks one of the render bounds (loops, sizes, time, forbidden calls)."""
+
+    def __init__(self, message: str, chinese: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.chinese = chinese
+        self.timed_out = timed_out  # the time bound, not a count or size
+
+
+def _too_long(n: int) -> TemplateLimitError:
+    return TemplateLimitError(f"string of {n} characters exceeds {MAX_STRING}",
+                              f"模板生成的文字过长（超过 {MAX_STRING} 个字符）")
+
+
+def _check_len(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_STRING:
+        raise _too_long(len(value))
+    return value
+
+
+def _check_int_args(name: str, args: Iterable[Any]) -> None:
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_INT_ARG:
+            raise TemplateLimitError(f"argument {arg} of {name} exceeds {MAX_INT_ARG}",
+                                     f"模板中“{name}”的数值参数过大（超过 {MAX_INT_ARG}）")
+
+
+def _check_amplification(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse join / replace / format calls whose result would pass MAX_STRING before they run."""
+    if name == "replace" and isinstance(value, str) and len(args) >= 2 and isinstance(args[1], str):
+        if len(value) + (len(value) + 1) * len(args[1]) > MAX_STRING:
+            raise _too_long(len(value) * max(len(args[1]), 1))
+    if name == "join":
+        items = value if not isinstance(value, str) else (args[0] if args else ())
+        sep = value if isinstance(value, str) else (args[0] if args else kwargs.get("d", ""))
+        if isinstance(items, (list, tuple)) and isinstance(sep, str) and len(items) * len(sep) > MAX_STRING:
+            raise _too_long(len(items) * len(sep))
+    if name in ("format", "format_map") and isinstance(value, str) and _FORMAT_WIDTH_RE.search(value):
+        raise TemplateLimitError("format width not allowed", "模板的格式化字符串中有过大的宽度或“*”")
+
+
+def _bounded_binop(op: str, func: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def run(left: Any, right: Any) -> Any:
+        if op == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_STRING:
+                    raise _too_long(len(seq) * n)
+            if isinstance(left, int) and isinstance(right, int) \
+                    and left.bit_length() + right.bit_length() > _MAX_INT_BITS:
+                raise TemplateLimitError("number too large", "模板中的数值过大")
+        elif op == "**":
+            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
+                    and max(left.bit_length(), 1) * abs(right) > _MAX_INT_BITS:
+                raise TemplateLimitError("power too large", "模板中的乘方数值过大")
+        elif op == "%" and isinstance(left, str):
+            if _FORMAT_WIDTH_RE.search(left):
+                raise TemplateLimitError("format width not allowed", "模板的格式化字符串中有过大的宽度或“*”")
+        elif op == "+":
+            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                    and len(left) + len(right) > MAX_STRING:
+                raise _too_long(len(left) + len(right))
+        return func(left, right)
+    return run
+
+
+class RenderSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with autoescape, strict undefined and per-render bounds.
+
+    Make one per document: the loop budget and the clock are counted from its creation.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def __init__(self, max_seconds: float = MAX_SECONDS) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+        self.deadline = time.monotonic() + max_seconds
+        self.iterations = 0
+        self.globals.pop("lipsum", None)
+        self.filters.pop("safe", None)  # ledger text is always escaped; raw XML would carry fields and links
+        self.globals["range"] = self._range
+        for op in self.intercepted_binops:
+            self.binop_table[op] = _bounded_binop(op, self.binop_table[op])
+        self.filters = {name: self._bounded_filter(name, f) for name, f in self.filters.items()}
+        self.filters["_rectify_iter"] = self._guard_iter
+        self.filters["_rectify_str"] = _check_len
+
+    # -- time and loop budget ------------------------------------------------------------------
+
+    def _tick(self, n: int = 1) -> None:
+        self.iterations += n
+        if self.iterations > MAX_ITERATIONS:
+            raise TemplateLimitError(f"more than {MAX_ITERATIONS} loop iterations",
+                                     f"模板的循环次数过多（超过 {MAX_ITERATIONS} 次）")
+        if time.monotonic() > self.deadline:
+            raise TemplateLimitError("render took too long", "模板生成时间过长（可能有过多或无尽的循环）", timed_out=True)
+
+    def _range(self, *args: int) -> range:
+        rng = range(*args)
+        self._tick(len(rng))
+        return rng
+
+    def _guard_iter(self, iterable: Any) -> Iterator[Any]:
+        if isinstance(iterable, (str, list, tuple)):
+            _check_len(iterable)
+        for item in iterable:
+            self._tick()
+            yield item
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Parse, then route every loop through the iteration budget and every `~` through the size check."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "_rectify_iter", [], [], None, None, lineno=loop.lineno)
+        for parent in list(tree.find_all(nodes.Node)):
+            for field in parent.fields:
+                value = getattr(parent, field, None)
+                if isinstance(value, nodes.Concat):
+                    setattr(parent, field, nodes.Filter(value, "_rectify_str", [], [], None, None,
+                                                        lineno=value.lineno))
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if isinstance(item, nodes.Concat):
+                            value[i] = nodes.Filter(item, "_rectify_str", [], [], None, None, lineno=item.lineno)
+        return tree
+
+    # -- calls -------------------------------------------------------------------------------
+
+    def _bounded_filter(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        skip = 1 if hasattr(func, "jinja_pass_arg") else 0  # context / eval context / environment first
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            self._tick()
+            if name in _SIZED_FILTERS:
+                _check_int_args(name, (*args[skip:], *kwargs.values()))
+            if len(args) > skip:
+                _check_amplification(name, args[skip], tuple(args[skip + 1:]), kwargs)
+            return _check_len(func(*args, **kwargs))
+        for attr in ("jinja_pass_arg",):
+            if hasattr(func, attr):
+                setattr(run, attr, getattr(func, attr))
+        return run
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """Only our globals, Jinja's helpers and a short list of harmless methods may be called."""
+        if not super().is_safe_callable(obj):
+            return False
+        owner = getattr(obj, "__self__", None)
+        if owner is not None and not isinstance(owner, type(self)) and not callable(owner):
+            return getattr(obj, "__name__", "") in SAFE_METHODS
+        return True
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805,B902
+        """Call `__obj` from template code, within the bounds."""
+        __self._tick()
+        if not __self.is_safe_callable(__obj):
+            name = getattr(__obj, "__name__", type(__obj).__name__)
+            raise TemplateLimitError(f"{name} is not allowed in templates",
+                                     f"模板调用了不允许的函数或方法“{name}”")
+        name = getattr(__obj, "__name__", "")
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            _check_int_args(name, (*args, *kwargs.values()))
+            _check_amplification(name, owner, args, kwargs)
+        return _check_len(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """str.format through Jinja's sandboxed formatter, refusing huge widths."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _FORMAT_WIDTH_RE.search(str(value.__self__)):
+            raise TemplateLimitError("format width not allowed", "模板的格式化字符串中有过大的宽度或“*”")
+        return wrapped
+
+    # -- output ------------------------------------------------------------------------------
+
+    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+        """Join a render's output, refusing it when it grows past MAX_OUTPUT."""
+        out: list[str] = []
+        size = 0
+        for piece in parts:
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise TemplateLimitError(f"output of more than {MAX_OUTPUT} characters",
+                                         f"模板生成的文档过大（超过 {MAX_OUTPUT} 个字符）")
+            out.append(piece)
+        return "".join(out)

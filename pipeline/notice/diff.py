@@ -1,0 +1,142 @@
+"""What changed between two ledgers: problems and measures added, removed or changed, matched by 编号.
+
+Pure functions over two `Ledger`s; `rectify diff` and the build's manifest print what `compare` returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Sequence
+
+from pipeline.ledger import schema
+from pipeline.ledger.model import Ledger, Measure, Problem
+from pipeline.text.dates import format_date
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one row that differs."""
+
+    id: str
+    field: str  # the column header, as the clerk knows it
+    old: str
+    new: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain dict for JSON."""
+        return {"id": self.id, "field": self.field, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    """Rows of one sheet added, removed and changed (by 编号)."""
+
+    added: tuple[tuple[str, str], ...] = ()  # (编号, what the row is about)
+    removed: tuple[tuple[str, str], ...] = ()
+    changed: tuple[Change, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing differs."""
+        return not (self.added or self.removed or self.changed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return {"added": [{"id": i, "text": t} for i, t in self.added],
+                "removed": [{"id": i, "text": t} for i, t in self.removed],
+                "changed": [c.as_dict() for c in self.changed]}
+
+
+@dataclass(frozen=True)
+class LedgerDiff:
+    """Problems and measures compared."""
+
+    problems: TableDiff = field(default_factory=TableDiff)
+    measures: TableDiff = field(default_factory=TableDiff)
+
+    @property
+    def empty(self) -> bool:
+        """True when the two ledgers list the same problems and measures."""
+        return self.problems.empty and self.measures.empty
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON and the manifest."""
+        return {"problems": self.problems.as_dict(), "measures": self.measures.as_dict()}
+
+    def summary(self) -> str:
+        """One line: 问题：新增1个、变化2个；措施：完成3项、新增1项（"没有变化" when nothing differs)."""
+        if self.empty:
+            return "问题和措施没有变化"
+        parts = []
+        for name, unit, d in (("问题", "个", self.problems), ("措施", "项", self.measures)):
+            if d.empty:
+                continue
+            done = sum(1 for c in d.changed if c.field in _STATUS_FIELDS and c.new == schema.STATUS_DONE)
+            bits = [f"{label}{n}{unit}" for label, n in (
+                ("新增", len(d.added)), ("删除", len(d.removed)), ("完成", done),
+                ("变化", len({c.id for c in d.changed})))
+                if n]
+            parts.append(f"{name}：" + "、".join(bits))
+        return "；".join(parts)
+
+    def lines(self) -> list[str]:
+        """Every difference, one line each, in Chinese."""
+        out: list[str] = []
+        for name, d in (("问题", self.problems), ("措施", self.measures)):
+            out += [f"新增  {name} {i}：{t}" for i, t in d.added]
+            out += [f"删除  {name} {i}：{t}" for i, t in d.removed]
+            out += [f"变化  {name} {c.id} 〔{c.field}〕{_short(c.old)} → {_short(c.new)}" for c in d.changed]
+        return out
+
+
+_STATUS_FIELDS = ("整改状态", "状态")
+
+
+def _short(text: str, width: int = 30) -> str:
+    text = text.replace("\n", " ") or "（空）"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _deadline(d: date | None) -> str:
+    return format_date(d) if d else schema.STATUS_LONG_TERM
+
+
+# (header, how to read the field) for the rows compared
+_PROBLEM_FIELDS: tuple[tuple[str, Callable[[Problem], str]], ...] = (
+    ("方面", lambda p: p.aspect),
+    ("问题", lambda p: p.heading),
+    ("具体问题", lambda p: p.item),
+    ("整改状态", lambda p: p.status),
+    ("是否公开", lambda p: schema.YES if p.public else schema.NO),
+    ("整改进展", lambda p: "\n".join(p.progress)),
+)
+_MEASURE_FIELDS: tuple[tuple[str, Callable[[Measure], str]], ...] = (
+    ("问题编号", lambda m: m.problem_id),
+    ("整改措施", lambda m: m.action),
+    ("整改目标", lambda m: m.target),
+    ("责任领导", lambda m: m.leader),
+    ("责任部室（单位）", lambda m: m.department),
+    ("配合单位", lambda m: m.partner),
+    ("完成时限", lambda m: _deadline(m.deadline)),
+    ("完成情况", lambda m: m.result),
+    ("状态", lambda m: m.status),
+)
+
+
+def _compare(old: Sequence[Any], new: Sequence[Any], fields: Sequence[tuple[str, Callable[[Any], str]]],
+             about: Callable[[Any], str]) -> TableDiff:
+    before = {r.id: r for r in old}
+    after = {r.id: r for r in new}
+    changed = [Change(r.id, header, read(before[r.id]), read(r))
+               for r in new if r.id in before for header, read in fields if read(before[r.id]) != read(r)]
+    return TableDiff(added=tuple((r.id, about(r)) for r in new if r.id not in before),
+                     removed=tuple((r.id, about(r)) for r in old if r.id not in after),
+                     changed=tuple(changed))
+
+
+def compare(old: Ledger, new: Ledger) -> LedgerDiff:
+    """What changed from `old` to `new`, rows matched by 编号 (in the new ledger's order)."""
+    return LedgerDiff(
+        problems=_compare(old.problems, new.problems, _PROBLEM_FIELDS, lambda p: p.item or p.heading),
+        measures=_compare(old.measures, new.measures, _MEASURE_FIELDS, lambda m: m.action),
+    )

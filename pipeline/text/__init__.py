@@ -1,0 +1,1 @@
+"""Pure text helpers: numerals, dates (exact and loose), punctuation, names."""
