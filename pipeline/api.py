@@ -1,39 +1,46 @@
-"""The library calls behind each command. They return result objects; the CLI only prints them."""
+"""The library calls behind each command and the page. They return result objects and assume no working
+folder: the shells (cli, web) say where the ledgers, templates and output are.
+
+One build is a straight line: the ledger's bytes are read once (checked, rendered from and archived as
+the same bytes), each template's bytes once, and the stages are called in order — reader, checks (with
+the preflight findings of the documents and the archive), contexts and render, archive.
+
+The package defers one group of imports, here and nowhere else: the documents stage's renderer, template
+lint and template builder import docxtpl and python-docx (about 0.1 s), which `check`, `init` and `diff`
+never need. `_render_stage()` imports them when a command first renders."""
 
 from __future__ import annotations
 
 import errno
 import re
-from datetime import date, datetime
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from types import ModuleType
+from typing import Callable, Iterable
 
-from pipeline.archive import manifest as archive_manifest
-from pipeline.archive import naming
-from pipeline.archive import store
 from pipeline import __version__
-from pipeline.findings import CheckResult, Finding
-from pipeline.ledger.assemble import check_workbook
+from pipeline.archive import manifest as archive_manifest
+from pipeline.archive import naming, store
+from pipeline.documents import preflight
 from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
-from pipeline.notice.titles import compose_title
 from pipeline.errors import PipelineError, UsageError
-from pipeline.ledger.model import Ledger
-from pipeline.fsutil import NotRegularFile, open_regular
-from pipeline.text.names import safe_filename
-from pipeline.ledger.reader import read_workbook
+from pipeline.findings import Finding
+from pipeline.ledger import schema, sniff
+from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
-from pipeline.documents.render import first_section_on_page_one
-from pipeline.notice.titles import build_label
+from pipeline.ledger.model import Ledger
+from pipeline.ledger.reader import read_workbook
+from pipeline.notice.diff import LedgerDiff, compare
+from pipeline.notice.overdue import DUE_SOON_DAYS, DueMeasure
+from pipeline.notice.overdue import due_measures as _due_measures
+from pipeline.notice.titles import build_label, compose_title
+from pipeline.text.names import safe_filename
 
-if TYPE_CHECKING:
-    from pipeline.notice.diff import LedgerDiff
-    from pipeline.notice.overdue import DueMeasure
-
-DEFAULT_INPUT = Path("input")
-DEFAULT_OUTPUT = Path("output")
-DEFAULT_TEMPLATES = Path("templates")
+# What the shells show of the ledger's structure: sheet names in reading order, the kinds of inspection.
+SHEET_ORDER = tuple(spec.name for spec in schema.SHEETS)
+KINDS = schema.KINDS
 # Output names sort in reading order and say what they are.
 OUTPUT_NAMES = {d.template: d.output for d in DOCUMENTS}
 
@@ -45,7 +52,25 @@ def init_ledger(path: Path, kind: str = "巡察") -> Path:
 
 def check_file(path: Path) -> CheckResult:
     """Read and check one workbook."""
-    return check_workbook(read_workbook(Path(path)))
+    path = Path(path)
+    return check_bytes(path, sniff.workbook_bytes(path))
+
+
+def check_bytes(path: Path, data: bytes) -> CheckResult:
+    """Check a workbook's bytes (read by `sniff.workbook_bytes`), with the later stages' preflight findings:
+    what the documents and the archive cannot hold, located at the ledger's cells."""
+    result = check_workbook(read_workbook(Path(path), data))
+    if result.ledger is None:
+        return result
+    return result.with_findings([*preflight.findings(result.ledger), *naming.preflight(result.ledger)])
+
+
+def _render_stage() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """The documents stage's render, lint and builder modules (see the module's docstring)."""
+    from pipeline.documents import lint, render
+    from pipeline.documents.builder import build
+
+    return render, lint, build
 
 
 def command_arg(path: Path | str) -> str:
@@ -70,8 +95,8 @@ def read_error_reason(err: OSError) -> str:
     return f"系统无法读取（{err.strerror or err}）"
 
 
-def find_workbooks(paths: Iterable[Path], command: str = "build") -> list[Path]:
-    """The workbooks named, or every workbook in input/ when none is named (lock files skipped).
+def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "build") -> list[Path]:
+    """The workbooks named, or every workbook in `default_folder` when none is named (lock files skipped).
 
     `command` is the rectify command being run ("check", "build"); error messages suggest it.
     """
@@ -88,12 +113,12 @@ def find_workbooks(paths: Iterable[Path], command: str = "build") -> list[Path]:
             else:
                 found.append(p)
         return found
-    if not DEFAULT_INPUT.is_dir():
+    if not default_folder.is_dir():
         raise UsageError("没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
                          f"如：rectify {command} 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。")
-    found = _workbooks_in(DEFAULT_INPUT)
+    found = _workbooks_in(default_folder)
     if not found:
-        raise UsageError(f"“{DEFAULT_INPUT}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
+        raise UsageError(f"“{default_folder}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
     return found
 
 
@@ -114,29 +139,30 @@ def _workbooks_in(folder: Path) -> list[Path]:
 
 
 def template_folder(directory: Path | None = None) -> Path | None:
-    """The template folder a command uses: the one given, else ./templates, else None (the built-in defaults).
+    """The template folder a command uses: the one given, else None (the built-in defaults).
 
-    A folder given that does not exist (or is not a folder) is one usage error, not four missing templates.
+    A folder given that does not exist (or is not a folder) is one usage error, not five missing templates.
     """
     if directory is None:
-        return DEFAULT_TEMPLATES if DEFAULT_TEMPLATES.is_dir() else None
+        return None
     directory = Path(directory)
     if not directory.exists():
         raise UsageError(f"模板文件夹“{directory}”不存在。请检查文件夹名；如需在该处生成默认模板，"
                          f"请运行 rectify templates init {command_arg(directory)}。")
     if not directory.is_dir():
-        raise UsageError(f"“{directory}”不是文件夹。模板位置（--templates）应是放有四个模板（.docx）的文件夹。")
+        raise UsageError(f"“{directory}”不是文件夹。模板位置（--templates）应是放有模板（.docx）的文件夹。")
     return directory
 
 
 class TemplateSet:
-    """The templates a build uses: the folder given, ./templates, or the built-in defaults. An optional
-    document's template missing from the folder (a folder made before the document existed) is taken from
-    the built-in defaults."""
+    """The templates a build uses: the folder given or the built-in defaults. An optional document's
+    template missing from the folder (a folder made before the document existed) is taken from the
+    built-in defaults. Each template's bytes are read once (`data`)."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._defaults: Path | None = None
+        self._data: dict[str, bytes] = {}
         directory = template_folder(directory)
         if directory is None:
             directory = self.defaults()
@@ -147,8 +173,7 @@ class TemplateSet:
         if self._defaults is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="rectify-templates-")
             self._defaults = Path(self._tmp.name)
-            from pipeline.documents.builder.build import build_templates
-            build_templates(self._defaults)
+            _render_stage()[2].build_templates(self._defaults)
         return self._defaults
 
     def builtin(self, name: str) -> bool:
@@ -160,6 +185,12 @@ class TemplateSet:
     def path(self, name: str) -> Path:
         """Path of one template (the built-in default for an optional one the folder lacks)."""
         return self.defaults() / name if self.builtin(name) else self.directory / name
+
+    def data(self, name: str) -> bytes:
+        """The bytes of one template, read once."""
+        if name not in self._data:
+            self._data[name] = self.path(name).read_bytes()
+        return self._data[name]
 
     def close(self) -> None:
         """Remove the temporary defaults, if any."""
@@ -195,16 +226,16 @@ class BuildResult:
 
 def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     """Render every registered document for a checked ledger, keyed by output file name."""
-    from pipeline.documents import lint as templates
-    from pipeline.documents.render import DocProperties
-
+    render, lint, _ = _render_stage()
     info = ledger.inspection
     out = {}
     for spec in DOCUMENTS:
         # each document's own title in its properties, without the title's line breaks
-        props = DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer, when=info.issued)
-        rendered = templates.render_checked(tset.path(spec.template), spec.context(ledger), props)
-        out[spec.output] = first_section_on_page_one(rendered)
+        props = render.DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer,
+                                     when=info.issued)
+        rendered = lint.render_checked(tset.path(spec.template), spec.context(ledger), props,
+                                       data=tset.data(spec.template))
+        out[spec.output] = render.first_section_on_page_one(rendered)
     return out
 
 
@@ -217,26 +248,14 @@ def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes:
         "成文日期": ledger.inspection.issued.isoformat(),
         "标题": compose_title(ledger),
         "输入": {"文件名": workbook.name, "大小": len(workbook_bytes), "sha256": archive_manifest.sha256(workbook_bytes)},
-        "模板": {name: archive_manifest.sha256(tset.path(name).read_bytes()) for name in TEMPLATE_NAMES},
+        "模板": {name: archive_manifest.sha256(tset.data(name)) for name in TEMPLATE_NAMES},
         "输出": [{"文件名": n, "大小": len(d), "sha256": archive_manifest.sha256(d)} for n, d in files.items()],
         "统计": ledger.counts.as_dict(),
         "警告": [f.as_dict() for f in check.warnings],
     }
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; a file swapped for a named pipe meanwhile raises instead of blocking."""
-    try:
-        with open_regular(path) as fh:
-            return fh.read()
-    except NotRegularFile as err:
-        raise UsageError(f"“{path.name}”不是普通文件（是{err.kind}），无法作为台账读取。") from err
-    except OSError as err:
-        raise UsageError(f"无法读取“{path.name}”：{read_error_reason(err)}。"
-                         "请确认文件存在、有读取权限且没有被其他程序独占打开。") from err
-
-
-def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUTPUT,
+def build_workbook(workbook: Path, tset: TemplateSet, output: Path,
                    force: bool = False, pdf: bool = False, protected: set[Path] | None = None) -> BuildResult:
     """Check one workbook and, when it has no errors, write its build folder.
 
@@ -245,8 +264,9 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
     """
     workbook = Path(workbook)
     try:
-        workbook_bytes = _read_regular(workbook) if workbook.is_file() else b""
-        check = check_file(workbook)
+        # Read once: the bytes checked are the bytes rendered from and archived.
+        workbook_bytes = sniff.workbook_bytes(workbook)
+        check = check_bytes(workbook, workbook_bytes)
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", message=err.message)
     except OSError as err:
@@ -258,9 +278,6 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
                            message=f"有 {len(check.errors)} 个错误，没有生成任何文件。")
     ledger = check.ledger
     try:
-        # The archived copy must be the workbook that was checked: refuse when it changed meanwhile.
-        if _read_regular(workbook) != workbook_bytes:
-            raise UsageError(f"“{workbook.name}”在检查期间被修改了。请保存并关闭台账后重新运行。")
         docs = render_documents(ledger, tset)
         files = dict(docs)
         files[safe_filename(workbook.name)] = workbook_bytes
@@ -297,10 +314,8 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path = DEFAULT_OUT
 STATUS_WORDS = {"written": "新建", "replaced": "替换"}
 
 
-def previous_build(output: Path, input_name: str, ledger: Ledger) -> "tuple[Path, LedgerDiff] | None":
+def previous_build(output: Path, input_name: str, ledger: Ledger) -> tuple[Path, LedgerDiff] | None:
     """The newest earlier build of the ledger file `input_name` in `output`, and what changed since."""
-    from pipeline.notice.diff import compare
-
     for folder in reversed(archive_manifest.builds_of(output, input_name)):
         copy = archive_manifest.archived_input(folder)
         if copy is None:
@@ -314,14 +329,13 @@ def previous_build(output: Path, input_name: str, ledger: Ledger) -> "tuple[Path
     return None
 
 
-def build_many(workbooks: list[Path], templates_dir: Path | None = None, output: Path = DEFAULT_OUTPUT,
+def build_many(workbooks: list[Path], templates_dir: Path | None, output: Path,
                force: bool = False, pdf: bool = False,
                progress: Callable[[Path], None] | None = None) -> list[BuildResult]:
     """Build every workbook; one failing does not stop the others. Templates are checked first."""
-    from pipeline.documents import lint as templates
-
+    _, lint, _ = _render_stage()
     with TemplateSet(templates_dir) as tset:
-        templates.require_valid(tset.directory)
+        lint.require_valid(tset.directory, {name: tset.data(name) for name in TEMPLATE_NAMES if not tset.builtin(name)})
         results = []
         reported: set[Path] = set()  # folders of this run: a later workbook never replaces them
         for wb in workbooks:
@@ -332,21 +346,15 @@ def build_many(workbooks: list[Path], templates_dir: Path | None = None, output:
 
 
 def check_templates(directory: Path | None = None) -> list[Finding]:
-    """Lint the four templates: syntax, unknown variables, unreadable tags."""
-    from pipeline.documents import lint as templates
-
+    """Lint every registered template: syntax, unknown variables, unreadable tags, unsafe content."""
+    _, lint, _ = _render_stage()
     with TemplateSet(directory) as tset:
-        return templates.lint(tset.directory)
+        return lint.lint(tset.directory)
 
 
-DUE_SOON_DAYS = 30
-
-
-def due_measures(ledger: Ledger, as_of: date) -> list["DueMeasure"]:
+def due_measures(ledger: Ledger, as_of: date) -> list[DueMeasure]:
     """Measures not done that are overdue or due within DUE_SOON_DAYS days of `as_of`."""
-    from pipeline.notice.overdue import due_measures as due
-
-    return due(ledger, as_of, DUE_SOON_DAYS)
+    return _due_measures(ledger, as_of, DUE_SOON_DAYS)
 
 
 def ledger_for_diff(path: Path) -> Ledger:
@@ -366,10 +374,8 @@ def ledger_for_diff(path: Path) -> Ledger:
     return result.ledger
 
 
-def diff_ledgers(old: Path, new: Path) -> "LedgerDiff":
+def diff_ledgers(old: Path, new: Path) -> LedgerDiff:
     """What changed between two ledgers (workbooks or build folders)."""
-    from pipeline.notice.diff import compare
-
     return compare(ledger_for_diff(old), ledger_for_diff(new))
 
 
@@ -381,9 +387,9 @@ def write_default_templates(directory: Path) -> list[Path]:
         raise UsageError("以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing)
                          + "。请换一个文件夹，或先移走这些文件。")
     directory.mkdir(parents=True, exist_ok=True)
-    from pipeline.documents.builder.build import build_templates
-    return build_templates(directory)
+    return _render_stage()[2].build_templates(directory)
 
 
-__all__ = ["init_ledger", "check_file", "diff_ledgers", "find_workbooks", "template_folder", "build_many", "build_workbook",
-           "check_templates", "write_default_templates", "BuildResult", "TemplateSet"]
+__all__ = ["init_ledger", "check_file", "check_bytes", "diff_ledgers", "find_workbooks", "template_folder", "build_many",
+           "build_workbook", "check_templates", "due_measures", "write_default_templates", "BuildResult", "CheckResult",
+           "Finding", "LedgerDiff", "DueMeasure", "TemplateSet", "DUE_SOON_DAYS", "SHEET_ORDER", "KINDS"]

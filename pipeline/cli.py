@@ -16,13 +16,24 @@ from typing import Any, Sequence
 
 import click
 
-from pipeline import api
-from pipeline import __version__
-from pipeline.ledger import schema
-from pipeline.findings import CheckResult, Finding
+from pipeline import __version__, api
+from pipeline.api import CheckResult, Finding
 from pipeline.errors import PipelineError
 from pipeline.text.dates import format_date, parse_date_text
 from pipeline.text.names import display_text
+
+# Where the commands look when no folder is named: the working folder's input/, templates/ and output/
+# (the library itself assumes no working folder).
+DEFAULT_INPUT = Path("input")
+DEFAULT_OUTPUT = Path("output")
+DEFAULT_TEMPLATES = Path("templates")
+
+
+def _templates_or_default(directory: Path | None) -> Path | None:
+    """The template folder named, else ./templates when there is one, else None (the built-in templates)."""
+    if directory is None and DEFAULT_TEMPLATES.is_dir():
+        return DEFAULT_TEMPLATES
+    return directory
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
@@ -100,7 +111,7 @@ def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
     by_sheet: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_sheet[f.sheet].append(f)
-    order = {spec.name: i for i, spec in enumerate(schema.SHEETS)}
+    order = {name: i for i, name in enumerate(api.SHEET_ORDER)}
     for sheet, items in sorted(by_sheet.items(), key=lambda kv: order.get(kv[0], len(order))):
         click.echo(f"【{sheet}】", err=err)
         shown: dict[str, int] = defaultdict(int)
@@ -151,7 +162,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("path", metavar="台账.xlsx", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["巡察", "巡视"]), default="巡察",
+@click.option("--kind", type=click.Choice(list(api.KINDS)), default="巡察",
               help="巡察（市、县党委开展，默认）或巡视（省委、中央开展）：台账中的项目名称和说明随之改变。")
 def init(path: Path, kind: str) -> None:
     """新建空白台账（.xlsx），含示例行、下拉列表、日期校验、打印设置和“填写说明”表。已存在的文件不会被覆盖。"""
@@ -204,7 +215,7 @@ def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> Non
     不指定文件时检查 input 文件夹中的全部台账。有错误时退出码为 1。
     """
     as_of = as_of or date.today()
-    paths = api.find_workbooks(workbooks, command="check")
+    paths = api.find_workbooks(workbooks, DEFAULT_INPUT, command="check")
     failed = False
     reports: list[dict[str, Any]] = []
     for path in paths:
@@ -262,8 +273,8 @@ def _write_utf8(text: str) -> None:
 
 @cli.command()
 @click.argument("workbooks", nargs=-1, metavar="[台账]…", type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="文件夹", type=click.Path(path_type=Path), default=api.DEFAULT_OUTPUT,
-              help=f"输出文件夹（默认：{api.DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。")
+@click.option("-o", "--output", metavar="文件夹", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
+              help=f"输出文件夹（默认：{DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。")
 @click.option("-t", "--templates", "templates_dir", metavar="文件夹", type=click.Path(path_type=Path), default=None,
               help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。")
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
@@ -276,13 +287,13 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
     不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
     有错误的台账不生成任何文件；退出码为 1 表示至少一个台账失败。
     """
-    paths = api.find_workbooks(workbooks, command="build")
+    paths = api.find_workbooks(workbooks, DEFAULT_INPUT, command="build")
     if len(paths) > 1:
         with click.progressbar(length=len(paths), label="生成中", file=sys.stderr) as bar:
-            results = api.build_many(paths, templates_dir, output, force=force, pdf=pdf,
+            results = api.build_many(paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf,
                                      progress=lambda _p: bar.update(1))
     else:
-        results = api.build_many(paths, templates_dir, output, force=force, pdf=pdf)
+        results = api.build_many(paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf)
     for r in results:
         _print_build(r, verbose)
     if len(results) > 1:
@@ -346,8 +357,9 @@ def templates() -> None:
 @click.argument("directory", required=False, metavar="[文件夹]", type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
     """检查模板文件夹中的模板（默认：templates 文件夹，没有时检查内置模板）：语法、变量名、全角标签、不安全的内容。"""
+    directory = _templates_or_default(directory)
     if api.template_folder(directory) is None:
-        click.echo(f"未找到 {api.DEFAULT_TEMPLATES} 文件夹，已检查内置默认模板。")
+        click.echo(f"未找到 {DEFAULT_TEMPLATES} 文件夹，已检查内置默认模板。")
     findings = api.check_templates(directory)
     _print_findings(findings)
     if any(f.level == "error" for f in findings):

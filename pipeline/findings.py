@@ -1,11 +1,9 @@
-"""Finding and CheckResult: what every stage reports about the ledger or a template."""
+"""Finding: what every stage reports about the ledger or a template, located as Excel shows it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-from pipeline.ledger.model import Ledger
 
 ERROR = "error"
 WARNING = "warning"
@@ -33,30 +31,7 @@ class Finding:
                 "header": self.header, "message": self.message}
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    """The typed ledger (None when errors prevent building it) and every finding."""
-
-    ledger: Ledger | None
-    findings: tuple[Finding, ...]
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """Findings that stop a build."""
-        return tuple(f for f in self.findings if f.level == ERROR)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """Findings that are reported but do not stop a build."""
-        return tuple(f for f in self.findings if f.level == WARNING)
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no error."""
-        return not self.errors
-
-
-class _Collector:
+class Collector:
     """Gathers findings while values are converted."""
 
     def __init__(self) -> None:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipeline.ledger.model import Ledger
-
 from pathlib import Path
 
-from pipeline.text.names import NAME_MAX_BYTES, fit_bytes
-from pipeline.text.names import safe_filename
+from pipeline.findings import WARNING, Finding
+from pipeline.ledger.assemble import field_finding
+from pipeline.ledger.model import Ledger
+from pipeline.notice.titles import build_label
+from pipeline.text.names import NAME_MAX_BYTES, fit_bytes, safe_filename
+
+FOLDER_MAX = 80
 
 
-def folder_name_cut(ledger: "Ledger") -> tuple[str, str] | None:
+def folder_name_cut(ledger: Ledger) -> tuple[str, str] | None:
     """(field key, the folder name used) when the build folder's name had to be shortened, else None."""
-    from pipeline.notice.titles import build_label
-    from pipeline.archive.naming import folder_name
-
     info = ledger.inspection
     label = build_label(ledger)
     issued = info.issued.isoformat()
@@ -25,7 +22,6 @@ def folder_name_cut(ledger: "Ledger") -> tuple[str, str] | None:
     if len(name) >= len(f"{issued}_{label}"):
         return None
     return ("doc_number" if info.doc_number else "group", name)
-FOLDER_MAX = 80
 
 
 def folder_name(issued: str, label: str) -> str:
@@ -74,3 +70,14 @@ def _next_free(output: Path, name: str, existing: list[Path]) -> Path:
     while (output / _suffixed(name, n)).exists() or (output / _suffixed(name, n)).is_symlink():
         n += 1
     return output / _suffixed(name, n)
+
+
+def preflight(ledger: Ledger) -> list[Finding]:
+    """A warning at the field that names the build folder when the name had to be shortened."""
+    cut = folder_name_cut(ledger)
+    if cut is None:
+        return []
+    key, name = cut
+    return [field_finding(ledger, WARNING, "folder-name-cut", key,
+                          f"〔{{header}}〕太长，输出文件夹名只能用前面一部分：“{name}”（文件夹名最多 {NAME_MAX_BYTES} 字节）。"
+                          "不影响文档内容；如需完整的文件夹名，请缩短。")]

@@ -14,7 +14,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 from pipeline.fsutil import cache_dir
 
 # Keys kept: enough for an office's few template folders, small enough to read in no time.
@@ -39,13 +39,17 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def templates_key(directory: Path, names: Iterable[str]) -> str | None:
-    """The key of the templates `names` in `directory` as they are now (None when one cannot be read)."""
+def templates_key(directory: Path, names: Iterable[str], contents: Mapping[str, bytes] | None = None) -> str | None:
+    """The key of the templates `names` in `directory` as they are now (None when one cannot be read);
+    `contents` holds the bytes of those the caller has already read."""
     h = hashlib.sha256(_code_digest().encode())
     for name in names:
         path = Path(directory) / name
         try:
-            data = path.read_bytes() if path.exists() else None
+            if contents is not None and name in contents:
+                data: bytes | None = contents[name]
+            else:
+                data = path.read_bytes() if path.exists() else None
         except OSError:
             return None
         h.update(name.encode() + b"\0")

@@ -6,7 +6,7 @@ import re
 import zipfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
@@ -314,13 +314,13 @@ def lint(directory: Path) -> list[Finding]:
     return findings
 
 
-def require_valid(directory: Path) -> None:
+def require_valid(directory: Path, contents: Mapping[str, bytes] | None = None) -> None:
     """Raise TemplateError listing every problem when a template cannot be used (warnings do not stop it).
 
     Templates that passed before, byte for byte and with this same program, are not trial-rendered
     again (pipeline.checkcache); `lint`, behind `rectify templates check`, always renders."""
 
-    key = checkcache.templates_key(directory, TEMPLATE_NAMES)
+    key = checkcache.templates_key(directory, TEMPLATE_NAMES, contents)
     if checkcache.is_checked(key):
         return
     findings = [f for f in lint(directory) if f.level == ERROR]
@@ -330,10 +330,10 @@ def require_valid(directory: Path) -> None:
     checkcache.remember(key)
 
 
-def render_checked(path: Path, context: dict[str, Any], props: DocProperties) -> bytes:
+def render_checked(path: Path, context: dict[str, Any], props: DocProperties, data: bytes | None = None) -> bytes:
     """render_docx, with failures reported against the template's name."""
     try:
-        return render_docx(path, context, props)
+        return render_docx(path, context, props, data)
     except (UndefinedError, JinjaError, RecursionError) as e:
         raise TemplateError(f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。"
                             "请运行 rectify templates check 检查模板。") from e

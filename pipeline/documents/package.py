@@ -106,5 +106,3 @@ def _parse(zf: zipfile.ZipFile | Members, name: str) -> etree._Element | None:
         return None
 
 
-__all__ = ["ZipLimits", "WORKBOOK_LIMITS", "TEMPLATE_LIMITS", "zip_problem", "open_regular", "NotRegularFile",
-           "PackageProblem", "Members", "docx_problems"]

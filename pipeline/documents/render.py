@@ -358,9 +358,11 @@ class DocProperties:
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def render_docx(template: Path, context: dict[str, Any], props: DocProperties) -> bytes:
-    """Render `template` with `context` and return the .docx bytes, identical for identical input."""
-    data = Path(template).read_bytes()  # once: the bytes recognised as built-in are the bytes rendered
+def render_docx(template: Path, context: dict[str, Any], props: DocProperties, data: bytes | None = None) -> bytes:
+    """Render `template` (its bytes `data` when the caller has read them) with `context` and return the
+    .docx bytes, identical for identical input."""
+    if data is None:
+        data = Path(template).read_bytes()  # once: the bytes recognised as built-in are the bytes rendered
     tpl = GroupMergeTemplate(io.BytesIO(data))
     tpl.builtin = is_builtin_bytes(data)
     tpl.render(context, jinja_env=jinja_env(), autoescape=True)

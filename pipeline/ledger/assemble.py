@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 
 from pipeline.ledger import placeholders as figures
@@ -13,13 +14,42 @@ from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.text.dates import LooseDate
 from pipeline.text.punct import find_halfwidth_punct, is_chinese, normalize_punct, split_paragraphs, strip_typed_number
 from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
-from pipeline.findings import CheckResult, ERROR, Finding, _Collector
+from pipeline.findings import ERROR, WARNING, Collector, Finding
 from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
-from pipeline.ledger.rules import _TITLE_KEYS, _check_deadlines, _check_declared, _check_doc_number, _check_figures_available, _check_ids, _check_internal, _check_layout, _check_lengths, _check_narrative_text, _check_placeholders, _check_references, _check_status_consistency, _split_ids
+from pipeline.ledger.rules import _TITLE_KEYS, _check_deadlines, _check_declared, _check_doc_number, _check_figures_available, _check_ids, _check_internal, _check_layout, _check_narrative_text, _check_placeholders, _check_references, _check_status_consistency, _split_ids
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The typed ledger (None when errors prevent building it) and every finding."""
+
+    ledger: Ledger | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings that stop a build."""
+        return tuple(f for f in self.findings if f.level == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings that are reported but do not stop a build."""
+        return tuple(f for f in self.findings if f.level == WARNING)
+
+    def with_findings(self, extra: Iterable[Finding]) -> "CheckResult":
+        """This result with more findings (a later stage's preflight); an error among them drops the ledger."""
+        findings = self.findings + tuple(extra)
+        ledger = None if any(f.level == ERROR for f in findings) else self.ledger
+        return CheckResult(ledger=ledger, findings=findings)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
 
 
 
-def _missing_structure(wb: RawWorkbook, out: _Collector) -> None:
+def _missing_structure(wb: RawWorkbook, out: Collector) -> None:
     for spec in schema.SHEETS:
         table = wb.tables.get(spec.key)
         if table is None:
@@ -37,7 +67,7 @@ def _missing_structure(wb: RawWorkbook, out: _Collector) -> None:
                           f"找不到列“{col.header}”。请在表头行添加这一列（列名须与空白台账一致）。", col.header)
 
 
-def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, out: _Collector) -> None:
+def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, out: Collector) -> None:
     """Warnings about text the documents will print: half-width punctuation, doubled marks."""
     if cell is None or not isinstance(value, str) or not value:
         return
@@ -57,7 +87,7 @@ def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, 
                  "请确认是否多打了一个。", col.header)
 
 
-def _rows(table: RawTable | None, out: _Collector) -> list[tuple[RawRow, dict[str, Any]]]:
+def _rows(table: RawTable | None, out: Collector) -> list[tuple[RawRow, dict[str, Any]]]:
     """Convert every row of a table sheet."""
     if table is None:
         return []
@@ -105,7 +135,7 @@ def scheme_of(table: RawTable | None) -> NumberingScheme:
         return NumberingScheme.parse("")
 
 
-def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | None, out: _Collector) -> str | None:
+def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | None, out: Collector) -> str | None:
     """A heading without the number a clerk typed before it (the notice numbers it), with a warning."""
     if not value:
         return value
@@ -118,7 +148,7 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
     return stripped
 
 
-def _check_notice_settings(table: RawTable, values: dict[str, Any], out: _Collector) -> None:
+def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collector) -> None:
     """编号方式, the section titles and 导语: valid values, no typed numbers, known placeholders."""
     cells = table.fields
     if values.get("numbering"):
@@ -140,7 +170,7 @@ def _check_notice_settings(table: RawTable, values: dict[str, Any], out: _Collec
                       "如果要印出花括号本身，请改用其他符号。", header)
 
 
-def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
+def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
     """The 基本信息 facts, or None when a required one is missing or invalid."""
     if table is None:
         return None
@@ -168,12 +198,13 @@ def _inspection(table: RawTable | None, out: _Collector) -> Inspection | None:
     values["show_status"] = values["show_status"] == schema.YES
     texts = {k: (v if v is not None else "") for k, v in values.items()
              if k in table.spec.columns_by_key and table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)}
-    return Inspection(**{**values, **texts})
+    where = {k: (table.title, c.coord) for k, c in cells.items() if c is not None and not c.empty}
+    return Inspection(**{**values, **texts}, cells=where)
 
 
 def check_workbook(wb: RawWorkbook) -> CheckResult:
     """Type every value of the raw workbook and run every check; all findings at once."""
-    out = _Collector()
+    out = Collector()
     for note in wb.notes:  # what the reader saw: hidden sheets or rows, ambiguous sheets
         out.add(note.level, note.code, note.sheet, note.cell, note.message, note.header)
     _missing_structure(wb, out)
@@ -256,7 +287,6 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
                                              "documents": document_rows}, ledger, out)
         _check_internal(ptable, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
-        _check_lengths(info_table, ledger, out)
     _check_doc_number(info_table, out)
     kind = inspection.kind if inspection is not None else kind_of(info_table)
     result_findings = tuple(_for_kind(f, kind) for f in out.findings)
@@ -270,3 +300,12 @@ def _for_kind(f: Finding, kind: str) -> Finding:
     if kind == schema.XUNCHA:
         return f
     return Finding(f.level, f.code, f.sheet, f.cell, schema.for_kind(f.message, kind), schema.for_kind(f.header, kind))
+
+
+def field_finding(ledger: Ledger, level: str, code: str, key: str, message: str) -> Finding:
+    """A finding at the 基本信息 cell of field `key`, for a later stage's preflight (document property lengths,
+    folder names): `message` may hold {header}, the field's name as the ledger's kind words it."""
+    info = ledger.inspection
+    sheet, coord = info.cells.get(key, (schema.INFO.name, ""))
+    header = schema.INFO.column(key).header
+    return _for_kind(Finding(level, code, sheet, coord, message.replace("{header}", header), header), info.kind)

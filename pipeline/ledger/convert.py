@@ -13,7 +13,7 @@ from pipeline.ledger import schema
 from pipeline.text.dates import LooseDate, parse_date_text, parse_loose_date
 from pipeline.text.punct import find_control_chars, is_chinese
 from pipeline.ledger.reader import RawCell, RawTable
-from pipeline.findings import _Collector
+from pipeline.findings import Collector
 REPEATED_PUNCT_RE = re.compile(r"([，、；。：])\1")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
@@ -48,7 +48,7 @@ def _to_text(value: Any, multiline: bool) -> str:
 class _Converter:
     """Converts the cells of one sheet by schema kind, reporting what cannot be converted."""
 
-    def __init__(self, table: RawTable, out: _Collector) -> None:
+    def __init__(self, table: RawTable, out: Collector) -> None:
         self.table = table
         self.sheet = table.title
         self.out = out
@@ -176,7 +176,7 @@ class _Converter:
         return None
 
 
-def _warn_format_chars(out: _Collector, where: tuple[str, str], header: str, removed: str) -> None:
+def _warn_format_chars(out: Collector, where: tuple[str, str], header: str, removed: str) -> None:
     codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(removed))
     out.warn("format-char", *where,
              f"〔{header}〕含有看不见的格式字符（{codes}，如零宽空格、文字方向控制符），已删除。"

@@ -56,6 +56,8 @@ class Inspection:
     start_as_written: LooseDate | None = None
     end_as_written: LooseDate | None = None
     feedback_as_written: LooseDate | None = None
+    # Where each filled field stands (key -> sheet title, cell), for findings of later stages.
+    cells: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def when(self, key: str) -> LooseDate:
         """One of start / end / feedback as written (a whole day unless a vaguer form was given)."""

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lxml import etree
 
 from pipeline.ledger import schema
-from pipeline.ledger.sniff import _open, _openpyxl_errors, _sniff
+from pipeline.ledger.sniff import _open, _openpyxl_errors, workbook_bytes
 
 log = logging.getLogger(__name__)
 
@@ -543,10 +543,13 @@ class _Book:
         return self._views[ws.title]
 
 
-def read_workbook(path: Path) -> RawWorkbook:
-    """Read a ledger workbook into raw cells; raise WorkbookError when it is not readable at all."""
+def read_workbook(path: Path, data: bytes | None = None) -> RawWorkbook:
+    """Read a ledger workbook into raw cells; raise WorkbookError when it is not readable at all.
+
+    `data`: the workbook's bytes as `workbook_bytes(path)` returned them, when the caller has them."""
     path = Path(path)
-    data = _sniff(path)
+    if data is None:
+        data = workbook_bytes(path)
     book = _Book(data, path.name)
     try:
         tables: dict[str, RawTable] = {}

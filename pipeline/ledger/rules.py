@@ -6,13 +6,6 @@ import re
 from datetime import date
 from typing import Any
 
-_TITLE_KEYS = ("title_basic", "title_progress", "title_plans", "title_closing")
-
-
-
-from pipeline.archive import naming
-from pipeline.documents import preflight
-from pipeline.text import names
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
 from pipeline.ledger.model import Inspection, Ledger
@@ -20,12 +13,14 @@ from pipeline.ledger.numbering import title_choice
 from pipeline.text.names import correct_doc_number
 from pipeline.text.punct import normalize_punct
 from pipeline.ledger.reader import RawRow, RawTable
-from pipeline.findings import _Collector
+from pipeline.findings import Collector
+
+_TITLE_KEYS = ("title_basic", "title_progress", "title_plans", "title_closing")
 # Placeholders that need the problems' statuses: rows in 问题, or counts declared in 基本信息.
 _STATUS_PLACEHOLDERS = ("已完成数", "阶段性成效数", "正在推进数", "长期坚持数", "未完成数", "问题完成率", "整改状态句")
 
 
-def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
     """A 正文 row needs 内容, unless it is a heading of its own (小标题 filled, 内容 empty); the blank
     ledger's skeleton text must be rewritten before it is printed."""
     if table is None:
@@ -46,7 +41,7 @@ def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[
 
 def _check_figures_available(info_table: RawTable | None, ntable: RawTable | None,
                              narrative_rows: list[tuple[RawRow, dict[str, Any]]], ledger: Ledger,
-                             out: _Collector) -> None:
+                             out: Collector) -> None:
     """Status figures need problem rows or declared counts by status: without either they cannot be printed."""
     if ledger.problems or ledger.inspection.declared_by_status is not None:
         return
@@ -80,7 +75,7 @@ def _cell(table: RawTable, row: RawRow, key: str) -> str:
     return cell.coord if cell else f"{row.row}:{row.row}"
 
 
-def _check_ids(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+def _check_ids(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
     if table is None:
         return
     seen: dict[str, RawRow] = {}
@@ -97,7 +92,7 @@ def _check_ids(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]]
 
 def _check_references(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
                       measure_rows: list[tuple[RawRow, dict[str, Any]]],
-                      document_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+                      document_rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
     problem_ids = {v["id"] for _, v in problem_rows if v["id"] is not None}
     mtable, ptable, dtable = tables.get("measures"), tables.get("problems"), tables.get("documents")
     referenced: set[str] = set()
@@ -126,7 +121,7 @@ def _check_references(tables: dict[str, RawTable], problem_rows: list[tuple[RawR
 
 
 def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
-                        out: _Collector) -> None:
+                        out: Collector) -> None:
     if table is None:
         return
     for row, v in rows:
@@ -139,7 +134,7 @@ def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[st
 
 
 def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
-                     info: Inspection, out: _Collector) -> None:
+                     info: Inspection, out: Collector) -> None:
     if table is None:
         return
     for row, v in rows:
@@ -159,7 +154,7 @@ def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, 
 
 
 def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
-                              measure_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector) -> None:
+                              measure_rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
     ptable, mtable = tables.get("problems"), tables.get("measures")
     if ptable is None or mtable is None:
         return
@@ -177,7 +172,7 @@ def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tu
 
 
 def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
-                  narrative_rows: list[tuple[RawRow, dict[str, Any]]], out: _Collector,
+                  narrative_rows: list[tuple[RawRow, dict[str, Any]]], out: Collector,
                   inspection: Inspection | None = None) -> None:
     """Warnings about what would print oddly: an empty notice section, an unlabelled item among labelled ones."""
     ntable = tables.get("narrative")
@@ -209,7 +204,7 @@ def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, 
                              "看起来像是上一条的内容。请填写具体问题，或把进展并入相应的行。", "具体问题")
 
 
-def _check_doc_number(table: RawTable | None, out: _Collector) -> None:
+def _check_doc_number(table: RawTable | None, out: Collector) -> None:
     """发文字号 in the standard form: the year in 〔〕 (not [] 【】 or ()), no 第, no leading zeros."""
     cell = table.fields.get("doc_number") if table is not None else None
     if cell is None or cell.empty or not isinstance(cell.value, str):
@@ -228,7 +223,7 @@ def _check_doc_number(table: RawTable | None, out: _Collector) -> None:
 
 
 def _check_declared(table: RawTable | None, tables: dict[str, RawTable],
-                    rows: dict[str, list[tuple[RawRow, dict[str, Any]]]], ledger: Ledger, out: _Collector) -> None:
+                    rows: dict[str, list[tuple[RawRow, dict[str, Any]]]], ledger: Ledger, out: Collector) -> None:
     """A declared total that differs from the rows: a warning that says which rows it counted (and how many
     of them have errors). A sheet that is missing or lacks a required column is not counted at all: its
     count would mislead (the missing column is reported first)."""
@@ -256,7 +251,7 @@ def _check_declared(table: RawTable | None, tables: dict[str, RawTable],
                  f"如需按表格统计，请清空此项。", header)
 
 
-def _check_internal(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
+def _check_internal(table: RawTable | None, ledger: Ledger, out: Collector) -> None:
     """Problems marked not public: said once, so the clerk knows why the notice's total lists fewer."""
     internal = [p for p in ledger.problems if not p.public]
     if table is None or not internal:
@@ -265,23 +260,3 @@ def _check_internal(table: RawTable | None, ledger: Ledger, out: _Collector) -> 
     out.warn("internal-problems", table.title, "",
              f"{len(internal)} 个问题标为不公开（编号 {ids}）：计入通报中的问题总数和统计，只列入三个清单，"
              "不在通报中逐条列出。", "是否公开")
-
-
-def _check_lengths(table: RawTable | None, ledger: Ledger, out: _Collector) -> None:
-    """Values longer than the documents can hold (Word's document properties take 255 characters)."""
-    if table is None:
-        return
-    for key, what, length in preflight.property_overflows(ledger):
-        header = table.spec.column(key).header
-        cell = table.fields.get(key)
-        out.error("too-long", table.title, cell.coord if cell else "",
-                  f"〔{header}〕太长：{what}有 {length} 个字，超过 Word 文档属性的上限 {preflight.DOC_PROPERTY_MAX} 个字。"
-                  "请缩短（通报标题一般不超过 50 个字）。", header)
-    cut = naming.folder_name_cut(ledger)
-    if cut is not None:
-        key, name = cut
-        header = table.spec.column(key).header
-        cell = table.fields.get(key)
-        out.warn("folder-name-cut", table.title, cell.coord if cell else "",
-                 f"〔{header}〕太长，输出文件夹名只能用前面一部分：“{name}”（文件夹名最多 {names.NAME_MAX_BYTES} 字节）。"
-                 "不影响文档内容；如需完整的文件夹名，请缩短。", header)

@@ -30,7 +30,7 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 
-def _sniff(path: Path) -> bytes:
+def workbook_bytes(path: Path) -> bytes:
     """The workbook's bytes; WorkbookError with a clear message when `path` cannot be an .xlsx workbook.
 
     Only a regular file is read (a named pipe or device called x.xlsx would block or never end), and the

@@ -4,28 +4,6 @@ from __future__ import annotations
 
 import re
 
-__all__ = [
-    "XML_ILLEGAL_RE",
-    "cn_numeral",
-    "cn_year",
-    "find_control_chars",
-    "find_halfwidth_punct",
-    "fold_for_compare",
-    "format_date",
-    "format_date_range",
-    "format_loose_range",
-    "LooseDate",
-    "parse_loose_date",
-    "strip_typed_number",
-    "list_marker",
-    "normalize_newlines",
-    "normalize_punct",
-    "parse_date_text",
-    "run_in_ordinal",
-    "safe_filename",
-    "split_paragraphs",
-    "strip_control_chars",
-]
 
 
 # ---------------------------------------------------------------------------
