@@ -52,9 +52,9 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from bench.floor import floor_docx
 from pipeline.api import check_file
-from pipeline.checklist_layout import CHECKLISTS_BY_NAME
-from pipeline.context import checklist_context
-from pipeline.render import DocProperties, render_docx
+from pipeline.documents.layout import CHECKLISTS_BY_NAME
+from pipeline.documents.checklists import checklist_context
+from pipeline.documents.render import DocProperties, render_docx
 ledger = check_file(Path(sys.argv[1])).ledger
 props = DocProperties("t", "a", ledger.inspection.issued)
 out = {{}}

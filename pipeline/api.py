@@ -107,15 +107,19 @@ def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "
             if _is_dir(p):
                 inside = _workbooks_in(p)
                 if not inside:
-                    raise UsageError(f"文件夹“{p}”中没有 .xlsx 台账（Excel 的 ~$ 临时文件不算）。"
-                                     "请指定台账文件，或换一个放有台账的文件夹。")
+                    raise UsageError(
+                        f"文件夹“{p}”中没有 .xlsx 台账（Excel 的 ~$ 临时文件不算）。"
+                        "请指定台账文件，或换一个放有台账的文件夹。"
+                    )
                 found.extend(inside)
             else:
                 found.append(p)
         return found
     if not default_folder.is_dir():
-        raise UsageError("没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
-                         f"如：rectify {command} 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。")
+        raise UsageError(
+            "没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
+            f"如：rectify {command} 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。"
+        )
     found = _workbooks_in(default_folder)
     if not found:
         raise UsageError(f"“{default_folder}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
@@ -132,8 +136,11 @@ def _is_dir(path: Path) -> bool:
 
 def _workbooks_in(folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir()
-                      if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$"))
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$")
+        )
     except OSError as err:
         raise UsageError(f"无法读取文件夹“{folder}”：{read_error_reason(err)}。请确认文件夹存在且有读取权限。") from err
 
@@ -147,8 +154,10 @@ def template_folder(directory: Path | None = None) -> Path | None:
         return None
     directory = Path(directory)
     if not directory.exists():
-        raise UsageError(f"模板文件夹“{directory}”不存在。请检查文件夹名；如需在该处生成默认模板，"
-                         f"请运行 rectify templates init {command_arg(directory)}。")
+        raise UsageError(
+            f"模板文件夹“{directory}”不存在。请检查文件夹名；如需在该处生成默认模板，"
+            f"请运行 rectify templates init {command_arg(directory)}。"
+        )
     if not directory.is_dir():
         raise UsageError(f"“{directory}”不是文件夹。模板位置（--templates）应是放有模板（.docx）的文件夹。")
     return directory
@@ -179,8 +188,12 @@ class TemplateSet:
     def builtin(self, name: str) -> bool:
         """True when an optional template is missing from the folder and the built-in default stands in."""
         spec = DOCUMENTS_BY_TEMPLATE.get(name)
-        return (spec is not None and spec.optional and self.directory != self._defaults
-                and not (self.directory / name).exists())
+        return (
+            spec is not None
+            and spec.optional
+            and self.directory != self._defaults
+            and not (self.directory / name).exists()
+        )
 
     def path(self, name: str) -> Path:
         """Path of one template (the built-in default for an optional one the folder lacks)."""
@@ -231,23 +244,33 @@ def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     out = {}
     for spec in DOCUMENTS:
         # each document's own title in its properties, without the title's line breaks
-        props = render.DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer,
-                                     when=info.issued)
-        rendered = lint.render_checked(tset.path(spec.template), spec.context(ledger), props,
-                                       data=tset.data(spec.template))
+        props = render.DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer, when=info.issued)
+        rendered = lint.render_checked(
+            tset.path(spec.template), spec.context(ledger), props, data=tset.data(spec.template)
+        )
         out[spec.output] = render.first_section_on_page_one(rendered)
     return out
 
 
-def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes: bytes,
-             tset: TemplateSet, files: dict[str, bytes]) -> dict[str, object]:
+def manifest(
+    ledger: Ledger,
+    check: CheckResult,
+    workbook: Path,
+    workbook_bytes: bytes,
+    tset: TemplateSet,
+    files: dict[str, bytes],
+) -> dict[str, object]:
     """The manifest describing one build (no clock time: identical builds give identical bytes)."""
     return {
         "工具": "rectify",
         "版本": __version__,
         "成文日期": ledger.inspection.issued.isoformat(),
         "标题": compose_title(ledger),
-        "输入": {"文件名": workbook.name, "大小": len(workbook_bytes), "sha256": archive_manifest.sha256(workbook_bytes)},
+        "输入": {
+            "文件名": workbook.name,
+            "大小": len(workbook_bytes),
+            "sha256": archive_manifest.sha256(workbook_bytes),
+        },
         "模板": {name: archive_manifest.sha256(tset.data(name)) for name in TEMPLATE_NAMES},
         "输出": [{"文件名": n, "大小": len(d), "sha256": archive_manifest.sha256(d)} for n, d in files.items()],
         "统计": ledger.counts.as_dict(),
@@ -255,8 +278,14 @@ def manifest(ledger: Ledger, check: CheckResult, workbook: Path, workbook_bytes:
     }
 
 
-def build_workbook(workbook: Path, tset: TemplateSet, output: Path,
-                   force: bool = False, pdf: bool = False, protected: set[Path] | None = None) -> BuildResult:
+def build_workbook(
+    workbook: Path,
+    tset: TemplateSet,
+    output: Path,
+    force: bool = False,
+    pdf: bool = False,
+    protected: set[Path] | None = None,
+) -> BuildResult:
     """Check one workbook and, when it has no errors, write its build folder.
 
     `protected` holds the folders this run has already reported; --force never replaces them, and the
@@ -270,12 +299,19 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path,
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", message=err.message)
     except OSError as err:
-        return BuildResult(workbook=workbook, status="failed",
-                           message=f"无法读取“{workbook.name}”：{read_error_reason(err)}。"
-                                   "请确认文件存在、有读取权限且没有被其他程序独占打开。")
+        return BuildResult(
+            workbook=workbook,
+            status="failed",
+            message=f"无法读取“{workbook.name}”：{read_error_reason(err)}。"
+            "请确认文件存在、有读取权限且没有被其他程序独占打开。",
+        )
     if check.ledger is None:
-        return BuildResult(workbook=workbook, status="failed", check=check,
-                           message=f"有 {len(check.errors)} 个错误，没有生成任何文件。")
+        return BuildResult(
+            workbook=workbook,
+            status="failed",
+            check=check,
+            message=f"有 {len(check.errors)} 个错误，没有生成任何文件。",
+        )
     ledger = check.ledger
     try:
         docs = render_documents(ledger, tset)
@@ -284,12 +320,16 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path,
         record = manifest(ledger, check, workbook, workbook_bytes, tset, docs)
         previous = previous_build(output, workbook.name, ledger)
         if previous is not None:
-            record[archive_manifest.CHANGES_KEY] = {"文件夹": previous[0].name, "摘要": previous[1].summary(),
-                                           **previous[1].as_dict()}
+            record[archive_manifest.CHANGES_KEY] = {
+                "文件夹": previous[0].name,
+                "摘要": previous[1].summary(),
+                **previous[1].as_dict(),
+            }
         files[archive_manifest.MANIFEST] = archive_manifest.manifest_bytes(record)
         name = naming.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
-        result = store.write_build(output, name, files, force=force, pdf=pdf,
-                                     pdf_sources=tuple(docs), protected=protected)
+        result = store.write_build(
+            output, name, files, force=force, pdf=pdf, pdf_sources=tuple(docs), protected=protected
+        )
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
     if protected is not None:
@@ -297,17 +337,31 @@ def build_workbook(workbook: Path, tset: TemplateSet, output: Path,
     changes = previous[1].summary() if previous is not None else ""
     if result.status in ("written", "replaced"):
         try:
-            archive_manifest.append_index(output, result.folder, workbook.name, ledger.inspection.issued.isoformat(),
-                                 STATUS_WORDS[result.status], changes or "（首次生成）",
-                                 datetime.now().isoformat(sep=" ", timespec="seconds"))
+            archive_manifest.append_index(
+                output,
+                result.folder,
+                workbook.name,
+                ledger.inspection.issued.isoformat(),
+                STATUS_WORDS[result.status],
+                changes or "（首次生成）",
+                datetime.now().isoformat(sep=" ", timespec="seconds"),
+            )
         except OSError as err:
-            result.pdf_messages.append(f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。"
-                                       "生成的文件不受影响。")
+            result.pdf_messages.append(
+                f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。生成的文件不受影响。"
+            )
     earlier = archive_manifest.manifest_of(previous[0]) if previous is not None else None
     same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
-    return BuildResult(workbook=workbook, status=result.status, folder=result.folder, check=check,
-                       notes=result.pdf_messages, previous=previous[0] if previous else None, changes=changes,
-                       warnings_as_before=same_warnings)
+    return BuildResult(
+        workbook=workbook,
+        status=result.status,
+        folder=result.folder,
+        check=check,
+        notes=result.pdf_messages,
+        previous=previous[0] if previous else None,
+        changes=changes,
+        warnings_as_before=same_warnings,
+    )
 
 
 # How the archive's index names what a build did.
@@ -329,9 +383,14 @@ def previous_build(output: Path, input_name: str, ledger: Ledger) -> tuple[Path,
     return None
 
 
-def build_many(workbooks: list[Path], templates_dir: Path | None, output: Path,
-               force: bool = False, pdf: bool = False,
-               progress: Callable[[Path], None] | None = None) -> list[BuildResult]:
+def build_many(
+    workbooks: list[Path],
+    templates_dir: Path | None,
+    output: Path,
+    force: bool = False,
+    pdf: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> list[BuildResult]:
     """Build every workbook; one failing does not stop the others. Templates are checked first."""
     _, lint, _ = _render_stage()
     with TemplateSet(templates_dir) as tset:
@@ -364,13 +423,17 @@ def ledger_for_diff(path: Path) -> Ledger:
     if path.is_dir():
         found = archive_manifest.archived_input(path)
         if found is None:
-            raise UsageError(f"“{path}”不是 rectify 生成的文件夹（没有 manifest.json 或其中记录的台账副本）。"
-                             "请指定台账文件（.xlsx）或 output 中的生成文件夹。")
+            raise UsageError(
+                f"“{path}”不是 rectify 生成的文件夹（没有 manifest.json 或其中记录的台账副本）。"
+                "请指定台账文件（.xlsx）或 output 中的生成文件夹。"
+            )
         source = found
     result = check_file(source)
     if result.ledger is None:
-        raise UsageError(f"“{source.name}”有 {len(result.errors)} 个错误，无法比较。"
-                         f"请先运行 rectify check {command_arg(source)} 查看并修改。")
+        raise UsageError(
+            f"“{source.name}”有 {len(result.errors)} 个错误，无法比较。"
+            f"请先运行 rectify check {command_arg(source)} 查看并修改。"
+        )
     return result.ledger
 
 
@@ -384,12 +447,32 @@ def write_default_templates(directory: Path) -> list[Path]:
     directory = Path(directory)
     existing = [directory / n for n in TEMPLATE_NAMES if (directory / n).exists()]
     if existing:
-        raise UsageError("以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing)
-                         + "。请换一个文件夹，或先移走这些文件。")
+        raise UsageError(
+            "以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing) + "。请换一个文件夹，或先移走这些文件。"
+        )
     directory.mkdir(parents=True, exist_ok=True)
     return _render_stage()[2].build_templates(directory)
 
 
-__all__ = ["init_ledger", "check_file", "check_bytes", "diff_ledgers", "find_workbooks", "template_folder", "build_many",
-           "build_workbook", "check_templates", "due_measures", "write_default_templates", "BuildResult", "CheckResult",
-           "Finding", "LedgerDiff", "DueMeasure", "TemplateSet", "DUE_SOON_DAYS", "SHEET_ORDER", "KINDS"]
+__all__ = [
+    "init_ledger",
+    "check_file",
+    "check_bytes",
+    "diff_ledgers",
+    "find_workbooks",
+    "template_folder",
+    "build_many",
+    "build_workbook",
+    "check_templates",
+    "due_measures",
+    "write_default_templates",
+    "BuildResult",
+    "CheckResult",
+    "Finding",
+    "LedgerDiff",
+    "DueMeasure",
+    "TemplateSet",
+    "DUE_SOON_DAYS",
+    "SHEET_ORDER",
+    "KINDS",
+]

@@ -35,6 +35,7 @@ def _templates_or_default(directory: Path | None) -> Path | None:
         return DEFAULT_TEMPLATES
     return directory
 
+
 LEVEL_NAMES = {"error": "错误", "warning": "警告"}
 STATUS_NAMES = {"written": "已生成", "replaced": "已替换", "unchanged": "未变化（已存在相同内容）", "failed": "失败"}
 
@@ -124,8 +125,11 @@ def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
             click.echo(f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}", err=err)
         for code, rest in hidden.items():
             level = LEVEL_NAMES[rest[0].level]
-            click.echo(f"  {level}  ……同类{level}（{code}）另有 {len(rest)} 个未列出（{rest[0].location} 至 "
-                       f"{rest[-1].location}）。请先改正上面列出的，再重新检查；用 --json 可列出全部。", err=err)
+            click.echo(
+                f"  {level}  ……同类{level}（{code}）另有 {len(rest)} 个未列出（{rest[0].location} 至 "
+                f"{rest[-1].location}）。请先改正上面列出的，再重新检查；用 --json 可列出全部。",
+                err=err,
+            )
 
 
 def _reading_order(f: Finding) -> tuple[bool, int, int, str]:
@@ -144,8 +148,9 @@ def _summary(name: str, result: CheckResult) -> str:
 
 
 @click.group(cls=ChineseGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="rectify", message="%(prog)s %(version)s",
-                      help="显示版本号并退出。")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="rectify", message="%(prog)s %(version)s", help="显示版本号并退出。"
+)
 @click.option("--debug", is_flag=True, help="出错时显示程序内部的详细信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -162,15 +167,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("path", metavar="台账.xlsx", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(list(api.KINDS)), default="巡察",
-              help="巡察（市、县党委开展，默认）或巡视（省委、中央开展）：台账中的项目名称和说明随之改变。")
+@click.option(
+    "--kind",
+    type=click.Choice(list(api.KINDS)),
+    default="巡察",
+    help="巡察（市、县党委开展，默认）或巡视（省委、中央开展）：台账中的项目名称和说明随之改变。",
+)
 def init(path: Path, kind: str) -> None:
     """新建空白台账（.xlsx），含示例行、下拉列表、日期校验、打印设置和“填写说明”表。已存在的文件不会被覆盖。"""
     written = api.init_ledger(path, kind)
     click.echo(f"已新建空白台账：{written}")
-    click.echo("请先阅读其中的“填写说明”表（各表第 2 行灰色斜体的是示例，读取时跳过；“正文”表预填了通报的常用段落，"
-               "请按实际改写），填好后运行：rectify check " + str(written))
-    click.echo("完整的填写样例见 input/示例台账.xlsx，其他结构（巡视、只公布总数、四级标题、无方面）见 examples 文件夹。")
+    click.echo(
+        "请先阅读其中的“填写说明”表（各表第 2 行灰色斜体的是示例，读取时跳过；“正文”表预填了通报的常用段落，"
+        "请按实际改写），填好后运行：rectify check " + str(written)
+    )
+    click.echo(
+        "完整的填写样例见 input/示例台账.xlsx，其他结构（巡视、只公布总数、四级标题、无方面）见 examples 文件夹。"
+    )
 
 
 class DateParam(click.ParamType):
@@ -195,11 +208,13 @@ def _print_due(ledger: Any, as_of: date) -> None:
     """The counts of measures overdue and due soon as of a day, and the measures themselves."""
     items = api.due_measures(ledger, as_of)
     late = sum(1 for d in items if d.overdue)
-    click.echo(f"督办（截至{format_date(as_of)}）：逾期未完成 {late} 项，{api.DUE_SOON_DAYS} 天内到期 {len(items) - late} 项。")
+    click.echo(
+        f"督办（截至{format_date(as_of)}）：逾期未完成 {late} 项，{api.DUE_SOON_DAYS} 天内到期 {len(items) - late} 项。"
+    )
     for d in items[:DUE_LINES]:
         m = d.measure
-        click.echo(f"  {d.state:<8}  措施 {m.id}  {m.department}（{m.leader}）  时限 {format_date(m.deadline)}  "
-                   f"{m.action[:30]}")
+        deadline = format_date(m.deadline) if m.deadline is not None else "长期坚持"
+        click.echo(f"  {d.state:<8}  措施 {m.id}  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}")
     if len(items) > DUE_LINES:
         click.echo(f"  ……另有 {len(items) - DUE_LINES} 项，见生成的督办清单。")
 
@@ -207,8 +222,13 @@ def _print_due(ledger: Any, as_of: date) -> None:
 @cli.command()
 @click.argument("workbooks", nargs=-1, metavar="[台账]…", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出检查结果（供其他程序使用）。")
-@click.option("--as-of", "as_of", type=DateParam(), default=None,
-              help="按这一天统计逾期和即将到期的措施（默认今天），如 --as-of 2024-12-20。")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateParam(),
+    default=None,
+    help="按这一天统计逾期和即将到期的措施（默认今天），如 --as-of 2024-12-20。",
+)
 def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> None:
     """检查台账，列出全部错误和警告（含表名和单元格），以及逾期、即将到期的措施。
 
@@ -232,23 +252,38 @@ def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> Non
         failed = failed or not result.ok
         if as_json:
             due = api.due_measures(result.ledger, as_of) if result.ledger else []
-            reports.append({
-                "file": str(path), "ok": result.ok,
-                "counts": result.ledger.counts.as_dict() if result.ledger else None,
-                "findings": [f.as_dict() for f in result.findings],
-                "due": {"as_of": as_of.isoformat(),
-                        "measures": [{"id": d.measure.id, "department": d.measure.department,
-                                      "leader": d.measure.leader, "deadline": d.measure.deadline.isoformat(),
-                                      "days_overdue": d.days, "status": d.measure.status} for d in due]},
-            })
+            reports.append(
+                {
+                    "file": str(path),
+                    "ok": result.ok,
+                    "counts": result.ledger.counts.as_dict() if result.ledger else None,
+                    "findings": [f.as_dict() for f in result.findings],
+                    "due": {
+                        "as_of": as_of.isoformat(),
+                        "measures": [
+                            {
+                                "id": d.measure.id,
+                                "department": d.measure.department,
+                                "leader": d.measure.leader,
+                                "deadline": d.measure.deadline.isoformat() if d.measure.deadline else None,
+                                "days_overdue": d.days,
+                                "status": d.measure.status,
+                            }
+                            for d in due
+                        ],
+                    },
+                }
+            )
             continue
         click.echo(_summary(path.name, result))
         _print_findings(result.findings)
         if result.ledger is not None:
             c = result.ledger.counts
-            click.echo(f"统计：{c.aspects} 个方面，问题表 {c.problems_counted} 行，措施表 {c.measures_counted} 行，"
-                       f"制度文件 {c.documents_counted} 个；通报中印：{c.problems} 个具体问题、{c.measures} 项措施、"
-                       f"{c.documents} 个制度文件。")
+            click.echo(
+                f"统计：{c.aspects} 个方面，问题表 {c.problems_counted} 行，措施表 {c.measures_counted} 行，"
+                f"制度文件 {c.documents_counted} 个；通报中印：{c.problems} 个具体问题、{c.measures} 项措施、"
+                f"{c.documents} 个制度文件。"
+            )
             _print_due(result.ledger, as_of)
         if result.ok:
             click.echo("检查通过，可以运行 rectify build 生成文档。")
@@ -273,15 +308,29 @@ def _write_utf8(text: str) -> None:
 
 @cli.command()
 @click.argument("workbooks", nargs=-1, metavar="[台账]…", type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="文件夹", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
-              help=f"输出文件夹（默认：{DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。")
-@click.option("-t", "--templates", "templates_dir", metavar="文件夹", type=click.Path(path_type=Path), default=None,
-              help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。")
+@click.option(
+    "-o",
+    "--output",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUTPUT,
+    help=f"输出文件夹（默认：{DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。",
+)
+@click.option(
+    "-t",
+    "--templates",
+    "templates_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
+)
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
 @click.option("-v", "--verbose", is_flag=True, help="列出全部警告（默认与上次生成相同的警告只给出数目）。")
-def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool,
-          verbose: bool) -> None:
+def build(
+    workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool, verbose: bool
+) -> None:
     """检查台账并生成通报和三个清单（Word 文档）。
 
     不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
@@ -290,8 +339,14 @@ def build(workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None,
     paths = api.find_workbooks(workbooks, DEFAULT_INPUT, command="build")
     if len(paths) > 1:
         with click.progressbar(length=len(paths), label="生成中", file=sys.stderr) as bar:
-            results = api.build_many(paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf,
-                                     progress=lambda _p: bar.update(1))
+            results = api.build_many(
+                paths,
+                _templates_or_default(templates_dir),
+                output,
+                force=force,
+                pdf=pdf,
+                progress=lambda _p: bar.update(1),
+            )
     else:
         results = api.build_many(paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf)
     for r in results:
@@ -340,8 +395,14 @@ def diff(old: Path, new: Path, as_json: bool) -> None:
     """比较两个台账（或 output 中的两个生成文件夹）：问题和措施的新增、删除，状态、时限、责任等的变化（按编号对应）。"""
     result = api.diff_ledgers(old, new)
     if as_json:
-        _write_utf8(json.dumps({"old": str(old), "new": str(new), "summary": result.summary(),
-                                **result.as_dict()}, ensure_ascii=False, indent=2) + "\n")
+        _write_utf8(
+            json.dumps(
+                {"old": str(old), "new": str(new), "summary": result.summary(), **result.as_dict()},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return
     click.echo(f"{old} → {new}：{result.summary()}")
     for line in result.lines():
@@ -387,8 +448,10 @@ def _tolerant_streams() -> None:
 
 
 # click.Path's checks ("Path 'ro' is not readable."): what is wrong with the path, and what to do.
-_PATH_PROBLEM_RE = re.compile(r"(?:File|Directory|Path) (['\"])(?P<path>.*)\1 (?P<problem>is not readable|is not writable|"
-                              r"does not exist|is a directory|is a file|is not executable)")
+_PATH_PROBLEM_RE = re.compile(
+    r"(?:File|Directory|Path) (['\"])(?P<path>.*)\1 (?P<problem>is not readable|is not writable|"
+    r"does not exist|is a directory|is a file|is not executable)"
+)
 _PATH_PROBLEMS = {
     "is not readable": "没有权限读取“{path}”。请确认路径无误，或请管理员开放读取权限",
     "is not writable": "没有权限写入“{path}”。请换一个有写入权限的位置，或请管理员开放权限",
@@ -439,17 +502,18 @@ def _usage_message(e: click.UsageError) -> str:
             what += "，只能是：" + "、".join(map(str, e.param.type.choices))
         elif e.param is not None and isinstance(e.param.type, DateParam):
             what += "：" + e.message.rstrip("。")
-    elif _NO_SUCH_COMMAND_RE.search(e.message):
-        name = _NO_SUCH_COMMAND_RE.search(e.message).group("name")
+    elif (no_such := _NO_SUCH_COMMAND_RE.search(e.message)) is not None:
+        name = no_such.group("name")
         what = f"没有命令“{name}”"
         group = e.ctx.command if e.ctx is not None else None
         if isinstance(group, click.Group):
             import difflib
+
             close = difflib.get_close_matches(name, list(group.commands), n=2, cutoff=0.5)
             if close:
                 what += "，是不是想输入 " + " 或 ".join(close) + "？"
-    elif _EXTRA_ARGS_RE.search(e.message):
-        what = f"多了无法识别的参数：{_EXTRA_ARGS_RE.search(e.message).group('args')}"
+    elif (extra := _EXTRA_ARGS_RE.search(e.message)) is not None:
+        what = f"多了无法识别的参数：{extra.group('args')}"
     else:
         what = "参数不正确"
     command = e.ctx.command_path if e.ctx is not None else "rectify"

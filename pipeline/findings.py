@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 ERROR = "error"
 WARNING = "warning"
 
@@ -27,8 +26,14 @@ class Finding:
 
     def as_dict(self) -> dict[str, str]:
         """Plain dict for `--json` and the manifest."""
-        return {"level": self.level, "code": self.code, "sheet": self.sheet, "cell": self.cell,
-                "header": self.header, "message": self.message}
+        return {
+            "level": self.level,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "header": self.header,
+            "message": self.message,
+        }
 
 
 class Collector:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 import stat
-from typing import IO
-
-
+import sys
 import tempfile
+from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 
 from pipeline.errors import OutputExistsError, UsageError
-
-
 
 
 def cache_dir() -> Path:

@@ -6,7 +6,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-
 MB = 1024 * 1024
 
 
@@ -38,14 +37,19 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits) -> str | None:
         total += size
         if size > limits.max_part:
             return f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过单个部件的上限 {_mb(limits.max_part)}"
-        if limits.max_xml_part and info.filename.endswith((".xml", ".rels")) and size > limits.max_xml_part \
-                and not re.match(limits.big_xml, info.filename):
-            return (f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过 XML 部件的上限 "
-                    f"{_mb(limits.max_xml_part)}")
+        if (
+            limits.max_xml_part
+            and info.filename.endswith((".xml", ".rels"))
+            and size > limits.max_xml_part
+            and not re.match(limits.big_xml, info.filename)
+        ):
+            return f"其中的部件“{info.filename}”解压后有 {_mb(size)}，超过 XML 部件的上限 {_mb(limits.max_xml_part)}"
         if size > limits.ratio_floor and size > limits.max_ratio * max(info.compress_size, 1):
             ratio = size // max(info.compress_size, 1)
-            return (f"其中的部件“{info.filename}”压缩比异常（解压后放大 {ratio} 倍，上限 {limits.max_ratio} 倍），"
-                    "可能是恶意构造的“压缩炸弹”")
+            return (
+                f"其中的部件“{info.filename}”压缩比异常（解压后放大 {ratio} 倍，上限 {limits.max_ratio} 倍），"
+                "可能是恶意构造的“压缩炸弹”"
+            )
         if total > limits.max_total:
             return f"解压后总大小超过上限 {_mb(limits.max_total)}"
     return None

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import example_data  # noqa: E402
 import example_ledgers  # noqa: E402
 
+from pipeline.fsutil import write_new_file
 from pipeline.ledger import schema
 from pipeline.ledger.blank import blank_workbook
-from pipeline.fsutil import write_new_file
 
 EXAMPLE = ROOT / "input" / "示例台账.xlsx"
 EXAMPLES_DIR = ROOT / "examples"

@@ -15,12 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, ROOT, TEMPLATES, entries, require_tools
+
 from pipeline import api
-from pipeline.archive.store import TMP_PREFIX
-from pipeline.archive.pdf import find_soffice
 from pipeline.archive.naming import folder_name
+from pipeline.archive.pdf import find_soffice
+from pipeline.archive.store import TMP_PREFIX
 from pipeline.documents.registry import TEMPLATE_NAMES
 from pipeline.text.names import safe_filename
 

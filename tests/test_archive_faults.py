@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TEMPLATES, entries
 
-from conftest import entries, ROOT, TEMPLATES
-from pipeline.archive import store
 from pipeline import api
+from pipeline.archive import store
 from pipeline.archive.store import OLD_PREFIX, TMP_PREFIX
 
 

@@ -6,14 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TEMPLATES
 
 from pipeline import api
 from pipeline.documents import checkcache
 from pipeline.documents import lint as templates
 from pipeline.documents.registry import TEMPLATE_NAMES
 from pipeline.errors import TemplateError
-
-from conftest import TEMPLATES
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any, Callable
 
 import pytest
-
 from conftest import col_letter, info_cell
+
 from pipeline.api import check_file
 from pipeline.findings import ERROR, WARNING
 

@@ -10,9 +10,9 @@ import re
 
 import click
 import pytest
+from test_cli import run
 
 from pipeline.cli import cli
-from test_cli import run
 
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 PROGRAMS = {"rectify", "help", "Excel", "WPS", "Word", "LibreOffice", "PDF", "JSON", "xlsx", "docx", "pdf", "csv",

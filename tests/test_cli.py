@@ -12,11 +12,11 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import EXAMPLE, ROOT, entries, info_cell
+from test_workbook import BAD_KINDS, EXPECTED_WORDS, _bad_files
 
-from conftest import entries, EXAMPLE, ROOT, info_cell
 from pipeline import api
 from pipeline.cli import cli, main
-from test_workbook import BAD_KINDS, EXPECTED_WORDS, _bad_files
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

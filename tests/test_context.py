@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.api import check_file
-import pytest
-
-from pipeline.notice.titles import break_title
 from pipeline.documents.checklists import checklist_context, checklist_rows, wrap_name
 from pipeline.documents.notice import notice_context
 from pipeline.ledger.placeholders import status_sentence
+from pipeline.notice.titles import break_title
 
 
 def test_title_breaks_between_words_into_a_trapezoid():

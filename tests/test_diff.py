@@ -1,7 +1,6 @@
 """`rectify diff`: what changed between two ledgers (or two build folders), matched by 编号."""
 
 from __future__ import annotations
-from pipeline import api
 
 import json
 from datetime import date
@@ -9,6 +8,8 @@ from typing import Any
 
 from conftest import TEMPLATES
 from test_cli import run
+
+from pipeline import api
 
 
 def _changed(d: dict[str, Any]) -> None:

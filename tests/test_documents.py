@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLE, TEMPLATES, find_validator, tool_or_skip
 from docx import Document
 from docx.oxml.ns import qn
-
-from conftest import EXAMPLE, TEMPLATES, find_validator, tool_or_skip
 from docx_read import texts
+
 from pipeline import api
 from pipeline.api import check_file
 

@@ -5,15 +5,15 @@ diff). The ledgers are written by scripts/make_example.py from scripts/example_l
 """
 
 from __future__ import annotations
-from pipeline import api
 
 import os
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TEMPLATES
 from docx_read import texts
+
+from pipeline import api
 
 EXAMPLES = ROOT / "examples"
 EXPECTED = ROOT / "tests" / "expected" / "examples"

@@ -15,11 +15,11 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, TEMPLATES, tool_or_skip
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from conftest import EXAMPLE, TEMPLATES, tool_or_skip
 from pipeline import api
 from pipeline.archive.pdf import convert_pdfs, find_soffice
 

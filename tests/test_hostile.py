@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import find_validator, require_tools
 from hostile.cases import CASES, MARKER
 from hostile.runner import run_capped

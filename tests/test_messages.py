@@ -5,10 +5,11 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from pipeline.findings import ERROR, Finding
-from pipeline.cli import MAX_PER_CODE, _print_findings
-from pipeline.ledger import sniff
 from test_cli import run
+
+from pipeline.cli import MAX_PER_CODE, _print_findings
+from pipeline.findings import ERROR, Finding
+from pipeline.ledger import sniff
 
 
 def test_a_folder_that_cannot_be_entered_is_bad_input_not_a_crash(tmp_path, monkeypatch, capsys, make_ledger):

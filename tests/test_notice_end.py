@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import BASE, TEMPLATES, tool_or_skip
-from pipeline.documents import lint as templates
+
 from pipeline.api import check_file
-from pipeline.documents.render import first_section_on_page_one
 from pipeline.archive.pdf import convert_pdfs, find_soffice
+from pipeline.documents import lint as templates
 from pipeline.documents.registry import document_context
-from pipeline.documents.render import DocProperties
+from pipeline.documents.render import DocProperties, first_section_on_page_one
 from pipeline.ledger.blank import blank_workbook
 
 WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')

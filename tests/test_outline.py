@@ -1,4 +1,4 @@
-"""The numbering scheme object and the outline's blocks (pipeline.outline)."""
+"""The numbering scheme object and the outline's blocks (pipeline.ledger.numbering, pipeline.notice.outline)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,7 @@ def test_internal_problems_are_not_in_the_notice(make_ledger):
 def test_readme_documents_every_placeholder_scheme_and_example():
     """README is the office's reference: it names every placeholder, numbering scheme and example ledger."""
     from conftest import ROOT
+
     from pipeline.ledger.placeholders import REGISTRY
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

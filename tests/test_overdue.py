@@ -1,13 +1,14 @@
 """Measures to press on (督办): overdue and due soon, as of a fixed day, grouped by 责任部室（单位）."""
 
 from __future__ import annotations
-from pipeline import api
 
 import json
 from datetime import date
 from typing import Any
 
 from test_cli import run
+
+from pipeline import api
 
 
 def _measures(d: dict[str, Any]) -> None:

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, TEMPLATES, tool_or_skip
+
 from pipeline import api
 from pipeline.archive.pdf import find_soffice
 

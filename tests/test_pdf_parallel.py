@@ -7,7 +7,6 @@ import signal
 import time
 
 import pytest
-
 from test_archive import _alive, build
 
 

@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from jinja2 import UndefinedError
 
-from pipeline.documents.render import DocProperties, _VMERGE_CELL_RE, _patch_vmerge_cell, normalize_zip, render_docx
+from pipeline.documents.render import _VMERGE_CELL_RE, DocProperties, _patch_vmerge_cell, normalize_zip, render_docx
 
 PROPS = DocProperties("标题", "作者", date(2024, 12, 20))
 

@@ -7,7 +7,6 @@ them with `RECTIFY_REGEN=1 pytest tests/test_structures.py` and read the diff be
 """
 
 from __future__ import annotations
-from pipeline import api
 
 import os
 from datetime import date
@@ -15,9 +14,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
 from conftest import ROOT, TEMPLATES, info_cell
 from docx_read import texts
+
+from pipeline import api
 
 EXPECTED = ROOT / "tests" / "expected" / "structures"
 REGEN = os.environ.get("RECTIFY_REGEN") == "1"

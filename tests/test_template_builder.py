@@ -1,4 +1,4 @@
-"""Tests for pipeline/template_builder.py: the shipped templates, their format, and what they render."""
+"""Tests for pipeline/documents/builder/: the shipped templates, their format, and what they render."""
 
 from __future__ import annotations
 
@@ -10,20 +10,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, find_validator, tool_or_skip
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
 
-from conftest import EXAMPLE, find_validator, tool_or_skip
 from pipeline import api
 from pipeline.documents import notice as documents_notice
 from pipeline.documents import registry
-from pipeline.documents.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.documents.builder.build import build_templates, default_directory
+from pipeline.documents.builder.checklist import column_widths
 from pipeline.documents.builder.gbt import CHECKLIST_PAGE, mm
 from pipeline.documents.layout import CHECKLISTS
 from pipeline.documents.registry import TEMPLATE_NAMES
-from pipeline.documents.builder.build import build_templates, default_directory
-from pipeline.documents.builder.checklist import column_widths
+from pipeline.documents.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -744,7 +744,7 @@ def test_record_without_cc_keeps_printer_line(built, notice_context):
 # the context contract: exactly these variables, and a typo fails
 # ------------------------------------------------------------------------------------------------
 
-# What the shipped templates read: a subset of the contract (pipeline.context.*_VARIABLES).
+# What the shipped templates read: a subset of the contract (pipeline.documents.variables).
 NOTICE_TEMPLATE_VARIABLES = {"red_header", "issuer_mark", "doc_number", "title", "blocks", "signature", "date", "cc",
                              "printer", "printed"}
 CHECKLIST_TEMPLATE_VARIABLES = {"attachment", "title", "issuer", "date", "note", "pages"}

@@ -1,7 +1,6 @@
 """`rectify templates check` and `templates init`: an edited template is checked before it is used."""
 
 from __future__ import annotations
-from pipeline import api
 
 import io
 import shutil
@@ -10,9 +9,10 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from conftest import EXAMPLE, TEMPLATES
 from test_cli import run
+
+from pipeline import api
 
 
 def edited_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:
@@ -97,8 +97,8 @@ def test_render_failure_during_build_is_explained_in_chinese(monkeypatch):
     from jinja2 import UndefinedError
 
     from pipeline.documents import lint as templates
-    from pipeline.errors import TemplateError
     from pipeline.documents.render import DocProperties
+    from pipeline.errors import TemplateError
 
     def broken(*_a: object, **_k: object) -> bytes:
         raise UndefinedError("'dict object' has no attribute 'itme'")

@@ -10,10 +10,19 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.text.punct import XML_ILLEGAL_RE, find_control_chars, find_halfwidth_punct, fold_for_compare, normalize_newlines, normalize_punct, split_paragraphs, strip_control_chars
-from pipeline.text.numerals import cn_numeral, cn_year, list_marker, run_in_ordinal
 from pipeline.text.dates import format_date, format_date_range, parse_date_text
 from pipeline.text.names import safe_filename
+from pipeline.text.numerals import cn_numeral, cn_year, list_marker, run_in_ordinal
+from pipeline.text.punct import (
+    XML_ILLEGAL_RE,
+    find_control_chars,
+    find_halfwidth_punct,
+    fold_for_compare,
+    normalize_newlines,
+    normalize_punct,
+    split_paragraphs,
+    strip_control_chars,
+)
 
 # ---------------------------------------------------------------------------
 # cn_numeral

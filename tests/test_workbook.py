@@ -10,12 +10,12 @@ from typing import Any
 
 import example_data
 import pytest
+from conftest import EXAMPLE, col_letter, fill_workbook, info_cell
 from openpyxl import load_workbook
 
-from conftest import EXAMPLE, col_letter, fill_workbook, info_cell
-from pipeline.ledger import schema
 from pipeline.api import check_file
 from pipeline.errors import OutputExistsError, WorkbookError
+from pipeline.ledger import schema
 from pipeline.ledger.blank import BLANK_ROWS, EXCEL_LIST_LIMIT, _list_formula, blank_workbook, write_blank_ledger
 from pipeline.ledger.reader import read_workbook
 
@@ -376,8 +376,8 @@ def test_init_refuses_other_extensions(tmp_path):
 
 
 def test_guide_documents_every_scheme_and_placeholder_with_an_example(tmp_path):
-    from pipeline.ledger.placeholders import REGISTRY
     from pipeline.ledger.numbering import SCHEME_DOCS
+    from pipeline.ledger.placeholders import REGISTRY
 
     wb = load_workbook(write_blank_ledger(tmp_path / "x.xlsx"))
     rows = [[c.value for c in row] for row in wb[schema.GUIDE_SHEET].iter_rows()]

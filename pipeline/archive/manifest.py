@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.text.names import display_text
+
 MANIFEST = "manifest.json"
 
 
@@ -87,8 +88,7 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
     return [f for _, _, f in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def append_index(output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str,
-                 when: str) -> None:
+def append_index(output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str, when: str) -> None:
     """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it).
 
     One append of one line: a build running at the same time adds its own line, never rewrites this one."""

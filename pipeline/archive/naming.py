@@ -78,6 +78,13 @@ def preflight(ledger: Ledger) -> list[Finding]:
     if cut is None:
         return []
     key, name = cut
-    return [field_finding(ledger, WARNING, "folder-name-cut", key,
-                          f"〔{{header}}〕太长，输出文件夹名只能用前面一部分：“{name}”（文件夹名最多 {NAME_MAX_BYTES} 字节）。"
-                          "不影响文档内容；如需完整的文件夹名，请缩短。")]
+    return [
+        field_finding(
+            ledger,
+            WARNING,
+            "folder-name-cut",
+            key,
+            f"〔{{header}}〕太长，输出文件夹名只能用前面一部分：“{name}”（文件夹名最多 {NAME_MAX_BYTES} 字节）。"
+            "不影响文档内容；如需完整的文件夹名，请缩短。",
+        )
+    ]

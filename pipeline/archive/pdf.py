@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.archive import loprofile
+
 PDF_TIMEOUT = 180  # seconds for LibreOffice to convert all documents of one build
 
 
@@ -28,9 +29,11 @@ def find_soffice() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for candidate in (Path(r"C:\Program Files\LibreOffice\program\soffice.exe"),
-                      Path(r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"),
-                      Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")):
+    for candidate in (
+        Path(r"C:\Program Files\LibreOffice\program\soffice.exe"),
+        Path(r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"),
+        Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+    ):
         if candidate.exists():
             return str(candidate)
     return None
@@ -42,15 +45,30 @@ _PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
 
 def _convert_cmd(soffice: str, profile: Path, folder: Path, names: list[str]) -> list[str]:
     """The LibreOffice command converting `names` in `folder` to PDF beside them, with its own profile."""
-    return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-            "--convert-to", _PDF_FILTER, "--outdir", str(folder), *[str(folder / s) for s in names]]
+    return [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        _PDF_FILTER,
+        "--outdir",
+        str(folder),
+        *[str(folder / s) for s in names],
+    ]
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     if os.name == "nt":
         try:
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=False)
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=30,
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError):
             pass
         proc.kill()
@@ -72,9 +90,10 @@ PDF_PROCESSES_MAX = 4
 def pdf_processes(count: int) -> int:
     """How many LibreOffice processes convert `count` documents: one a core the build may use, at most
     PDF_PROCESSES_MAX (one LibreOffice lays out its documents one after the other, on one core)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only
     try:
-        cores = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
+        cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    except OSError:
         cores = os.cpu_count() or 1
     return max(1, min(cores, count, PDF_PROCESSES_MAX))
 
@@ -82,6 +101,7 @@ def pdf_processes(count: int) -> int:
 def _pdf_batches(folder: Path, sources: tuple[str, ...], processes: int) -> list[list[str]]:
     """`sources` shared among `processes` batches of about equal work (a document's size stands for its
     layout time: the big checklists take nearly all of it), each batch in the given order."""
+
     def size(name: str) -> int:
         try:
             return (folder / name).stat().st_size
@@ -98,8 +118,9 @@ def _pdf_batches(folder: Path, sources: tuple[str, ...], processes: int) -> list
     return [sorted(b, key=order.__getitem__) for b in batches if b]
 
 
-def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: float,
-                           pass_fds: list[list[int]] | None = None) -> None:
+def _run_all_in_own_groups(
+    cmds: list[list[str]], env: dict[str, str], timeout: float, pass_fds: list[list[int]] | None = None
+) -> None:
     """Run `cmds` at once, each in its own session / process group, within `timeout` seconds for all
     (`pass_fds[i]`: file descriptors the i-th inherits); on timeout (or Ctrl-C) kill every group, then
     re-raise. (soffice starts helper processes, oosplash → soffice.bin: killing only the direct child
@@ -114,9 +135,20 @@ def _run_all_in_own_groups(cmds: list[list[str]], env: dict[str, str], timeout: 
     try:
         for i, cmd in enumerate(cmds):
             fds = tuple(pass_fds[i]) if pass_fds and pass_fds[i] else ()
-            procs.append(subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, env=env, **kwargs,
-                                          **({"pass_fds": fds} if fds else {})))
+            if fds:
+                kwargs["pass_fds"] = fds
+            else:
+                kwargs.pop("pass_fds", None)
+            procs.append(
+                subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                    **kwargs,
+                )
+            )
         for proc in procs:
             proc.wait(timeout=max(0.0, deadline - time.monotonic()))
     except BaseException:  # timeout, Ctrl-C, a process that cannot start: no LibreOffice may outlive the build
@@ -136,8 +168,10 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     with its own profile (one profile admits one process), kept between builds (pipeline.loprofile)."""
     soffice = find_soffice()
     if soffice is None:
-        return ["未找到 LibreOffice，已生成 Word 文档但没有生成 PDF。如需 PDF，请安装 LibreOffice"
-                "（Windows 可从 libreoffice.org 下载；Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui）。"]
+        return [
+            "未找到 LibreOffice，已生成 Word 文档但没有生成 PDF。如需 PDF，请安装 LibreOffice"
+            "（Windows 可从 libreoffice.org 下载；Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui）。"
+        ]
     env = dict(os.environ)
     fonts = Path(__file__).resolve().parents[1] / "fonts.conf"
     if fonts.exists() and os.name != "nt" and "FONTCONFIG_FILE" not in env:
@@ -156,14 +190,19 @@ def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
         except subprocess.TimeoutExpired:
             for profile in kept.paths:
                 kept.discard(profile)  # a profile LibreOffice hung on is set up afresh next time
-            return [f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(pdf_missing(sources))}。"
-                    "Word 文档已生成，可以在 Word 中另存为 PDF。"]
+            return [
+                f"LibreOffice 转换超时（{PDF_TIMEOUT} 秒），以下文档没有生成 PDF：{'、'.join(pdf_missing(sources))}。"
+                "Word 文档已生成，可以在 Word 中另存为 PDF。"
+            ]
         except OSError as err:
             return [f"无法启动 LibreOffice（{err}），没有生成 PDF。Word 文档已生成，可以在 Word 中另存为 PDF。"]
         # A LibreOffice that converted nothing with a kept profile may have failed on the profile: its
         # documents once more, with a new one (a document that fails on its own is not tried twice).
-        failed = [(profile, batch) for profile, batch in zip(kept.paths, batches)
-                  if profile in kept.locks and len(pdf_missing(batch)) == len(batch)]
+        failed = [
+            (profile, batch)
+            for profile, batch in zip(kept.paths, batches)
+            if profile in kept.locks and len(pdf_missing(batch)) == len(batch)
+        ]
         retry = [s for _, batch in failed for s in batch]
         for profile, _ in failed:
             kept.discard(profile)

@@ -10,10 +10,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import ArchiveError
-from pipeline.archive.manifest import MANIFEST, PDF_KEY, _input_name, _load_manifest, _manifest_sans_pdf, builds_of, manifest_bytes, sha256
+from pipeline.archive.manifest import (
+    MANIFEST,
+    PDF_KEY,
+    _input_name,
+    _load_manifest,
+    _manifest_sans_pdf,
+    builds_of,
+    manifest_bytes,
+    sha256,
+)
 from pipeline.archive.naming import _builds_named, _next_free
 from pipeline.archive.pdf import _has_pdfs, _pdf_names, convert_pdfs
+from pipeline.errors import ArchiveError
 from pipeline.fsutil import current_umask
 
 TMP_PREFIX = ".rectify-tmp-"
@@ -183,13 +192,19 @@ def _describe_os_error(err: OSError, where: Path) -> str:
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"磁盘空间不足，无法写入“{where}”。请清理磁盘后重试。"
     if code == errno.EFBIG:
-        return f"文件太大，超出了“{where}”所在位置允许的文件大小（或磁盘配额），无法写入。请换一个输出位置（--output）。"
+        return (
+            f"文件太大，超出了“{where}”所在位置允许的文件大小（或磁盘配额），无法写入。请换一个输出位置（--output）。"
+        )
     if code in (errno.EEXIST, errno.ENOTDIR):
-        return (f"“{_not_a_folder(where)}”已存在但不是文件夹，无法在其中写入。"
-                "请换一个输出位置（--output），或移走这个同名文件。")
+        return (
+            f"“{_not_a_folder(where)}”已存在但不是文件夹，无法在其中写入。"
+            "请换一个输出位置（--output），或移走这个同名文件。"
+        )
     if code == errno.ENOENT:
-        return (f"无法写入“{where}”：该位置或它所在的文件夹不存在（可能刚被移动或删除，或网络盘已断开）。"
-                "请确认输出位置后重试。")
+        return (
+            f"无法写入“{where}”：该位置或它所在的文件夹不存在（可能刚被移动或删除，或网络盘已断开）。"
+            "请确认输出位置后重试。"
+        )
     if code == errno.EROFS:
         return f"“{where}”所在的磁盘是只读的，无法写入。请换一个可写的输出位置（--output）。"
     if code == errno.ENAMETOOLONG:
@@ -199,14 +214,22 @@ def _describe_os_error(err: OSError, where: Path) -> str:
 
 def _describe_move_error(err: OSError, target: Path) -> str:
     if isinstance(err, PermissionError):
-        return (f"无法把生成结果放到“{target}”：该文件夹或其中的文档可能正被其他程序（Word、WPS、资源管理器）打开，"
-                "也可能没有写入权限。请关闭已打开的文档或文件夹后重试。")
+        return (
+            f"无法把生成结果放到“{target}”：该文件夹或其中的文档可能正被其他程序（Word、WPS、资源管理器）打开，"
+            "也可能没有写入权限。请关闭已打开的文档或文件夹后重试。"
+        )
     return _describe_os_error(err, target.parent)
 
 
-def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = False,
-                pdf: bool = False, pdf_sources: tuple[str, ...] = (),
-                protected: set[Path] | None = None) -> ArchiveResult:
+def write_build(
+    output: Path,
+    name: str,
+    files: dict[str, bytes],
+    force: bool = False,
+    pdf: bool = False,
+    pdf_sources: tuple[str, ...] = (),
+    protected: set[Path] | None = None,
+) -> ArchiveResult:
     """Write `files` into output/name atomically; never overwrite a different build silently.
 
     An existing build with the same content (output/name or any output/name-N) is reported "unchanged".
@@ -281,8 +304,10 @@ def write_build(output: Path, name: str, files: dict[str, bytes], force: bool = 
             raise ArchiveError(_describe_os_error(err, output)) from err
         messages[:0] = restore_notes
         if dropped_pdfs:
-            messages.append(f"被替换的“{target}”原有 PDF（{'、'.join(dropped_pdfs)}）；本次没有加 --pdf，"
-                            "新的生成结果中没有 PDF。需要时请加 --pdf 重新生成。")
+            messages.append(
+                f"被替换的“{target}”原有 PDF（{'、'.join(dropped_pdfs)}）；本次没有加 --pdf，"
+                "新的生成结果中没有 PDF。需要时请加 --pdf 重新生成。"
+            )
         _hide(tmp, hidden=False)
         for attempt in range(_MOVE_ATTEMPTS):
             try:

@@ -1,6 +1,6 @@
 """Remembers template sets that passed the trial render, so that a build skips re-checking them.
 
-A build trial-renders its templates before anything else (pipeline.templates.require_valid): on the
+A build trial-renders its templates before anything else (pipeline.documents.lint.require_valid): on the
 example ledger that was a fifth of the build. A set that passed is recorded by a key made of every
 template's bytes and of this program's own code, in a small file in the user's cache folder; a build
 whose key is recorded skips the trial. A template edited, added or removed, or another version of
@@ -15,6 +15,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
+
 from pipeline.fsutil import cache_dir
 
 # Keys kept: enough for an office's few template folders, small enough to read in no time.
@@ -76,7 +77,7 @@ def remember(key: str | None) -> None:
         return
     folder = cache_dir()
     path = folder / FILE_NAME
-    keys = [k for k in _read(path) if k != key][-(MAX_KEYS - 1):] + [key]
+    keys = [k for k in _read(path) if k != key][-(MAX_KEYS - 1) :] + [key]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")

@@ -10,9 +10,9 @@ from typing import Any
 from pipeline.documents import layout
 from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger, Measure
+from pipeline.notice.outline import clean, grouped, sentence
 from pipeline.notice.overdue import DUE_SOON_DAYS, due_measures
 from pipeline.notice.overdue import counts as due_counts
-from pipeline.notice.outline import clean, grouped, sentence
 from pipeline.text.dates import format_date
 
 # The 督办清单 (measures to press on).
@@ -54,8 +54,33 @@ def wrap_name(text: str, per_line: int) -> str:
 
 # Words that end organ and post names: a name too long for a line is cut before one of them
 # ("劳动和经济" / "工作部", "纪检" / "组长"), else into even pieces.
-_NAME_ENDINGS = ("工作部", "办公室", "委员会", "中心", "组长", "主任", "主席", "书记", "部长", "局长",
-                 "处长", "科长", "部", "室", "办", "处", "科", "局", "委", "会", "组", "队", "站", "所", "院")
+_NAME_ENDINGS = (
+    "工作部",
+    "办公室",
+    "委员会",
+    "中心",
+    "组长",
+    "主任",
+    "主席",
+    "书记",
+    "部长",
+    "局长",
+    "处长",
+    "科长",
+    "部",
+    "室",
+    "办",
+    "处",
+    "科",
+    "局",
+    "委",
+    "会",
+    "组",
+    "队",
+    "站",
+    "所",
+    "院",
+)
 
 
 def _cut_word(word: str, per_line: int) -> list[str]:
@@ -98,23 +123,25 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
             for p in problems:
                 measures: list[Measure | None] = list(ledger.measures_of(p.id)) if checklist.per_measure else [None]
                 for m in measures:
-                    rows.append({
-                        "aspect": clean(aspect),
-                        "heading": clean(heading),
-                        "item": clean(p.item),
-                        "item_text": clean(p.item) or clean(heading),
-                        "problem_id": p.id,
-                        "status": wrap_name(p.status, width.get("status", 99)),
-                        "public": schema.YES if p.public else schema.NO,
-                        "action": clean(m.action) if m else "",
-                        "target": clean(m.target) if m else "",
-                        "leader": wrap_name(m.leader, width.get("leader", 99)) if m else "",
-                        "department": wrap_name(m.department, width.get("department", 99)) if m else "",
-                        "partner": wrap_name(m.partner, width.get("partner", 99)) if m else "",
-                        "deadline": _deadline(m) if m else "",
-                        "result": clean(m.result) if m else "",
-                        "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
-                    })
+                    rows.append(
+                        {
+                            "aspect": clean(aspect),
+                            "heading": clean(heading),
+                            "item": clean(p.item),
+                            "item_text": clean(p.item) or clean(heading),
+                            "problem_id": p.id,
+                            "status": wrap_name(p.status, width.get("status", 99)),
+                            "public": schema.YES if p.public else schema.NO,
+                            "action": clean(m.action) if m else "",
+                            "target": clean(m.target) if m else "",
+                            "leader": wrap_name(m.leader, width.get("leader", 99)) if m else "",
+                            "department": wrap_name(m.department, width.get("department", 99)) if m else "",
+                            "partner": wrap_name(m.partner, width.get("partner", 99)) if m else "",
+                            "deadline": _deadline(m) if m else "",
+                            "result": clean(m.result) if m else "",
+                            "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
+                        }
+                    )
     if template_name == "责任清单.docx":
         # each leader and department in the order it first appears (indexed: a list's .index per row
         # is quadratic when names are many)
@@ -132,18 +159,20 @@ def _due_rows(ledger: Ledger, width: dict[str, int]) -> list[dict[str, Any]]:
     rows = []
     for no, d in enumerate(due_measures(ledger, ledger.inspection.issued), start=1):
         m, p = d.measure, d.problem
-        rows.append({
-            "no": no,
-            "department": wrap_name(m.department, width.get("department", 99)),
-            "leader": wrap_name(m.leader, width.get("leader", 99)),
-            "action": clean(m.action),
-            "item_text": (clean(p.item) or clean(p.heading)) if p else "",
-            "problem_id": m.problem_id,
-            "deadline": _deadline(m),
-            "measure_status": m.status,
-            "state": d.state,
-            "days": d.days,
-        })
+        rows.append(
+            {
+                "no": no,
+                "department": wrap_name(m.department, width.get("department", 99)),
+                "leader": wrap_name(m.leader, width.get("leader", 99)),
+                "action": clean(m.action),
+                "item_text": (clean(p.item) or clean(p.heading)) if p else "",
+                "problem_id": m.problem_id,
+                "deadline": _deadline(m),
+                "measure_status": m.status,
+                "state": d.state,
+                "days": d.days,
+            }
+        )
     _mark_groups(rows)
     return rows
 
@@ -164,8 +193,9 @@ def _mark_groups(rows: list[dict[str, Any]]) -> None:
     the same keys)."""
     if not rows:
         return
-    levels = [(f"{level}_first", itemgetter(*keys)) for level, keys in GROUP_KEYS.items()
-              if all(k in rows[0] for k in keys)]
+    levels = [
+        (f"{level}_first", itemgetter(*keys)) for level, keys in GROUP_KEYS.items() if all(k in rows[0] for k in keys)
+    ]
     before: dict[str, Any] | None = None
     for row in rows:
         for flag, key in levels:

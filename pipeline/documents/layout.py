@@ -142,8 +142,7 @@ CHECKLISTS = (
         (
             NUMBER,
             Column("责任领导", 30, "{{ r.leader }}", "leader", merge="leader", centred=True),  # 7
-            Column("责任部室（单位）", 33, "{{ r.department }}", "department", merge="department",
-                   centred=True),  # 8
+            Column("责任部室（单位）", 33, "{{ r.department }}", "department", merge="department", centred=True),  # 8
             Column("整改措施", 73, "{{ r.action }}", "action"),  # 18
             Column("配合单位", 22, "{{ r.partner }}", "partner", centred=True),  # 5
             DEADLINE,
@@ -276,9 +275,14 @@ def header_height(checklist: Checklist) -> float:
     return cell_height(max(line_count(c.header, c.text_width) for c in checklist.columns))
 
 
-def _block_height(start: int, end: int, levels: Sequence[tuple[str, tuple[str, ...]]],
-                  keys_of: dict[str, list[tuple[Any, ...]]], own: list[float],
-                  label: dict[str, list[float]]) -> float:
+def _block_height(
+    start: int,
+    end: int,
+    levels: Sequence[tuple[str, tuple[str, ...]]],
+    keys_of: dict[str, list[tuple[Any, ...]]],
+    own: list[float],
+    label: dict[str, list[float]],
+) -> float:
     """Height of rows[start:end] drawn as one table, groups merged: a merged cell is at least as tall
     as its label, and the rows under it at least as tall as their own text. Heights and group keys are
     computed once per row beforehand (a page is measured again for every row added to it)."""
@@ -295,7 +299,9 @@ def _block_height(start: int, end: int, levels: Sequence[tuple[str, tuple[str, .
     return height
 
 
-def paginate(checklist: Checklist, rows: list[dict[str, Any]], first_page_extra: float = 0.0) -> list[list[dict[str, Any]]]:
+def paginate(
+    checklist: Checklist, rows: list[dict[str, Any]], first_page_extra: float = 0.0
+) -> list[list[dict[str, Any]]]:
     """Split `rows` into pages, as many rows a page as fit (rows never split). A group may continue on
     the next page: it shows its label again there (keeping whole groups together cost the example's
     任务清单 three more pages, for groups that read as well either way)."""
@@ -305,9 +311,14 @@ def paginate(checklist: Checklist, rows: list[dict[str, Any]], first_page_extra:
     plain = [c for c in checklist.columns if not c.merge]
     levels = checklist.groups
     own = [cell_height(max(line_count(row[c.field], c.text_width) for c in plain)) for row in rows]
-    label = {name: ([cell_height(line_count(row[merged[name].field], merged[name].text_width)) for row in rows]
-                    if name in merged else [0.0] * len(rows))
-             for name, _ in levels}
+    label = {
+        name: (
+            [cell_height(line_count(row[merged[name].field], merged[name].text_width)) for row in rows]
+            if name in merged
+            else [0.0] * len(rows)
+        )
+        for name, _ in levels
+    }
     keys_of = {name: [tuple(row[k] for k in keys) for row in rows] for name, keys in levels}
     full = TEXT_HEIGHT * PAGE_FILL - header_height(checklist) - SEPARATOR
     room = full - first_page_extra
@@ -324,5 +335,9 @@ def paginate(checklist: Checklist, rows: list[dict[str, Any]], first_page_extra:
 
 def first_page_extra(issuer_line: bool, attachment: bool, note: bool = False) -> float:
     """Height above the table on the first page."""
-    return (TITLE_BLOCK + (ISSUER_BLOCK if issuer_line else 0.0) + (ATTACHMENT_BLOCK if attachment else 0.0)
-            + (NOTE_BLOCK if note else 0.0))
+    return (
+        TITLE_BLOCK
+        + (ISSUER_BLOCK if issuer_line else 0.0)
+        + (ATTACHMENT_BLOCK if attachment else 0.0)
+        + (NOTE_BLOCK if note else 0.0)
+    )

@@ -13,15 +13,15 @@ from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaError
 
 from pipeline.documents import checkcache
-from pipeline.ledger import schema
-from pipeline.findings import ERROR, WARNING, Finding
-from pipeline.documents.registry import DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, document_context
-from pipeline.errors import TemplateError
-from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
-from pipeline.documents.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
 from pipeline.documents.package import TEMPLATE_LIMITS, docx_problems
-from pipeline.zipsafe import zip_problem
+from pipeline.documents.registry import DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, document_context
+from pipeline.documents.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
 from pipeline.documents.sandbox import TemplateLimitError
+from pipeline.errors import TemplateError
+from pipeline.findings import ERROR, WARNING, Finding
+from pipeline.ledger import schema
+from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
+from pipeline.zipsafe import zip_problem
 
 # Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
 _FULLWIDTH_TAG_RE = re.compile(
@@ -35,11 +35,23 @@ _SAFETY_NOTE = "出于安全，模板只能使用程序提供的数据，不能�
 
 def sample_ledger() -> Ledger:
     """A small ledger that exercises every template feature (used to trial-render templates)."""
-    info = Inspection(issuer="中共示例单位党组", unit="示例单位党组", deployer="市委", group="市委第一巡察组",
-                      round="七届市委第五轮巡察", start=date(2024, 3, 25), end=date(2024, 6, 7),
-                      feedback=date(2024, 8, 27), issued=date(2024, 12, 20), doc_number="示党〔2024〕1号",
-                      phone="1234567", email="a@example.cn", cc="市委巡察办", printer="示例单位办公室",
-                      printed=date(2024, 12, 20))
+    info = Inspection(
+        issuer="中共示例单位党组",
+        unit="示例单位党组",
+        deployer="市委",
+        group="市委第一巡察组",
+        round="七届市委第五轮巡察",
+        start=date(2024, 3, 25),
+        end=date(2024, 6, 7),
+        feedback=date(2024, 8, 27),
+        issued=date(2024, 12, 20),
+        doc_number="示党〔2024〕1号",
+        phone="1234567",
+        email="a@example.cn",
+        cc="市委巡察办",
+        printer="示例单位办公室",
+        printed=date(2024, 12, 20),
+    )
     problems = (
         Problem("1", "关于甲方面", "甲问题", "具体问题一", ("进展一。", "进展二。"), schema.STATUS_DONE, True),
         Problem("2", "关于甲方面", "甲问题", "具体问题二", ("进展。",), schema.STATUS_STAGED, True),
@@ -47,8 +59,18 @@ def sample_ledger() -> Ledger:
         Problem("4", "关于乙方面", "丙问题", "内部问题", ("进展。",), schema.STATUS_DONE, False),
     )
     measures = tuple(
-        Measure(str(i), pid, f"措施{i}", "目标", "分管副主席", "办公室", "", date(2024, 12, 31) if i % 2 else None,
-                "已完成", schema.STATUS_DONE)
+        Measure(
+            str(i),
+            pid,
+            f"措施{i}",
+            "目标",
+            "分管副主席",
+            "办公室",
+            "",
+            date(2024, 12, 31) if i % 2 else None,
+            "已完成",
+            schema.STATUS_DONE,
+        )
         for i, pid in enumerate(("1", "1", "2", "3", "4"), start=1)
     )
     narrative = (
@@ -96,6 +118,7 @@ def unsafe_accesses(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
         elif isinstance(node, nodes.Getitem):
             name = node.arg.value if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) else ""
         else:
+            assert isinstance(node, nodes.Filter)
             first = node.args[0] if node.name == "attr" and node.args else None
             name = first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else ""
         if name.startswith("_") and name not in names:
@@ -109,8 +132,10 @@ def unsafe_accesses(parsed: nodes.Template, xml: str) -> list[tuple[str, str]]:
 
 
 _FORBIDDEN_NODES = (
-    ((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
-     "引用了其他模板文件（include、import、extends）：模板必须是独立的一个文件"),
+    (
+        (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
+        "引用了其他模板文件（include、import、extends）：模板必须是独立的一个文件",
+    ),
 )
 
 
@@ -170,7 +195,7 @@ def _surrounding(xml: str, lineno: int | None) -> str:
     if not lineno:
         return ""
     lines = xml.splitlines()
-    chunk = " ".join(_text_of(ln) for ln in lines[max(lineno - 2, 0): lineno + 1])
+    chunk = " ".join(_text_of(ln) for ln in lines[max(lineno - 2, 0) : lineno + 1])
     return re.sub(r"\s+", " ", chunk).strip()[:120]
 
 
@@ -183,8 +208,11 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         found.append(Finding(ERROR, code, name, "", message))
 
     if not path.is_file():
-        err("template-missing", f"找不到模板“{path}”。请从备份中恢复它，或运行“rectify templates init 新文件夹”"
-                                f"生成一套默认模板，再把其中的“{name}”复制到“{path.parent}”。")
+        err(
+            "template-missing",
+            f"找不到模板“{path}”。请从备份中恢复它，或运行“rectify templates init 新文件夹”"
+            f"生成一套默认模板，再把其中的“{name}”复制到“{path.parent}”。",
+        )
         return found
     package = package_findings(path)
     if package:
@@ -193,8 +221,11 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         tpl = GroupMergeTemplate(str(path))
         xml = _parts_xml(tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        err("template-unreadable", f"模板无法打开（{type(e).__name__}），可能不是 Word 文档（.docx）或已损坏。"
-                                   "请在 Word 中另存为 .docx，或重新生成默认模板。")
+        err(
+            "template-unreadable",
+            f"模板无法打开（{type(e).__name__}），可能不是 Word 文档（.docx）或已损坏。"
+            "请在 Word 中另存为 .docx，或重新生成默认模板。",
+        )
         return found
     except Exception as e:  # noqa: BLE001 - python-docx raises assorted errors on odd packages
         err("template-unreadable", f"模板无法打开（{type(e).__name__}）。请在 Word 中另存为 .docx。")
@@ -203,19 +234,26 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
     for m in _FULLWIDTH_TAG_RE.finditer(plain):
         tag = m.group(0)
         if any(ord(ch) > 0xFF for ch in tag[:2] + tag[-2:]):  # the delimiters, not the tag's content
-            around = plain[max(m.start() - 15, 0): m.end() + 15].replace("\n", " ")
-            err("template-fullwidth-tag",
+            around = plain[max(m.start() - 15, 0) : m.end() + 15].replace("\n", " ")
+            err(
+                "template-fullwidth-tag",
                 f"标签用了全角符号“{m.group(0)}”（附近文字：“{around}”）。"
-                "请把 ｛ ｝ ％ 改为半角 { } %（切换到英文输入法输入）。")
+                "请把 ｛ ｝ ％ 改为半角 { } %（切换到英文输入法输入）。",
+            )
     env = jinja_env()
     syntax_advice = "。请检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor、过滤器名是否写对。"
+
     def unreadable(e: Exception) -> list[Finding]:
         if isinstance(e, JinjaError):
             near = _surrounding(xml, getattr(e, "lineno", None))
-            err("template-syntax", f"模板语法错误：{explain_jinja_error(e)}"
-                                   + (f"（附近文字：“{near}”）" if near else "") + syntax_advice)
+            err(
+                "template-syntax",
+                f"模板语法错误：{explain_jinja_error(e)}" + (f"（附近文字：“{near}”）" if near else "") + syntax_advice,
+            )
         else:
-            err("template-syntax", f"模板的标签或括号嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。")
+            err(
+                "template-syntax", f"模板的标签或括号嵌套层数太多，无法读取（{type(e).__name__}）。请简化模板中的标签。"
+            )
         return found
 
     try:
@@ -224,26 +262,36 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         return unreadable(e)
     # Checked on the tree before anything is compiled or run.
     for attr, tag in unsafe_accesses(parsed, xml):
-        err("template-unsafe", f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
-                               "请删除这个标签；如果模板来自他人，请改用默认模板（rectify templates init）。")
+        err(
+            "template-unsafe",
+            f"标签“{tag}”访问了不允许的属性{attr}。{_SAFETY_NOTE}"
+            "请删除这个标签；如果模板来自他人，请改用默认模板（rectify templates init）。",
+        )
     for what, tag in forbidden_tags(parsed, xml):
         err("template-unsafe", f"标签“{tag}”{what}。请删除这个标签。")
     if found:
         return found
     try:
         # Analysis compiles the template: an unknown filter or test only shows up here.
-        unknown = sorted(meta.find_undeclared_variables(parsed) - set(context))
+        spec = DOCUMENTS_BY_TEMPLATE.get(path.name)
+        allowed = set(spec.variables) if spec is not None else set(context)  # the variable contract
+        unknown = sorted(meta.find_undeclared_variables(parsed) - allowed)
     except (JinjaError, RecursionError, MemoryError, SyntaxError) as e:
         return unreadable(e)
     for var in unknown:
-        err("template-unknown-variable",
-            f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(context))}。")
+        err(
+            "template-unknown-variable",
+            f"模板使用了程序不提供的变量“{var}”。可用的变量：{'、'.join(sorted(allowed))}（含义见 README 的模板变量表）。",
+        )
     if not found:
         try:
             render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
         except SecurityError as e:
             tag = failing_tag(e, xml)
-            err("template-unsafe", (f"标签“{tag}”" if tag else "") + f"用示例数据试生成时被拦截：{explain_jinja_error(e)}。")
+            err(
+                "template-unsafe",
+                (f"标签“{tag}”" if tag else "") + f"用示例数据试生成时被拦截：{explain_jinja_error(e)}。",
+            )
         except (UndefinedError, JinjaError, RecursionError) as e:
             err("template-render", f"用示例数据试生成时出错：{explain_jinja_error(e)}。请检查模板中的变量名和标签。")
         except Exception as e:  # noqa: BLE001 - docxtpl post-processing errors on odd XML
@@ -268,15 +316,29 @@ def package_findings(path: Path) -> list[Finding]:
         with zipfile.ZipFile(path) as zf:
             bound = zip_problem(zf, TEMPLATE_LIMITS)
             if bound:
-                return [Finding(ERROR, "template-too-large", name, "",
-                                f"模板无法使用：{bound}。请在 Word 中另存为 .docx，或重新生成默认模板（rectify templates init）。")]
+                return [
+                    Finding(
+                        ERROR,
+                        "template-too-large",
+                        name,
+                        "",
+                        f"模板无法使用：{bound}。请在 Word 中另存为 .docx，或重新生成默认模板（rectify templates init）。",
+                    )
+                ]
             problems = docx_problems(zf)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
         return []  # reported as unreadable when opened
-    return [Finding(ERROR, p.code, name, "",
-                    f"模板{p.what}（位置：{p.part}）。{_PACKAGE_ADVICE[p.code]}出于安全，程序不使用这样的模板。"
-                    "请在 Word 中删除它（或把文档另存为不含宏的 .docx），或改用默认模板（rectify templates init）。")
-            for p in problems]
+    return [
+        Finding(
+            ERROR,
+            p.code,
+            name,
+            "",
+            f"模板{p.what}（位置：{p.part}）。{_PACKAGE_ADVICE[p.code]}出于安全，程序不使用这样的模板。"
+            "请在 Word 中删除它（或把文档另存为不含宏的 .docx），或改用默认模板（rectify templates init）。",
+        )
+        for p in problems
+    ]
 
 
 def trial_contexts() -> dict[str, dict[str, Any]]:
@@ -289,10 +351,15 @@ def trial_contexts() -> dict[str, dict[str, Any]]:
 
     ledger = sample_ledger()
     contexts = {name: document_context(ledger, name) for name in TEMPLATE_NAMES}
-    other = replace(ledger, inspection=replace(ledger.inspection, numbering="一、/（一）/（1）/①段首", show_status=True))
+    other = replace(
+        ledger, inspection=replace(ledger.inspection, numbering="一、/（一）/（1）/①段首", show_status=True)
+    )
     extra = [b.as_dict() for b in build_outline(other)]
-    extra.append(Block("basic", "paragraph", 2, "内容。", lead_label="一、", lead="段首标题。", lead_style="hei",
-                       role="narrative").as_dict())
+    extra.append(
+        Block(
+            "basic", "paragraph", 2, "内容。", lead_label="一、", lead="段首标题。", lead_style="hei", role="narrative"
+        ).as_dict()
+    )
     contexts["通报.docx"]["blocks"] = contexts["通报.docx"]["blocks"] + extra
     return contexts
 
@@ -305,10 +372,17 @@ def lint(directory: Path) -> list[Finding]:
     for name in TEMPLATE_NAMES:
         path = Path(directory) / name
         if DOCUMENTS_BY_TEMPLATE[name].optional and not path.exists():
-            findings.append(Finding(WARNING, "template-optional-missing", name, "",
-                                    f"模板文件夹中没有“{name}”（它是新版本增加的文档），生成时使用内置的默认模板。"
-                                    f"如需按本单位格式修改，请运行“rectify templates init 新文件夹”取得它，"
-                                    f"改好后复制到“{Path(directory)}”。"))
+            findings.append(
+                Finding(
+                    WARNING,
+                    "template-optional-missing",
+                    name,
+                    "",
+                    f"模板文件夹中没有“{name}”（它是新版本增加的文档），生成时使用内置的默认模板。"
+                    f"如需按本单位格式修改，请运行“rectify templates init 新文件夹”取得它，"
+                    f"改好后复制到“{Path(directory)}”。",
+                )
+            )
             continue
         findings.extend(lint_one(path, contexts[name]))
     return findings
@@ -335,5 +409,6 @@ def render_checked(path: Path, context: dict[str, Any], props: DocProperties, da
     try:
         return render_docx(path, context, props, data)
     except (UndefinedError, JinjaError, RecursionError) as e:
-        raise TemplateError(f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。"
-                            "请运行 rectify templates check 检查模板。") from e
+        raise TemplateError(
+            f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。请运行 rectify templates check 检查模板。"
+        ) from e

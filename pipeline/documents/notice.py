@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.documents.checklists import _sentence
 from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.numbering import NumberingScheme
-from pipeline.notice.outline import build_outline, clean, grouped, sentence, settings_of
 from pipeline.ledger.numbering import label as outline_label
-from pipeline.text.dates import format_date
-from pipeline.documents.checklists import _sentence
+from pipeline.notice.outline import build_outline, clean, grouped, sentence, settings_of
 from pipeline.notice.titles import break_title, compose_title
+from pipeline.text.dates import format_date
 
 
 def contacts(ledger: Ledger) -> str:
@@ -44,25 +44,29 @@ def _legacy_aspects(ledger: Ledger, scheme: NumberingScheme) -> list[dict[str, A
                 if p.item:
                     i_no += 1
                     item = outline_label(scheme.item.marker, i_no) + sentence(p.item)
-                items.append({"heading": item, "paragraphs": [clean(t) for t in p.progress if clean(t)],
-                              "status": p.status})
-            problems.append({"heading": outline_label(scheme.problem.marker, problem_no) + clean(heading),
-                             "items": items})
-        aspects.append({"heading": outline_label(scheme.aspect.marker, a_no) + clean(aspect),
-                        "problems": problems})
+                items.append(
+                    {"heading": item, "paragraphs": [clean(t) for t in p.progress if clean(t)], "status": p.status}
+                )
+            problems.append(
+                {"heading": outline_label(scheme.problem.marker, problem_no) + clean(heading), "items": items}
+            )
+        aspects.append({"heading": outline_label(scheme.aspect.marker, a_no) + clean(aspect), "problems": problems})
     return aspects
 
 
 def notice_context(ledger: Ledger) -> dict[str, Any]:
-    """The context of 通报.docx: `blocks` (the body as data, see pipeline.outline) plus the facts around
+    """The context of 通报.docx: `blocks` (the body as data, see pipeline.notice.outline) plus the facts around
     it; the older keys (intro, headings, basic, aspects, plans, closing) stay for offices' own templates."""
     info = ledger.inspection
     settings = settings_of(ledger)
     blocks = build_outline(ledger, settings, contacts=contacts)
 
     def run_ins(section: str) -> list[dict[str, str]]:
-        return [{"label": b.lead_label + b.lead, "text": b.text}
-                for b in blocks if b.section == section and b.kind == "paragraph"]
+        return [
+            {"label": b.lead_label + b.lead, "text": b.text}
+            for b in blocks
+            if b.section == section and b.kind == "paragraph"
+        ]
 
     headings = {key: "" for key in ("basic", "progress", "plans")}
     for b in blocks:

@@ -7,11 +7,12 @@ import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
+
 from pipeline.zipsafe import MB, ZipLimits
+
 # A template is a few hundred KB; pictures in a red header may make it a few MB.
 # Its XML is parsed and compiled as one Jinja template: a few MB at most for any real document.
-TEMPLATE_LIMITS = ZipLimits(max_entries=1000, max_part=50 * MB, max_total=100 * MB, max_ratio=200,
-                            max_xml_part=10 * MB)
+TEMPLATE_LIMITS = ZipLimits(max_entries=1000, max_part=50 * MB, max_total=100 * MB, max_ratio=200, max_xml_part=10 * MB)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -23,11 +24,16 @@ _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 # Content types and part names that carry code or foreign objects.
 _MACRO_RE = re.compile(r"vbaProject|vbaData|macroEnabled|keyMapCustomizations|wordVbaData", re.IGNORECASE)
 _EMBED_RE = re.compile(r"oleObject|activeX|embeddings/|/embeddings|package$|afchunk|aFChunk|\.bin$", re.IGNORECASE)
-_EMBED_REL_RE = re.compile(r"/(oleObject|package|activeXControl|control|aFChunk|attachedTemplate|subDocument"
-                           r"|frame)$", re.IGNORECASE)
+_EMBED_REL_RE = re.compile(
+    r"/(oleObject|package|activeXControl|control|aFChunk|attachedTemplate|subDocument"
+    r"|frame)$",
+    re.IGNORECASE,
+)
 # Fields that fetch or run something when the document is opened or updated.
-_FIELD_RE = re.compile(r"\b(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|DDE|DDEAUTO|LINK|IMPORT|MACROBUTTON|AUTOTEXTLIST"
-                       r"|DATABASE)\b")
+_FIELD_RE = re.compile(
+    r"\b(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|DDE|DDEAUTO|LINK|IMPORT|MACROBUTTON|AUTOTEXTLIST"
+    r"|DATABASE)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,9 @@ def docx_problems(zf: zipfile.ZipFile | Members) -> list[PackageProblem]:
             if _MACRO_RE.search(ctype):
                 found.append(PackageProblem("template-macro", "[Content_Types].xml", f"声明了宏内容类型“{ctype}”"))
             elif re.search(r"oleObject|activeX|vnd\.ms-office\.vbaProject", ctype, re.IGNORECASE):
-                found.append(PackageProblem("template-embedded", "[Content_Types].xml",
-                                            f"声明了嵌入对象内容类型“{ctype}”"))
+                found.append(
+                    PackageProblem("template-embedded", "[Content_Types].xml", f"声明了嵌入对象内容类型“{ctype}”")
+                )
     for name in names:
         if name.endswith(".rels"):
             root = _parse(zf, name)
@@ -84,8 +91,7 @@ def docx_problems(zf: zipfile.ZipFile | Members) -> list[PackageProblem]:
                 rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
                 target = rel.get("Target") or ""
                 if (rel.get("TargetMode") or "").strip().lower() == "external":
-                    found.append(PackageProblem("template-external", name,
-                                                f"含有外部链接（{rtype}：{target[:120]}）"))
+                    found.append(PackageProblem("template-external", name, f"含有外部链接（{rtype}：{target[:120]}）"))
                 elif _EMBED_REL_RE.search(rel.get("Type") or ""):
                     found.append(PackageProblem("template-embedded", name, f"含有嵌入对象（{rtype}：{target[:120]}）"))
         elif name.startswith("word/") and name.endswith(".xml"):
@@ -104,5 +110,3 @@ def _parse(zf: zipfile.ZipFile | Members, name: str) -> etree._Element | None:
         return etree.fromstring(zf.read(name), _SAFE_PARSER)
     except etree.XMLSyntaxError:
         return None
-
-

@@ -28,7 +28,14 @@ def property_overflows(ledger: Ledger) -> list[tuple[str, str, int]]:
 
 def findings(ledger: Ledger) -> list[Finding]:
     """Values longer than the documents can hold (Word's document properties take 255 characters)."""
-    return [field_finding(ledger, ERROR, "too-long", key,
-                          f"〔{{header}}〕太长：{what}有 {length} 个字，超过 Word 文档属性的上限 {DOC_PROPERTY_MAX} 个字。"
-                          "请缩短（通报标题一般不超过 50 个字）。")
-            for key, what, length in property_overflows(ledger)]
+    return [
+        field_finding(
+            ledger,
+            ERROR,
+            "too-long",
+            key,
+            f"〔{{header}}〕太长：{what}有 {length} 个字，超过 Word 文档属性的上限 {DOC_PROPERTY_MAX} 个字。"
+            "请缩短（通报标题一般不超过 50 个字）。",
+        )
+        for key, what, length in property_overflows(ledger)
+    ]

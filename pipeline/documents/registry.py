@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, Mapping
 
-from pipeline.ledger.model import Ledger
 from pipeline.documents.checklists import OVERDUE, checklist_context, checklist_title
 from pipeline.documents.notice import notice_context
 from pipeline.documents.variables import CHECKLIST_VARIABLES, NOTICE_VARIABLES
+from pipeline.ledger.model import Ledger
 from pipeline.notice.titles import compose_title
+
 
 @dataclass(frozen=True)
 class DocumentSpec:
@@ -30,11 +31,24 @@ class DocumentSpec:
 # template_builder / checklist_layout).
 DOCUMENTS: tuple[DocumentSpec, ...] = (
     DocumentSpec("通报.docx", "01_通报.docx", notice_context, compose_title, NOTICE_VARIABLES),
-    *(DocumentSpec(name, f"{i:02d}_{name}", partial(checklist_context, template_name=name),
-                   partial(checklist_title, template_name=name), CHECKLIST_VARIABLES)
-      for i, name in enumerate(("问题清单.docx", "任务清单.docx", "责任清单.docx"), start=2)),
-    DocumentSpec(OVERDUE, "05_督办清单.docx", partial(checklist_context, template_name=OVERDUE),
-                 partial(checklist_title, template_name=OVERDUE), CHECKLIST_VARIABLES, optional=True),
+    *(
+        DocumentSpec(
+            name,
+            f"{i:02d}_{name}",
+            partial(checklist_context, template_name=name),
+            partial(checklist_title, template_name=name),
+            CHECKLIST_VARIABLES,
+        )
+        for i, name in enumerate(("问题清单.docx", "任务清单.docx", "责任清单.docx"), start=2)
+    ),
+    DocumentSpec(
+        OVERDUE,
+        "05_督办清单.docx",
+        partial(checklist_context, template_name=OVERDUE),
+        partial(checklist_title, template_name=OVERDUE),
+        CHECKLIST_VARIABLES,
+        optional=True,
+    ),
 )
 DOCUMENTS_BY_TEMPLATE: dict[str, DocumentSpec] = {d.template: d for d in DOCUMENTS}
 TEMPLATE_NAMES = tuple(d.template for d in DOCUMENTS)

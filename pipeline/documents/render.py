@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml.ns import nsmap
 from docx.oxml.parser import element_class_lookup
@@ -23,25 +23,18 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from pipeline.documents.builtin import is_builtin_bytes
-from pipeline.errors import TemplateError
-from pipeline.documents.preflight import DOC_PROPERTY_MAX
 from pipeline.documents.package import Members, docx_problems
+from pipeline.documents.preflight import DOC_PROPERTY_MAX
 from pipeline.documents.sandbox import RenderSandbox
-
-from typing import TYPE_CHECKING
-
+from pipeline.errors import TemplateError
 
 if TYPE_CHECKING:
     pass
 
 # `{% vmerge EXPR %}` inside one cell: the whole <w:tc> holding the tag.
-_VMERGE_CELL_RE = re.compile(
-    r"<w:tc[ >](?:(?!<w:tc[ >]).)*?{%\s*vmerge\s+(?:(?!%}).)+%}.*?</w:tc>", re.DOTALL
-)
+_VMERGE_CELL_RE = re.compile(r"<w:tc[ >](?:(?!<w:tc[ >]).)*?{%\s*vmerge\s+(?:(?!%}).)+%}.*?</w:tc>", re.DOTALL)
 # The text run holding the tag: everything in that <w:t> before and after it.
-_VMERGE_TEXT_RE = re.compile(
-    r"(<w:t(?: [^>]*)?>)([^<]*?){%\s*vmerge\s+((?:(?!%}).)+?)\s*%}(.*?)(</w:t>)", re.DOTALL
-)
+_VMERGE_TEXT_RE = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*?){%\s*vmerge\s+((?:(?!%}).)+?)\s*%}(.*?)(</w:t>)", re.DOTALL)
 VMERGE_TAG_RE = re.compile(r"{%\s*vmerge\s+((?:(?!%}).)+?)\s*%}")
 # Children of <w:tcPr> that the schema (CT_TcPr) puts before <w:vMerge>; the rest come after it.
 _TCPR_BEFORE_VMERGE_RE = re.compile(
@@ -62,7 +55,9 @@ def _patch_vmerge_cell(match: re.Match[str]) -> str:
     expr = tag.group(1)
     cell = _VMERGE_TEXT_RE.sub(
         lambda m: m.group(1) + f"{{% if {expr} %}}" + m.group(2) + m.group(4) + "{% endif %}" + m.group(5),
-        cell, count=1)
+        cell,
+        count=1,
+    )
     # Later text of the same cell (other runs or paragraphs) shows only where the merge starts, too.
     vmerge = f'<w:vMerge w:val="{{% if {expr} %}}restart{{% else %}}continue{{% endif %}}"/>'
     cell = re.sub(r"<w:vMerge\b[^>]*/>", "", cell)
@@ -76,7 +71,7 @@ def _patch_vmerge_cell(match: re.Match[str]) -> str:
     tcpr = cell[start:end]
     m = _TCPR_BEFORE_VMERGE_RE.match(tcpr)
     assert m is not None
-    tcpr = tcpr[: m.end()] + vmerge + tcpr[m.end():]
+    tcpr = tcpr[: m.end()] + vmerge + tcpr[m.end() :]
     return cell[:start] + tcpr + cell[end:]
 
 
@@ -124,7 +119,7 @@ _W_MAIN = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OTHER_W_PREFIX_RE = re.compile(rb'xmlns(?::(?!w=)[\w.-]+)?="' + re.escape(_W_MAIN) + rb'"')
 # The tags that decide a table's grid: tables, rows, cells (not tblGrid, trPr, tcPr: \b stops there),
 # grid columns and a cell's gridSpan with its value.
-_GRID_TOKEN_RE = re.compile(rb'<(/?)w:(tbl|tr|tc|gridCol|gridSpan)\b([^>]*)>')
+_GRID_TOKEN_RE = re.compile(rb"<(/?)w:(tbl|tr|tc|gridCol|gridSpan)\b([^>]*)>")
 _VAL_RE = re.compile(rb'w:val="\s*([0-9]+)\s*"')
 
 
@@ -139,8 +134,9 @@ def _grids_consistent(xml: bytes) -> bool:
     if _OTHER_W_PREFIX_RE.search(xml) or b"<!--" in xml or b"<![CDATA[" in xml:
         return False
     try:
-        etree.fromstring(xml, etree.XMLParser(target=_NoTree(), huge_tree=True, resolve_entities=False,
-                                              no_network=True))
+        etree.fromstring(
+            xml, etree.XMLParser(target=_NoTree(), huge_tree=True, resolve_entities=False, no_network=True)
+        )
     except (etree.XMLSyntaxError, ValueError, TypeError):
         return False
     # per open table (outermost first): [grid columns, most cells in a row, most columns a row spans];
@@ -212,7 +208,8 @@ class GroupMergeTemplate(DocxTemplate):
         resolve = super().resolve_listing
         # docxtpl's own rewrite, on each paragraph that has something to rewrite (the others it leaves as they are)
         return _PARAGRAPH_RE.sub(
-            lambda m: resolve(m.group(0)) if any(c in m.group(0) for c in _LISTING_CHARS) else m.group(0), xml)
+            lambda m: resolve(m.group(0)) if any(c in m.group(0) for c in _LISTING_CHARS) else m.group(0), xml
+        )
 
     def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
         """docxtpl's render_xml_part, without its line per paragraph unless a render fails.
@@ -248,10 +245,15 @@ class GroupMergeTemplate(DocxTemplate):
             template = env.from_string(lined) if env else Template(lined)
             template.render(context)
         except JinjaTemplateError as exc:
-            if getattr(exc, "lineno", None) is not None:
-                line_number = max(exc.lineno - 4, 0)
-                exc.docx_context = map(lambda x: re.sub(r"<[^>]+>", "", x),  # type: ignore[attr-defined]
-                                       lined.splitlines()[line_number:line_number + 7])
+            lineno = getattr(exc, "lineno", None)
+            if lineno is not None:
+                line_number = max(lineno - 4, 0)
+                # docxtpl's own attribute on the error: the text around the failing line
+                setattr(
+                    exc,
+                    "docx_context",
+                    [re.sub(r"<[^>]+>", "", x) for x in lined.splitlines()[line_number : line_number + 7]],
+                )
             raise exc from None
         raise first
 
@@ -270,7 +272,7 @@ class GroupMergeTemplate(DocxTemplate):
         start, end = whole.find("<w:body"), whole.rfind("</w:body>")
         if start < 0 or end < 0 or not xml.startswith("<w:body"):
             return super().fix_tables(xml)
-        root = etree.fromstring(whole[:start] + xml + whole[end + len("</w:body>"):], parser=_document_parser())
+        root = etree.fromstring(whole[:start] + xml + whole[end + len("</w:body>") :], parser=_document_parser())
         if root is None or root.find(f"{{{root.nsmap.get('w', '')}}}body") is None:
             return super().fix_tables(xml)
         _fix_table_grids(root)
@@ -312,7 +314,7 @@ def _fix_table_grids(tree: Any) -> None:
             for r in t.iter(ns + "tr"):
                 most_cells = max(most_cells, int(count_cells(r)))
             most_spanned = most_cells
-        for r in (t.iter(ns + "tr") if spans else ()):
+        for r in t.iter(ns + "tr") if spans else ():
             cells = r.findall(tc)
             spanned = _columns_spanned(cells, ns)
             most_cells = max(most_cells, len(cells))
@@ -385,8 +387,10 @@ def render_docx(template: Path, context: dict[str, Any], props: DocProperties, d
     # (a built-in template has none, and escaped values cannot add any).
     problems = [] if tpl.builtin else docx_problems(Members(members))
     if problems:
-        raise TemplateError(f"模板“{template.name}”生成的文档{problems[0].what}（位置：{problems[0].part}），"
-                            "出于安全没有保存。请运行 rectify templates check 检查模板。")
+        raise TemplateError(
+            f"模板“{template.name}”生成的文档{problems[0].what}（位置：{problems[0].part}），"
+            "出于安全没有保存。请运行 rectify templates check 检查模板。"
+        )
     return _zip_members(members)
 
 
@@ -416,9 +420,10 @@ def _members(tpl: GroupMergeTemplate) -> dict[str, bytes | list[bytes]]:
         for part in package.parts:
             part.before_marshal()
         collector = _PartCollector()
-        PackageWriter._write_content_types_stream(collector, package.parts)
-        PackageWriter._write_pkg_rels(collector, package.rels)
-        PackageWriter._write_parts(collector, package.parts)
+        writer: Any = collector  # duck-types python-docx's PhysPkgWriter (its `write`)
+        PackageWriter._write_content_types_stream(writer, package.parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, package.parts)
         tpl.is_saved = True
         members = collector.members
     body = getattr(tpl, "body_xml", None)
@@ -426,6 +431,7 @@ def _members(tpl: GroupMergeTemplate) -> dict[str, bytes | list[bytes]]:
         # the template's document part, its body replaced by the rendered one
         name = tpl.docx.part.partname.membername
         whole = members[name]
+        assert isinstance(whole, bytes)  # the collector holds each part whole until here
         start, end = whole.find(b"<w:body"), whole.rfind(b"</w:body>")
         end = end + len(b"</w:body>") if end >= 0 else whole.find(b"/>", start) + 2
         if start < 0 or end < 2:

@@ -25,14 +25,54 @@ MAX_INT_ARG = 10_000  # integer arguments of filters and methods (widths, counts
 MAX_SECONDS = 60.0  # wall-clock time of one render
 
 # Methods a template may call (on strings, the context's dicts and lists). Everything else is refused.
-SAFE_METHODS = frozenset({
-    "startswith", "endswith", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "upper", "lower",
-    "title", "capitalize", "casefold", "count", "find", "rfind", "index", "rindex", "partition", "rpartition",
-    "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace", "isupper", "islower", "replace",
-    "join", "format", "format_map", "get", "items", "keys", "values", "removeprefix", "removesuffix",
-    "next", "reset", "cycle", "changed",  # Jinja's cycler and loop helpers
-    "strftime", "isoformat",  # dates, should a context ever pass one
-})
+SAFE_METHODS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "split",
+        "rsplit",
+        "splitlines",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "casefold",
+        "count",
+        "find",
+        "rfind",
+        "index",
+        "rindex",
+        "partition",
+        "rpartition",
+        "isdigit",
+        "isdecimal",
+        "isnumeric",
+        "isalpha",
+        "isalnum",
+        "isspace",
+        "isupper",
+        "islower",
+        "replace",
+        "join",
+        "format",
+        "format_map",
+        "get",
+        "items",
+        "keys",
+        "values",
+        "removeprefix",
+        "removesuffix",
+        "next",
+        "reset",
+        "cycle",
+        "changed",  # Jinja's cycler and loop helpers
+        "strftime",
+        "isoformat",  # dates, should a context ever pass one
+    }
+)
 # Filters whose integer arguments are sizes (widths, counts): those are capped at MAX_INT_ARG.
 _SIZED_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "round", "filesizeformat"})
 # Integers a template may build: bit length of any operand of * and ** (a million-digit number is not a figure).
@@ -50,8 +90,9 @@ class TemplateLimitError(SecurityError):
 
 
 def _too_long(n: int) -> TemplateLimitError:
-    return TemplateLimitError(f"string of {n} characters exceeds {MAX_STRING}",
-                              f"模板生成的文字过长（超过 {MAX_STRING} 个字符）")
+    return TemplateLimitError(
+        f"string of {n} characters exceeds {MAX_STRING}", f"模板生成的文字过长（超过 {MAX_STRING} 个字符）"
+    )
 
 
 def _check_len(value: Any) -> Any:
@@ -63,8 +104,9 @@ def _check_len(value: Any) -> Any:
 def _check_int_args(name: str, args: Iterable[Any]) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_INT_ARG:
-            raise TemplateLimitError(f"argument {arg} of {name} exceeds {MAX_INT_ARG}",
-                                     f"模板中“{name}”的数值参数过大（超过 {MAX_INT_ARG}）")
+            raise TemplateLimitError(
+                f"argument {arg} of {name} exceeds {MAX_INT_ARG}", f"模板中“{name}”的数值参数过大（超过 {MAX_INT_ARG}）"
+            )
 
 
 def _check_amplification(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -87,21 +129,32 @@ def _bounded_binop(op: str, func: Callable[[Any, Any], Any]) -> Callable[[Any, A
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_STRING:
                     raise _too_long(len(seq) * n)
-            if isinstance(left, int) and isinstance(right, int) \
-                    and left.bit_length() + right.bit_length() > _MAX_INT_BITS:
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and left.bit_length() + right.bit_length() > _MAX_INT_BITS
+            ):
                 raise TemplateLimitError("number too large", "模板中的数值过大")
         elif op == "**":
-            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
-                    and max(left.bit_length(), 1) * abs(right) > _MAX_INT_BITS:
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and abs(left) > 1
+                and max(left.bit_length(), 1) * abs(right) > _MAX_INT_BITS
+            ):
                 raise TemplateLimitError("power too large", "模板中的乘方数值过大")
         elif op == "%" and isinstance(left, str):
             if _FORMAT_WIDTH_RE.search(left):
                 raise TemplateLimitError("format width not allowed", "模板的格式化字符串中有过大的宽度或“*”")
         elif op == "+":
-            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
-                    and len(left) + len(right) > MAX_STRING:
+            if (
+                isinstance(left, (str, list, tuple))
+                and isinstance(right, (str, list, tuple))
+                and len(left) + len(right) > MAX_STRING
+            ):
                 raise _too_long(len(left) + len(right))
         return func(left, right)
+
     return run
 
 
@@ -131,10 +184,13 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
     def _tick(self, n: int = 1) -> None:
         self.iterations += n
         if self.iterations > MAX_ITERATIONS:
-            raise TemplateLimitError(f"more than {MAX_ITERATIONS} loop iterations",
-                                     f"模板的循环次数过多（超过 {MAX_ITERATIONS} 次）")
+            raise TemplateLimitError(
+                f"more than {MAX_ITERATIONS} loop iterations", f"模板的循环次数过多（超过 {MAX_ITERATIONS} 次）"
+            )
         if time.monotonic() > self.deadline:
-            raise TemplateLimitError("render took too long", "模板生成时间过长（可能有过多或无尽的循环）", timed_out=True)
+            raise TemplateLimitError(
+                "render took too long", "模板生成时间过长（可能有过多或无尽的循环）", timed_out=True
+            )
 
     def _range(self, *args: int) -> range:
         rng = range(*args)
@@ -157,8 +213,7 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
             for field in parent.fields:
                 value = getattr(parent, field, None)
                 if isinstance(value, nodes.Concat):
-                    setattr(parent, field, nodes.Filter(value, "_rectify_str", [], [], None, None,
-                                                        lineno=value.lineno))
+                    setattr(parent, field, nodes.Filter(value, "_rectify_str", [], [], None, None, lineno=value.lineno))
                 elif isinstance(value, list):
                     for i, item in enumerate(value):
                         if isinstance(item, nodes.Concat):
@@ -175,8 +230,9 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
             if name in _SIZED_FILTERS:
                 _check_int_args(name, (*args[skip:], *kwargs.values()))
             if len(args) > skip:
-                _check_amplification(name, args[skip], tuple(args[skip + 1:]), kwargs)
+                _check_amplification(name, args[skip], tuple(args[skip + 1 :]), kwargs)
             return _check_len(func(*args, **kwargs))
+
         for attr in ("jinja_pass_arg",):
             if hasattr(func, attr):
                 setattr(run, attr, getattr(func, attr))
@@ -196,8 +252,7 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
         __self._tick()
         if not __self.is_safe_callable(__obj):
             name = getattr(__obj, "__name__", type(__obj).__name__)
-            raise TemplateLimitError(f"{name} is not allowed in templates",
-                                     f"模板调用了不允许的函数或方法“{name}”")
+            raise TemplateLimitError(f"{name} is not allowed in templates", f"模板调用了不允许的函数或方法“{name}”")
         name = getattr(__obj, "__name__", "")
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
@@ -214,14 +269,15 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
 
     # -- output ------------------------------------------------------------------------------
 
-    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, parts: Iterable[str]) -> str:
         """Join a render's output, refusing it when it grows past MAX_OUTPUT."""
         out: list[str] = []
         size = 0
         for piece in parts:
             size += len(piece)
             if size > MAX_OUTPUT:
-                raise TemplateLimitError(f"output of more than {MAX_OUTPUT} characters",
-                                         f"模板生成的文档过大（超过 {MAX_OUTPUT} 个字符）")
+                raise TemplateLimitError(
+                    f"output of more than {MAX_OUTPUT} characters", f"模板生成的文档过大（超过 {MAX_OUTPUT} 个字符）"
+                )
             out.append(piece)
         return "".join(out)

@@ -6,17 +6,30 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-
+from pipeline.findings import ERROR, WARNING, Collector, Finding
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
+from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import NumberingScheme, title_choice
+from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
+from pipeline.ledger.rules import (
+    _TITLE_KEYS,
+    _check_deadlines,
+    _check_declared,
+    _check_doc_number,
+    _check_figures_available,
+    _check_ids,
+    _check_internal,
+    _check_layout,
+    _check_narrative_text,
+    _check_placeholders,
+    _check_references,
+    _check_status_consistency,
+    _split_ids,
+)
 from pipeline.text.dates import LooseDate
 from pipeline.text.punct import find_halfwidth_punct, is_chinese, normalize_punct, split_paragraphs, strip_typed_number
-from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
-from pipeline.findings import ERROR, WARNING, Collector, Finding
-from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
-from pipeline.ledger.rules import _TITLE_KEYS, _check_deadlines, _check_declared, _check_doc_number, _check_figures_available, _check_ids, _check_internal, _check_layout, _check_narrative_text, _check_placeholders, _check_references, _check_status_consistency, _split_ids
 
 
 @dataclass(frozen=True)
@@ -48,23 +61,36 @@ class CheckResult:
         return not self.errors
 
 
-
 def _missing_structure(wb: RawWorkbook, out: Collector) -> None:
     for spec in schema.SHEETS:
         table = wb.tables.get(spec.key)
         if table is None:
             have = "、".join(wb.sheet_names)
-            out.error("missing-sheet", spec.name, "",
-                      f"找不到“{spec.name}”工作表（现有：{have}）。"
-                      f"请按空白台账（rectify init）恢复该表，或把对应的表改名为“{spec.name}”。")
+            out.error(
+                "missing-sheet",
+                spec.name,
+                "",
+                f"找不到“{spec.name}”工作表（现有：{have}）。"
+                f"请按空白台账（rectify init）恢复该表，或把对应的表改名为“{spec.name}”。",
+            )
             continue
         for col in table.missing_columns():
             if spec.keyvalue:
-                out.error("missing-column", table.title, "",
-                          f"缺少“{col.header}”一行。请在 A 列添加“{col.header}”，在 B 列填写内容。", col.header)
+                out.error(
+                    "missing-column",
+                    table.title,
+                    "",
+                    f"缺少“{col.header}”一行。请在 A 列添加“{col.header}”，在 B 列填写内容。",
+                    col.header,
+                )
             else:
-                out.error("missing-column", table.title, f"{table.header_row or 1}:{table.header_row or 1}",
-                          f"找不到列“{col.header}”。请在表头行添加这一列（列名须与空白台账一致）。", col.header)
+                out.error(
+                    "missing-column",
+                    table.title,
+                    f"{table.header_row or 1}:{table.header_row or 1}",
+                    f"找不到列“{col.header}”。请在表头行添加这一列（列名须与空白台账一致）。",
+                    col.header,
+                )
 
 
 def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, out: Collector) -> None:
@@ -77,14 +103,23 @@ def _check_strings(table: RawTable, key: str, cell: RawCell | None, value: Any, 
     marks = find_halfwidth_punct(value)
     if marks:
         shown = "".join(dict.fromkeys(ch for _, ch in marks))
-        out.warn("halfwidth-punct", table.title, cell.coord,
-                 f"〔{col.header}〕中文之间有半角标点“{shown}”。生成文档时会自动改为全角；"
-                 "如需保留原样，请检查生成结果。", col.header)
+        out.warn(
+            "halfwidth-punct",
+            table.title,
+            cell.coord,
+            f"〔{col.header}〕中文之间有半角标点“{shown}”。生成文档时会自动改为全角；如需保留原样，请检查生成结果。",
+            col.header,
+        )
     m = REPEATED_PUNCT_RE.search(value)
     if m:
-        out.warn("repeated-punct", table.title, cell.coord,
-                 f"〔{col.header}〕有重复的标点“{m.group(0)}”（“…{value[max(0, m.start() - 6):m.end() + 4]}…”）。"
-                 "请确认是否多打了一个。", col.header)
+        out.warn(
+            "repeated-punct",
+            table.title,
+            cell.coord,
+            f"〔{col.header}〕有重复的标点“{m.group(0)}”（“…{value[max(0, m.start() - 6) : m.end() + 4]}…”）。"
+            "请确认是否多打了一个。",
+            col.header,
+        )
 
 
 def _rows(table: RawTable | None, out: Collector) -> list[tuple[RawRow, dict[str, Any]]]:
@@ -116,9 +151,11 @@ def kind_of(table: RawTable | None) -> str:
     """巡察 or 巡视: the 巡视巡察 row when filled, else 巡视 when the group's name says so."""
     if table is None:
         return schema.XUNCHA
+
     def text(key: str) -> str:
         cell = table.fields.get(key)
         return unicodedata.normalize("NFKC", str(cell.value)).strip() if cell is not None and not cell.empty else ""
+
     kind = text("kind").replace(" ", "")
     if kind in schema.KINDS:
         return kind
@@ -142,9 +179,14 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
     stripped, removed = strip_typed_number(value)
     if removed and cell is not None:
         header = table.spec.column(key).header
-        out.warn("typed-numbering", table.title, cell.coord,
-                 f"〔{header}〕开头的编号“{removed}”已去掉：通报按编号方式自动编号，否则会印成“{removed}{removed}”。"
-                 f"请在台账中删去这个编号。", header)
+        out.warn(
+            "typed-numbering",
+            table.title,
+            cell.coord,
+            f"〔{header}〕开头的编号“{removed}”已去掉：通报按编号方式自动编号，否则会印成“{removed}{removed}”。"
+            f"请在台账中删去这个编号。",
+            header,
+        )
     return stripped
 
 
@@ -155,8 +197,13 @@ def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collect
         try:
             NumberingScheme.parse(values["numbering"])
         except ValueError as e:
-            out.error("bad-numbering", table.title, cells["numbering"].coord,
-                      f"〔编号方式〕{e}。请从下拉列表中选择，或按“填写说明”表中的格式填写。", "编号方式")
+            out.error(
+                "bad-numbering",
+                table.title,
+                cells["numbering"].coord,
+                f"〔编号方式〕{e}。请从下拉列表中选择，或按“填写说明”表中的格式填写。",
+                "编号方式",
+            )
             values["numbering"] = ""
     for key in _TITLE_KEYS:
         printed, title = title_choice(values.get(key) or "")
@@ -165,9 +212,14 @@ def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collect
     for key in ("opening", *_TITLE_KEYS):
         for name in figures.unknown(values.get(key) or ""):
             header = table.spec.column(key).header
-            out.error("unknown-placeholder", table.title, cells[key].coord,
-                      f"〔{header}〕中的占位符“{name}”无法识别。可用的占位符：{figures.allowed_list()}。"
-                      "如果要印出花括号本身，请改用其他符号。", header)
+            out.error(
+                "unknown-placeholder",
+                table.title,
+                cells[key].coord,
+                f"〔{header}〕中的占位符“{name}”无法识别。可用的占位符：{figures.allowed_list()}。"
+                "如果要印出花括号本身，请改用其他符号。",
+                header,
+            )
 
 
 def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
@@ -187,17 +239,24 @@ def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
     # A period's order is wrong only when it cannot be right: its first day after the next one's last.
     for a, b in [("start", "end"), ("end", "feedback"), ("feedback", "issued")]:
         if when[a].first > when[b].last:
-            out.error("date-order", table.title, cells[b].coord,
-                      f"〔{table.spec.column(b).header}〕{when[b].text()} 早于"
-                      f"〔{table.spec.column(a).header}〕{when[a].text()}。请核对这两个日期。",
-                      table.spec.column(b).header)
+            out.error(
+                "date-order",
+                table.title,
+                cells[b].coord,
+                f"〔{table.spec.column(b).header}〕{when[b].text()} 早于"
+                f"〔{table.spec.column(a).header}〕{when[a].text()}。请核对这两个日期。",
+                table.spec.column(b).header,
+            )
     for key in _LOOSE_KEYS:
         values[key] = when[key].last
         values[f"{key}_as_written"] = None if when[key].exact else when[key]
     values["kind"] = kind_of(table)
     values["show_status"] = values["show_status"] == schema.YES
-    texts = {k: (v if v is not None else "") for k, v in values.items()
-             if k in table.spec.columns_by_key and table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)}
+    texts = {
+        k: (v if v is not None else "")
+        for k, v in values.items()
+        if k in table.spec.columns_by_key and table.spec.column(k).kind in (schema.TEXT, schema.LONGTEXT)
+    }
     where = {k: (table.title, c.coord) for k, c in cells.items() if c is not None and not c.empty}
     return Inspection(**{**values, **texts}, cells=where)
 
@@ -220,56 +279,92 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     scheme = scheme_of(info_table)
     ptable, ntable = tables.get("problems"), tables.get("narrative")
     for r, v in problem_rows:
+        assert ptable is not None  # rows come from the table
         for key in ("aspect", "heading", "item"):
             v[key] = _strip_number(ptable, r.get(key), key, v[key], out)
-        if scheme.aspect.shown and not v["aspect"] and r.get("aspect") is not None:
-            out.error("required-missing", ptable.title, r.get("aspect").coord,
-                      "〔方面〕必须填写：编号方式“" + (scheme.name or scheme.pattern) + "”按方面分组。"
-                      "请填写这个问题所属的方面，或在基本信息的〔编号方式〕中选择“无方面”。", "方面")
+        aspect_cell = r.get("aspect")
+        if scheme.aspect.shown and not v["aspect"] and aspect_cell is not None:
+            out.error(
+                "required-missing",
+                ptable.title,
+                aspect_cell.coord,
+                "〔方面〕必须填写：编号方式“" + (scheme.name or scheme.pattern) + "”按方面分组。"
+                "请填写这个问题所属的方面，或在基本信息的〔编号方式〕中选择“无方面”。",
+                "方面",
+            )
     if ptable is not None and scheme.aspect.shown and "aspect" not in ptable.columns:
-        out.error("missing-column", ptable.title, f"{ptable.header_row or 1}:{ptable.header_row or 1}",
-                  "找不到列“方面”。请在表头行添加这一列；编号方式为“无方面”时可以没有这一列。", "方面")
+        out.error(
+            "missing-column",
+            ptable.title,
+            f"{ptable.header_row or 1}:{ptable.header_row or 1}",
+            "找不到列“方面”。请在表头行添加这一列；编号方式为“无方面”时可以没有这一列。",
+            "方面",
+        )
     for r, v in narrative_rows:
+        assert ntable is not None  # rows come from the table
         v["heading"] = _strip_number(ntable, r.get("heading"), "heading", v["heading"], out)
     problems = [
         # Groups are formed on the text as printed, so "(甲)" and "（甲）" are one aspect.
-        Problem(id=v["id"], aspect=normalize_punct(v["aspect"] or ""), heading=normalize_punct(v["heading"]),
-                item=v["item"] or "",
-                progress=tuple(split_paragraphs(v["progress"] or "")),
-                status=v["status"], public=(v["public"] != schema.NO), row=r.row)
+        Problem(
+            id=v["id"],
+            aspect=normalize_punct(v["aspect"] or ""),
+            heading=normalize_punct(v["heading"]),
+            item=v["item"] or "",
+            progress=tuple(split_paragraphs(v["progress"] or "")),
+            status=v["status"],
+            public=(v["public"] != schema.NO),
+            row=r.row,
+        )
         for r, v in problem_rows
         if all(v[k] is not None for k in ("id", "heading", "progress", "status"))
     ]
     measures = [
-        Measure(id=v["id"], problem_id=v["problem_id"], action=v["action"], target=v["target"],
-                leader=v["leader"], department=v["department"], partner=v["partner"] or "",
-                deadline=None if v["deadline"] == schema.STATUS_LONG_TERM else v["deadline"],
-                result=v["result"] or "", status=v["status"], row=r.row)
+        Measure(
+            id=v["id"],
+            problem_id=v["problem_id"],
+            action=v["action"],
+            target=v["target"],
+            leader=v["leader"],
+            department=v["department"],
+            partner=v["partner"] or "",
+            deadline=None if v["deadline"] == schema.STATUS_LONG_TERM else v["deadline"],
+            result=v["result"] or "",
+            status=v["status"],
+            row=r.row,
+        )
         for r, v in measure_rows
         if all(v[c.key] is not None for c in schema.MEASURES.columns if c.required)
     ]
     _check_narrative_text(ntable, narrative_rows, out)
     narrative = [
         Paragraph(section=v["section"], heading=v["heading"] or "", text=v["text"] or "", row=r.row)
-        for r, v in narrative_rows if v["section"] is not None and (v["text"] or v["heading"])
+        for r, v in narrative_rows
+        if v["section"] is not None and (v["text"] or v["heading"])
     ]
     documents = [
-        Document(name=v["name"], kind=v["kind"], date=v["date"],
-                 problem_ids=_split_ids(v["problem_ids"]),
-                 row=r.row)
-        for r, v in document_rows if v["name"] is not None and v["kind"] is not None
+        Document(name=v["name"], kind=v["kind"], date=v["date"], problem_ids=_split_ids(v["problem_ids"]), row=r.row)
+        for r, v in document_rows
+        if v["name"] is not None and v["kind"] is not None
     ]
 
     if ptable is not None and not problem_rows:
         declared = info_table.fields.get("declared_problems") if info_table is not None else None
         if declared is not None and not declared.empty:
-            out.warn("totals-only", ptable.title, "",
-                     "“问题”表中没有具体问题，通报只印基本信息中填写的总数（反馈问题数等），不印逐条的整改进展。"
-                     "如需逐条公布，请在“问题”表中填写。")
+            out.warn(
+                "totals-only",
+                ptable.title,
+                "",
+                "“问题”表中没有具体问题，通报只印基本信息中填写的总数（反馈问题数等），不印逐条的整改进展。"
+                "如需逐条公布，请在“问题”表中填写。",
+            )
         else:
-            out.error("no-problems", ptable.title, "",
-                      "“问题”表中没有任何问题。请至少填写一个具体问题；只公布总数的通报请在基本信息中填写〔反馈问题数〕"
-                      "（以及按整改状态的问题数）。")
+            out.error(
+                "no-problems",
+                ptable.title,
+                "",
+                "“问题”表中没有任何问题。请至少填写一个具体问题；只公布总数的通报请在基本信息中填写〔反馈问题数〕"
+                "（以及按整改状态的问题数）。",
+            )
     _check_ids(tables.get("problems"), problem_rows, out)
     _check_ids(tables.get("measures"), measure_rows, out)
     _check_references(tables, problem_rows, measure_rows, document_rows, out)
@@ -281,10 +376,20 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
 
     ledger = None
     if inspection is not None:
-        ledger = Ledger(inspection=inspection, problems=tuple(problems), measures=tuple(measures),
-                        narrative=tuple(narrative), documents=tuple(documents))
-        _check_declared(info_table, tables, {"problems": problem_rows, "measures": measure_rows,
-                                             "documents": document_rows}, ledger, out)
+        ledger = Ledger(
+            inspection=inspection,
+            problems=tuple(problems),
+            measures=tuple(measures),
+            narrative=tuple(narrative),
+            documents=tuple(documents),
+        )
+        _check_declared(
+            info_table,
+            tables,
+            {"problems": problem_rows, "measures": measure_rows, "documents": document_rows},
+            ledger,
+            out,
+        )
         _check_internal(ptable, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
     _check_doc_number(info_table, out)

@@ -14,10 +14,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.ledger import numbering
-from pipeline.ledger import schema
 from pipeline.errors import UsageError
 from pipeline.fsutil import write_new_file
+from pipeline.ledger import numbering, schema
+
 # Rows of the blank ledger that get dropdowns and formats.
 BLANK_ROWS = 2000
 # Excel stores a list validation's literal values in a formula limited to 255 characters.
@@ -34,8 +34,13 @@ _HEADER_FONT = Font(name="宋体", bold=True, size=11)
 _REQUIRED_FONT = Font(name="宋体", bold=True, size=11, color="C00000")
 _DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 KIND_NAMES = {
-    schema.TEXT: "文字", schema.LONGTEXT: "文字（可换行分段）", schema.INT: "整数",
-    schema.DATE: "日期", schema.DEADLINE: "日期或“长期坚持”", schema.CHOICE: "下拉选择", schema.ID: "编号",
+    schema.TEXT: "文字",
+    schema.LONGTEXT: "文字（可换行分段）",
+    schema.INT: "整数",
+    schema.DATE: "日期",
+    schema.DEADLINE: "日期或“长期坚持”",
+    schema.CHOICE: "下拉选择",
+    schema.ID: "编号",
     schema.LOOSE_DATE: "日期（可只写到月或旬）",
 }
 
@@ -100,10 +105,19 @@ _DATE_PROMPT = "填写日期，如 2024-09-30 或 2024年9月30日（Excel 会�
 
 def _date_validation(header: str) -> DataValidation:
     """A real-date check with a Chinese prompt and message (1990-01-01 … 2099-12-31)."""
-    return DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2099,12,31)",
-                          allow_blank=True, showErrorMessage=True, errorTitle="日期不正确",
-                          error="请填写 1990 年至 2099 年之间的日期，如 2024-09-30。",
-                          promptTitle=header, prompt=_DATE_PROMPT, showInputMessage=True)
+    return DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(1990,1,1)",
+        formula2="DATE(2099,12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="日期不正确",
+        error="请填写 1990 年至 2099 年之间的日期，如 2024-09-30。",
+        promptTitle=header,
+        prompt=_DATE_PROMPT,
+        showInputMessage=True,
+    )
 
 
 # Points a line of 11 pt text takes in a row; Excel's column width unit is about one Latin digit.
@@ -146,8 +160,9 @@ def _print_setup(ws: Worksheet, landscape: bool = True, title_rows: str | None =
         ws.print_title_rows = title_rows
 
 
-def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int],
-                 examples: bool = True) -> None:
+def _blank_table(
+    ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int], examples: bool = True
+) -> None:
     for idx, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(idx)
         cell = ws.cell(row=1, column=idx, value=col.header)
@@ -157,25 +172,44 @@ def _blank_table(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot:
         rng = f"{letter}2:{letter}{BLANK_ROWS + 1}"
         dv = None
         if col.kind == schema.CHOICE:
-            dv = DataValidation(type="list", formula1=_list_formula(col, choices_ws, slot),
-                                allow_blank=True, showErrorMessage=True,
-                                errorTitle="请从列表中选择", error="只能填写：" + "、".join(col.choices),
-                                promptTitle=col.header, prompt=col.help[:250], showInputMessage=True)
+            dv = DataValidation(
+                type="list",
+                formula1=_list_formula(col, choices_ws, slot),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从列表中选择",
+                error="只能填写：" + "、".join(col.choices),
+                promptTitle=col.header,
+                prompt=col.help[:250],
+                showInputMessage=True,
+            )
         elif spec.key == "measures" and col.key == "problem_id":
             # The ids typed on the 问题 sheet, as a dropdown (a list fed by a range of that sheet).
             id_letter = get_column_letter(1 + [c.key for c in schema.PROBLEMS.columns].index("id"))
-            dv = DataValidation(type="list", formula1=f"'{schema.PROBLEMS.name}'!${id_letter}$2:${id_letter}"
-                                                      f"${BLANK_ROWS + 1}",
-                                allow_blank=True, showErrorMessage=True, errorTitle="问题编号不存在",
-                                error=f"请选择“{schema.PROBLEMS.name}”表中已有的编号（先在“{schema.PROBLEMS.name}”表填写问题）。",
-                                promptTitle=col.header, prompt=col.help[:250], showInputMessage=True)
+            dv = DataValidation(
+                type="list",
+                formula1=f"'{schema.PROBLEMS.name}'!${id_letter}$2:${id_letter}${BLANK_ROWS + 1}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="问题编号不存在",
+                error=f"请选择“{schema.PROBLEMS.name}”表中已有的编号（先在“{schema.PROBLEMS.name}”表填写问题）。",
+                promptTitle=col.header,
+                prompt=col.help[:250],
+                showInputMessage=True,
+            )
         elif col.kind == schema.DATE:
             dv = _date_validation(col.header)
         elif col.kind == schema.DEADLINE:
             # A date or 长期坚持: no error box, a prompt saying both.
-            dv = DataValidation(type="custom", formula1="TRUE", allow_blank=True, showErrorMessage=False,
-                                promptTitle=col.header, prompt="填写日期（如 2024-12-31），或填写“长期坚持”。",
-                                showInputMessage=True)
+            dv = DataValidation(
+                type="custom",
+                formula1="TRUE",
+                allow_blank=True,
+                showErrorMessage=False,
+                promptTitle=col.header,
+                prompt="填写日期（如 2024-12-31），或填写“长期坚持”。",
+                showInputMessage=True,
+            )
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(rng)
@@ -196,26 +230,27 @@ def _example_row(ws: Worksheet, spec: schema.Sheet) -> None:
     正文 gets the skeleton of a progress notice instead, to rewrite."""
     if spec.key == "narrative":
         for r, row in enumerate(schema.NARRATIVE_SKELETON, start=2):
-            for c, value in enumerate(row, start=1):
-                if value:
-                    ws.cell(row=r, column=c, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+            for c, text in enumerate(row, start=1):
+                if text:
+                    ws.cell(row=r, column=c, value=text).alignment = Alignment(wrap_text=True, vertical="top")
         return
     for c, col in enumerate(spec.columns, start=1):
-        value = col.example
+        value: str | datetime = col.example
         if c == 1:
             value = schema.EXAMPLE_MARK if col.kind == schema.ID else f"{schema.EXAMPLE_MARK}：{col.example}"
         elif col.kind == schema.CHOICE and not value:
             value = col.default or col.choices[0]
-        elif col.kind in (schema.DATE, schema.DEADLINE) and value:
-            value = datetime.strptime(value, "%Y-%m-%d")
+        elif col.kind in (schema.DATE, schema.DEADLINE) and col.example:
+            value = datetime.strptime(col.example, "%Y-%m-%d")
         if value:
             cell = ws.cell(row=2, column=c, value=value)
             cell.font = _EXAMPLE_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int],
-                    kind: str = schema.XUNCHA) -> None:
+def _blank_keyvalue(
+    ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int], kind: str = schema.XUNCHA
+) -> None:
     for idx, label in enumerate(schema.KV_HEADERS, start=1):
         cell = ws.cell(row=1, column=idx, value=label)
         cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
@@ -235,11 +270,17 @@ def _blank_keyvalue(ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, sl
         if col.choices:
             # 编号方式 also takes a pattern, so a value off the list is allowed there (no error box).
             strict = col.kind == schema.CHOICE
-            dv = DataValidation(type="list", formula1=_list_formula(col, choices_ws, slot), allow_blank=True,
-                                showErrorMessage=strict, errorTitle="请从列表中选择",
-                                error="只能填写：" + "、".join(col.choices),
-                                promptTitle=_label(col, kind), prompt=_help(col, kind, example=False)[:250],
-                                showInputMessage=True)
+            dv = DataValidation(
+                type="list",
+                formula1=_list_formula(col, choices_ws, slot),
+                allow_blank=True,
+                showErrorMessage=strict,
+                errorTitle="请从列表中选择",
+                error="只能填写：" + "、".join(col.choices),
+                promptTitle=_label(col, kind),
+                prompt=_help(col, kind, example=False)[:250],
+                showInputMessage=True,
+            )
             ws.add_data_validation(dv)
             dv.add(value.coordinate)
         if col.key == "kind" and kind != schema.XUNCHA:
@@ -268,35 +309,65 @@ def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
     ws.column_dimensions["E"].width = 80
     rows: list[tuple[Any, ...]] = [
         (f"{kind}整改台账填写说明",),
-        ("填好各表后运行 rectify check 检查，再运行 rectify build 生成通报和三个清单。红色列名为必填项；"
-         "列名上的批注是该列的说明。不要修改表名和列名。序号（一、（一）1. 一是）都由程序按“编号方式”生成，不必填写。"
-         "各表第 2 行灰色斜体的是示例（第一格以“示例”开头），读取时跳过，可以删除；在示例行上直接填写时请把整行都改掉。"
-         "“正文”表预填了通报的常用段落（以“【请改写】”开头），请按实际改写并删去这四个字，不需要的段落整行删除。",),
+        (
+            "填好各表后运行 rectify check 检查，再运行 rectify build 生成通报和三个清单。红色列名为必填项；"
+            "列名上的批注是该列的说明。不要修改表名和列名。序号（一、（一）1. 一是）都由程序按“编号方式”生成，不必填写。"
+            "各表第 2 行灰色斜体的是示例（第一格以“示例”开头），读取时跳过，可以删除；在示例行上直接填写时请把整行都改掉。"
+            "“正文”表预填了通报的常用段落（以“【请改写】”开头），请按实际改写并删去这四个字，不需要的段落整行删除。",
+        ),
         (),
     ]
     for spec in schema.SHEETS:
         rows.append((f"【{spec.name}】", schema.for_kind(spec.help, kind)))
         rows.append(("列名" if not spec.keyvalue else "项目", "必填", "类型", "可选值", "说明"))
         for col in spec.columns:
-            rows.append((_label(col, kind), "是" if col.required else "", KIND_NAMES[col.kind],
-                         "、".join(col.choices), _help(col, kind)))
+            rows.append(
+                (
+                    _label(col, kind),
+                    "是" if col.required else "",
+                    KIND_NAMES[col.kind],
+                    "、".join(col.choices),
+                    _help(col, kind),
+                )
+            )
         rows.append(())
-    rows.append(("【编号方式】", "基本信息〔编号方式〕可选下列之一，也可以按“第一级/第二级/第三级/第四级”逐级填写，"
-                 "每级写 一、 （一） 1. （1） 一是 ① 之一或“无”，后面加“段首”表示标题接在段首，如“一、/无/1./一是段首”。"))
+    rows.append(
+        (
+            "【编号方式】",
+            "基本信息〔编号方式〕可选下列之一，也可以按“第一级/第二级/第三级/第四级”逐级填写，"
+            "每级写 一、 （一） 1. （1） 一是 ① 之一或“无”，后面加“段首”表示标题接在段首，如“一、/无/1./一是段首”。",
+        )
+    )
     rows.append(("名称", "", "各级编号", "效果（⏎ 表示另起一段）", "说明"))
     for name, (pattern, help_text, example) in numbering.SCHEME_DOCS.items():
         rows.append((name, "", pattern, schema.for_kind(example, kind), help_text))
     rows.append(())
-    rows.append(("【部分的标题】", "基本信息〔基本情况标题〕〔整改落实进展标题〕〔今后打算标题〕〔结束语标题〕：不填用默认标题；"
-                 "填写文字即改用这个标题（序号自动生成，可用占位符）；填“无标题”只印内容；填“不印”整个部分不印。"
-                 "部分的序号只数印出标题的部分。"))
+    rows.append(
+        (
+            "【部分的标题】",
+            "基本信息〔基本情况标题〕〔整改落实进展标题〕〔今后打算标题〕〔结束语标题〕：不填用默认标题；"
+            "填写文字即改用这个标题（序号自动生成，可用占位符）；填“无标题”只印内容；填“不印”整个部分不印。"
+            "部分的序号只数印出标题的部分。",
+        )
+    )
     rows.append(())
-    rows.append(("【占位符】", "在导语、部分标题和正文中写 {名称}，生成时换成下面的内容；写作“巡视”的名称同样可用，"
-                 "如 {巡视组}。"))
+    rows.append(
+        (
+            "【占位符】",
+            "在导语、部分标题和正文中写 {名称}，生成时换成下面的内容；写作“巡视”的名称同样可用，如 {巡视组}。",
+        )
+    )
     rows.append(("占位符", "", "", "示例值", "含义"))
     for ph in figures.REGISTRY:
-        rows.append(("{" + schema.for_kind(ph.name, kind) + "}", "", "", f"例：{schema.for_kind(ph.example, kind)}",
-                     schema.for_kind(ph.help, kind)))
+        rows.append(
+            (
+                "{" + schema.for_kind(ph.name, kind) + "}",
+                "",
+                "",
+                f"例：{schema.for_kind(ph.example, kind)}",
+                schema.for_kind(ph.help, kind),
+            )
+        )
     for row in rows:
         ws.append(list(row))
     ws["A1"].font = Font(bold=True, size=14)

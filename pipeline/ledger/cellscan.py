@@ -53,8 +53,9 @@ def _count(zf: zipfile.ZipFile, part: str, parent: str, child: str) -> int | Non
         return 0
     count = 0
     inside = False
-    for event, el in etree.iterparse(zf.open(part), events=("start", "end"), resolve_entities=False,
-                                     no_network=True, load_dtd=False):
+    for event, el in etree.iterparse(
+        zf.open(part), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
+    ):
         if el.tag == f"{_MAIN}{parent}":
             inside = event == "start"
         elif inside and event == "end" and el.tag == f"{_MAIN}{child}":
@@ -123,8 +124,14 @@ def find_bad_cell(source: IO[bytes]) -> BadCell | None:
             for name, part in _sheets(zf):
                 if part not in zf.namelist():
                     continue
-                for _, el in etree.iterparse(zf.open(part), events=("end",), tag=f"{_MAIN}c",
-                                             resolve_entities=False, no_network=True, load_dtd=False):
+                for _, el in etree.iterparse(
+                    zf.open(part),
+                    events=("end",),
+                    tag=f"{_MAIN}c",
+                    resolve_entities=False,
+                    no_network=True,
+                    load_dtd=False,
+                ):
                     reason = _problem(el, strings, styles)
                     if reason:
                         return BadCell(name, el.get("r") or "?", reason)

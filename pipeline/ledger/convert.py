@@ -9,18 +9,18 @@ from typing import Any, Callable
 
 from openpyxl.cell.cell import ERROR_CODES
 
+from pipeline.findings import Collector
 from pipeline.ledger import schema
+from pipeline.ledger.reader import RawCell, RawTable
 from pipeline.text.dates import LooseDate, parse_date_text, parse_loose_date
 from pipeline.text.punct import find_control_chars, is_chinese
-from pipeline.ledger.reader import RawCell, RawTable
-from pipeline.findings import Collector
+
 REPEATED_PUNCT_RE = re.compile(r"([，、；。：])\1")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 # Serial numbers accepted as dates: 1990-01-01 … 2099-12-31.
 SERIAL_MIN, SERIAL_MAX = 32874, 73050
 DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2099, 12, 31)
-
 
 
 def _to_text(value: Any, multiline: bool) -> str:
@@ -53,9 +53,14 @@ class _Converter:
         self.sheet = table.title
         self.out = out
         self._convert: dict[str, Callable[[Any, schema.Column, tuple[str, str]], Any]] = {
-            schema.TEXT: self._text, schema.LONGTEXT: self._longtext, schema.ID: self._id,
-            schema.INT: self._int, schema.DATE: self._date, schema.DEADLINE: self._deadline,
-            schema.CHOICE: self._choice, schema.LOOSE_DATE: self._loose_date,
+            schema.TEXT: self._text,
+            schema.LONGTEXT: self._longtext,
+            schema.ID: self._id,
+            schema.INT: self._int,
+            schema.DATE: self._date,
+            schema.DEADLINE: self._deadline,
+            schema.CHOICE: self._choice,
+            schema.LOOSE_DATE: self._loose_date,
         }
 
     def value(self, cell: RawCell | None, col: schema.Column) -> Any:
@@ -66,9 +71,13 @@ class _Converter:
         if cell.removed:
             _warn_format_chars(self.out, where, col.header, cell.removed)
         if cell.formula_without_value:
-            self.out.error("formula-no-value", *where,
-                           f"〔{col.header}〕是公式，但文件中没有保存计算结果。"
-                           "请在 Excel 或 WPS 中打开台账、确认公式结果正确后保存，再运行本程序。", col.header)
+            self.out.error(
+                "formula-no-value",
+                *where,
+                f"〔{col.header}〕是公式，但文件中没有保存计算结果。"
+                "请在 Excel 或 WPS 中打开台账、确认公式结果正确后保存，再运行本程序。",
+                col.header,
+            )
             return None
         if cell.empty:
             if col.required:
@@ -76,22 +85,34 @@ class _Converter:
             return None
         raw = cell.value
         if isinstance(raw, str) and raw.strip() in ERROR_CODES:
-            self.out.error("cell-error", *where,
-                           f"〔{col.header}〕显示的是 Excel 错误值“{raw.strip()}”（公式出错，如查找不到、除以零）。"
-                           "请在 Excel 或 WPS 中修正公式，或直接填写内容。", col.header)
+            self.out.error(
+                "cell-error",
+                *where,
+                f"〔{col.header}〕显示的是 Excel 错误值“{raw.strip()}”（公式出错，如查找不到、除以零）。"
+                "请在 Excel 或 WPS 中修正公式，或直接填写内容。",
+                col.header,
+            )
             return None
         if isinstance(raw, str):
             bad = find_control_chars(raw)
             if bad:
                 codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
-                self.out.error("control-char", *where,
-                               f"〔{col.header}〕含有 Word 无法保存的不可见控制字符（{codes}），"
-                               "通常来自网页或其他系统的复制粘贴。请删除后重新输入这段文字。", col.header)
+                self.out.error(
+                    "control-char",
+                    *where,
+                    f"〔{col.header}〕含有 Word 无法保存的不可见控制字符（{codes}），"
+                    "通常来自网页或其他系统的复制粘贴。请删除后重新输入这段文字。",
+                    col.header,
+                )
                 return None
         if isinstance(raw, bool) and not (col.kind == schema.CHOICE and set(col.choices) >= {schema.YES, schema.NO}):
-            self.out.error("bad-boolean", *where,
-                           f"〔{col.header}〕是逻辑值“{'TRUE' if raw else 'FALSE'}”（Excel 的真/假值，常由公式或复选框产生），"
-                           "不是这一列要填的内容。请直接输入文字、数字或日期。", col.header)
+            self.out.error(
+                "bad-boolean",
+                *where,
+                f"〔{col.header}〕是逻辑值“{'TRUE' if raw else 'FALSE'}”（Excel 的真/假值，常由公式或复选框产生），"
+                "不是这一列要填的内容。请直接输入文字、数字或日期。",
+                col.header,
+            )
             return None
         return self._convert[col.kind](raw, col, where)
 
@@ -111,8 +132,7 @@ class _Converter:
         m = re.fullmatch(r"(\d+)\s*[个项条件]?", text)
         if m:
             return int(m.group(1))
-        self.out.error("bad-number", *where, f"〔{col.header}〕“{raw}”不是整数。请填写如 32 的数字。",
-                       col.header)
+        self.out.error("bad-number", *where, f"〔{col.header}〕“{raw}”不是整数。请填写如 32 的数字。", col.header)
         return None
 
     def _date(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | None:
@@ -121,34 +141,47 @@ class _Converter:
             if DATE_MIN <= value <= DATE_MAX:
                 return value
             # A number typed into a date-formatted cell: Excel shows 2024 as 1905年7月16日.
-            self.out.error("bad-date", *where,
-                           f"〔{col.header}〕{value:%Y-%m-%d} 不像是正确的日期（可能把年份或其他数字填进了日期格）。"
-                           "请填写如 2024-09-30 或 2024年9月30日 的完整日期。", col.header)
+            self.out.error(
+                "bad-date",
+                *where,
+                f"〔{col.header}〕{value:%Y-%m-%d} 不像是正确的日期（可能把年份或其他数字填进了日期格）。"
+                "请填写如 2024-09-30 或 2024年9月30日 的完整日期。",
+                col.header,
+            )
             return None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             # An Excel serial number; only a plausible range, so that 2024 typed as a number is not
             # silently read as 1905年7月16日.
             if SERIAL_MIN <= raw <= SERIAL_MAX and float(raw).is_integer():
                 return (_EXCEL_EPOCH + timedelta(days=int(raw))).date()
-            self.out.error("bad-date", *where,
-                           f"〔{col.header}〕“{raw}”是数字，不是日期。请填写如 2024-09-30 或 2024年9月30日 的日期。",
-                           col.header)
+            self.out.error(
+                "bad-date",
+                *where,
+                f"〔{col.header}〕“{raw}”是数字，不是日期。请填写如 2024-09-30 或 2024年9月30日 的日期。",
+                col.header,
+            )
             return None
         parsed = parse_date_text(str(raw))
         if parsed is None:
-            self.out.error("bad-date", *where,
-                           f"〔{col.header}〕“{raw}”不是有效日期。请填写如 2024-09-30 或 2024年9月30日 的日期。",
-                           col.header)
+            self.out.error(
+                "bad-date",
+                *where,
+                f"〔{col.header}〕“{raw}”不是有效日期。请填写如 2024-09-30 或 2024年9月30日 的日期。",
+                col.header,
+            )
         return parsed
 
     def _loose_date(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> LooseDate | None:
         if isinstance(raw, str) and parse_date_text(raw) is None:
             loose = parse_loose_date(raw)
             if loose is None:
-                self.out.error("bad-date", *where,
-                               f"〔{col.header}〕“{raw}”不是有效日期。请填写如 2024-09-30、2024年9月30日 的日期；"
-                               "不知道具体日子时可以写到月或旬，如“2024年6月”“2022年8月下旬”“2024年9月底”（要写年份）。",
-                               col.header)
+                self.out.error(
+                    "bad-date",
+                    *where,
+                    f"〔{col.header}〕“{raw}”不是有效日期。请填写如 2024-09-30、2024年9月30日 的日期；"
+                    "不知道具体日子时可以写到月或旬，如“2024年6月”“2022年8月下旬”“2024年9月底”（要写年份）。",
+                    col.header,
+                )
             return loose
         exact = self._date(raw, col, where)
         return LooseDate.of(exact) if exact is not None else None
@@ -157,9 +190,12 @@ class _Converter:
         if isinstance(raw, str) and raw.strip() in schema.LONG_TERM_WORDS:
             return schema.STATUS_LONG_TERM
         if isinstance(raw, str) and parse_date_text(raw) is None:
-            self.out.error("bad-date", *where,
-                           f"〔{col.header}〕“{raw}”既不是日期也不是“长期坚持”。"
-                           "请填写如 2024-12-31 的日期，或填写“长期坚持”。", col.header)
+            self.out.error(
+                "bad-date",
+                *where,
+                f"〔{col.header}〕“{raw}”既不是日期也不是“长期坚持”。请填写如 2024-12-31 的日期，或填写“长期坚持”。",
+                col.header,
+            )
             return None
         return self._date(raw, col, where)
 
@@ -170,14 +206,21 @@ class _Converter:
                 return choice
         if col.choices == schema.STATUSES and text in schema.STATUS_ALIASES:
             return schema.STATUS_ALIASES[text]
-        self.out.error("bad-choice", *where,
-                       f"〔{col.header}〕“{raw}”不在可选范围内。请从下拉列表中选择：{'、'.join(col.choices)}。",
-                       col.header)
+        self.out.error(
+            "bad-choice",
+            *where,
+            f"〔{col.header}〕“{raw}”不在可选范围内。请从下拉列表中选择：{'、'.join(col.choices)}。",
+            col.header,
+        )
         return None
 
 
 def _warn_format_chars(out: Collector, where: tuple[str, str], header: str, removed: str) -> None:
     codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(removed))
-    out.warn("format-char", *where,
-             f"〔{header}〕含有看不见的格式字符（{codes}，如零宽空格、文字方向控制符），已删除。"
-             "它们通常来自网页或聊天软件的复制粘贴；请确认删除后的内容无误。", header)
+    out.warn(
+        "format-char",
+        *where,
+        f"〔{header}〕含有看不见的格式字符（{codes}，如零宽空格、文字方向控制符），已删除。"
+        "它们通常来自网页或聊天软件的复制粘贴；请确认删除后的内容无误。",
+        header,
+    )

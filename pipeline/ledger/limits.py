@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+
 from pipeline.zipsafe import MB, ZipLimits
-
-
 
 # A ledger of thousands of measures has sheets of a few MB that compress 10–30 times (written with inline
 # strings, as openpyxl and some exporters do, 30,000 measures make a 34 MB sheet). Sheets are streamed,
@@ -14,8 +13,14 @@ from pipeline.zipsafe import MB, ZipLimits
 # gigabyte.
 # Styles, comments, drawings: openpyxl builds objects for each entry too (21 MB of styles took 540 MB), and
 # even Excel's maximum of 64,000 cell formats fits in 10 MB; only sheets and shared strings grow with data.
-WORKBOOK_LIMITS = ZipLimits(max_entries=5000, max_part=64 * MB, max_total=160 * MB, max_ratio=200,
-                            max_xml_part=10 * MB, big_xml=r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
+WORKBOOK_LIMITS = ZipLimits(
+    max_entries=5000,
+    max_part=64 * MB,
+    max_total=160 * MB,
+    max_ratio=200,
+    max_xml_part=10 * MB,
+    big_xml=r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$",
+)
 # The reader keeps every cell's value (about 150 bytes each with its address): this bounds it near 200 MB.
 MAX_CELLS = 1_200_000
 # Merged ranges covering whole rows or columns: no ledger has them (openpyxl, building an object for every
@@ -23,8 +28,10 @@ MAX_CELLS = 1_200_000
 MAX_MERGED_CELLS = 1_000_000
 # Cells and rows (a row with a height but no cells is an object too).
 _CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\s/>]")
-_MERGE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})"
-                       rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?")
+_MERGE_RE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+    rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"
+)
 
 
 def _col(letters: bytes) -> int:
@@ -63,11 +70,12 @@ def cell_problem(zf: zipfile.ZipFile, max_cells: int = MAX_CELLS, max_merged: in
                 merged += sum(_merged_area(m) for m in _MERGE_RE.finditer(data, 0, cut))
                 tail = data[cut:]
                 if cells > max_cells:
-                    return (f"工作表中的单元格超过 {max_cells} 个（在部件“{info.filename}”处已超出），"
-                            "远多于任何台账所需")
+                    return f"工作表中的单元格超过 {max_cells} 个（在部件“{info.filename}”处已超出），远多于任何台账所需"
                 if merged > max_merged:
-                    return (f"合并单元格覆盖的范围过大（超过 {max_merged} 个单元格，在部件“{info.filename}”处已超出），"
-                            "可能合并了整行或整列。请取消这些合并")
+                    return (
+                        f"合并单元格覆盖的范围过大（超过 {max_merged} 个单元格，在部件“{info.filename}”处已超出），"
+                        "可能合并了整行或整列。请取消这些合并"
+                    )
                 if not chunk:
                     break
     return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Mapping
 
 from pipeline.ledger import schema
@@ -232,9 +232,7 @@ class Counts:
     @property
     def documents(self) -> int:
         """Documents as printed: the declared total when given."""
-        return (
-            self.documents_declared if self.documents_declared is not None else self.documents_counted
-        )
+        return self.documents_declared if self.documents_declared is not None else self.documents_counted
 
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output and the manifest."""

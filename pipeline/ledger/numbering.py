@@ -17,8 +17,7 @@ MARKERS = (*HIERARCHY, "一是", "①")
 # h3 仿宋 bold, h4 仿宋; "line" is a body line, as the seed prints "一是学习计划执行不力。").
 HEADING_STYLE = {"一、": "h1", "（一）": "h2", "1.": "h3", "（1）": "h4", "一是": "line", "①": "line", "": "line"}
 # Character style of a run-in heading, by marker.
-LEAD_STYLE = {"一、": "hei", "（一）": "kai", "1.": "bold", "（1）": "plain", "一是": "bold", "①": "plain",
-              "": "bold"}
+LEAD_STYLE = {"一、": "hei", "（一）": "kai", "1.": "bold", "（1）": "plain", "一是": "bold", "①": "plain", "": "bold"}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 RUN_IN_WORD = "段首"
 NONE_WORD = "无"
@@ -90,8 +89,10 @@ class NumberingScheme:
                 return scheme
         parts = [p.strip() for p in re.split(r"[/／|｜]", raw)]
         if len(parts) != 4:
-            raise ValueError(f"“{text}”既不是可选的编号方式（{'、'.join(SCHEMES)}），也不是“一、/（一）/1./一是”"
-                             "这样用“/”隔开的四级编号")
+            raise ValueError(
+                f"“{text}”既不是可选的编号方式（{'、'.join(SCHEMES)}），也不是“一、/（一）/1./一是”"
+                "这样用“/”隔开的四级编号"
+            )
         levels = []
         folded = {unicodedata.normalize("NFKC", m): m for m in MARKERS}
         for part, what in zip(parts, ("第一级（部分）", "第二级（方面）", "第三级（问题）", "第四级（具体问题）")):
@@ -102,12 +103,15 @@ class NumberingScheme:
                 continue
             marker = folded.get(part.replace("．", ".").replace("。", "."))
             if marker is None:
-                raise ValueError(f"{what}的编号“{part}”无法识别。每级可以是：{'、'.join(MARKERS)}，或“无”"
-                                 f"（不印这一级）；后面加“{RUN_IN_WORD}”表示标题接在段首")
+                raise ValueError(
+                    f"{what}的编号“{part}”无法识别。每级可以是：{'、'.join(MARKERS)}，或“无”"
+                    f"（不印这一级）；后面加“{RUN_IN_WORD}”表示标题接在段首"
+                )
             levels.append(Level(marker, run_in))
         if not levels[2].shown:
             raise ValueError("第三级（问题）不能为“无”：每个问题都要有自己的标题")
-        return cls(*levels, name="")
+        section, aspect, problem, item = levels
+        return cls(section, aspect, problem, item, name="")
 
 
 def _scheme(pattern: str, name: str) -> NumberingScheme:
@@ -117,19 +121,27 @@ def _scheme(pattern: str, name: str) -> NumberingScheme:
 
 # The presets offered in 编号方式, with the fill-in guide's explanation and example.
 SCHEME_DOCS: dict[str, tuple[str, str, str]] = {
-    "标准": ("一、/（一）/1./一是",
-             "部分为一、二、三、，方面为（一）（二），问题为1. 2.，具体问题为单独一行的“一是……。”（示例台账即此方式）",
-             "二、市委巡察组反馈意见整改落实进展情况 ⏎ （一）关于……方面 ⏎ 1.……问题 ⏎ 一是……。 ⏎ 整改进展……"),
-    "无方面": ("一、/无/1./一是",
-              "不印方面一级：部分之下直接是问题1. 2. 3.（全篇连续编号），具体问题为“一是……。”；“方面”列可以留空",
-              "二、整改落实进展情况 ⏎ 1.……问题 ⏎ 一是……。 ⏎ 整改进展……"),
-    "四级标题": ("一、/（一）/1./（1）",
-               "具体问题为单独一行的（1）（2）标题，其余同“标准”",
-               "（一）关于……方面 ⏎ 1.……问题 ⏎ （1）…… ⏎ 整改进展……"),
-    "（一）起首": ("（一）/无/1.段首/一是段首",
-                "最高一级为（一）（二）（不用一、二、），问题为接在段首的“1.……。”，后接整改进展；"
-                "具体问题为段首的“一是……。”；正文的小标题随之编为1. 2.",
-                "（二）整改落实进展情况 ⏎ 1.……问题。一是……。整改进展……"),
+    "标准": (
+        "一、/（一）/1./一是",
+        "部分为一、二、三、，方面为（一）（二），问题为1. 2.，具体问题为单独一行的“一是……。”（示例台账即此方式）",
+        "二、市委巡察组反馈意见整改落实进展情况 ⏎ （一）关于……方面 ⏎ 1.……问题 ⏎ 一是……。 ⏎ 整改进展……",
+    ),
+    "无方面": (
+        "一、/无/1./一是",
+        "不印方面一级：部分之下直接是问题1. 2. 3.（全篇连续编号），具体问题为“一是……。”；“方面”列可以留空",
+        "二、整改落实进展情况 ⏎ 1.……问题 ⏎ 一是……。 ⏎ 整改进展……",
+    ),
+    "四级标题": (
+        "一、/（一）/1./（1）",
+        "具体问题为单独一行的（1）（2）标题，其余同“标准”",
+        "（一）关于……方面 ⏎ 1.……问题 ⏎ （1）…… ⏎ 整改进展……",
+    ),
+    "（一）起首": (
+        "（一）/无/1.段首/一是段首",
+        "最高一级为（一）（二）（不用一、二、），问题为接在段首的“1.……。”，后接整改进展；"
+        "具体问题为段首的“一是……。”；正文的小标题随之编为1. 2.",
+        "（二）整改落实进展情况 ⏎ 1.……问题。一是……。整改进展……",
+    ),
 }
 SCHEMES: dict[str, NumberingScheme] = {}
 for _name, (_pattern, _help, _example) in SCHEME_DOCS.items():

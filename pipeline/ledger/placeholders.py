@@ -47,7 +47,7 @@ def _feedback_short(ledger: Ledger) -> str:
 
 
 def status_sentence(ledger: Ledger) -> str:
-    """"反馈的N个具体问题已全部整改完成或取得阶段性成效" only when it is true of every problem (internal-only
+    """ "反馈的N个具体问题已全部整改完成或取得阶段性成效" only when it is true of every problem (internal-only
     ones included: N counts them); otherwise the real split, which must add up."""
     counts = ledger.counts
     by = counts.status
@@ -82,40 +82,81 @@ REGISTRY: tuple[Placeholder, ...] = (
     Placeholder("巡察组", "基本信息中的巡察组", "市委第一巡察组", lambda l: l.inspection.group),
     Placeholder("巡察轮次", "基本信息中的巡察轮次", "七届市委第五轮巡察", lambda l: l.inspection.round),
     Placeholder("巡察", "“巡察”或“巡视”（随基本信息中的“巡视巡察”）", "巡察", lambda l: l.inspection.kind),
-    Placeholder("巡察时间", "巡察起止日期，同年时后一个日期不写年份", "2024年3月25日至6月7日",
-                lambda l: format_loose_range(l.inspection.when("start"), l.inspection.when("end"))),
-    Placeholder("巡察开始日期", "巡察开始日期（按填写的形式，如2024年3月25日、2022年8月下旬）", "2024年3月25日",
-                lambda l: l.inspection.when("start").text()),
+    Placeholder(
+        "巡察时间",
+        "巡察起止日期，同年时后一个日期不写年份",
+        "2024年3月25日至6月7日",
+        lambda l: format_loose_range(l.inspection.when("start"), l.inspection.when("end")),
+    ),
+    Placeholder(
+        "巡察开始日期",
+        "巡察开始日期（按填写的形式，如2024年3月25日、2022年8月下旬）",
+        "2024年3月25日",
+        lambda l: l.inspection.when("start").text(),
+    ),
     Placeholder("巡察结束日期", "巡察结束日期", "2024年6月7日", lambda l: l.inspection.when("end").text()),
     Placeholder("反馈日期", "反馈日期（带年份）", "2024年8月27日", lambda l: l.inspection.when("feedback").text()),
     Placeholder("反馈月日", "反馈日期；与巡察结束同一年时不写年份", "8月27日", _feedback_short),
     Placeholder("成文日期", "成文日期", "2024年12月20日", lambda l: format_date(l.inspection.issued)),
     # Figures
-    Placeholder("方面数", "反馈问题涉及的方面数（基本信息填写了“反馈方面数”时用它，否则按“问题”表统计）", "4", lambda l: str(l.counts.aspects)),
-    Placeholder("问题数", "反馈的具体问题数（基本信息填写了“反馈问题数”时用它，否则按“问题”表行数）", "32",
-                lambda l: str(l.counts.problems)),
-    Placeholder("措施数", "整改措施数（基本信息填写了“整改措施数”时用它，否则按“措施”表行数）", "73",
-                lambda l: str(l.counts.measures)),
-    Placeholder("制度文件数", "制定或修订的制度文件数（基本信息填写了“制度文件数”时用它，否则按“制度文件”表行数）",
-                "11", lambda l: str(l.counts.documents)),
-    Placeholder("已完成数", "整改状态为“已完成”的具体问题数（基本信息填写了按状态的问题数时用填写的）", "20",
-                _status_count(schema.STATUS_DONE)),
+    Placeholder(
+        "方面数",
+        "反馈问题涉及的方面数（基本信息填写了“反馈方面数”时用它，否则按“问题”表统计）",
+        "4",
+        lambda l: str(l.counts.aspects),
+    ),
+    Placeholder(
+        "问题数",
+        "反馈的具体问题数（基本信息填写了“反馈问题数”时用它，否则按“问题”表行数）",
+        "32",
+        lambda l: str(l.counts.problems),
+    ),
+    Placeholder(
+        "措施数",
+        "整改措施数（基本信息填写了“整改措施数”时用它，否则按“措施”表行数）",
+        "73",
+        lambda l: str(l.counts.measures),
+    ),
+    Placeholder(
+        "制度文件数",
+        "制定或修订的制度文件数（基本信息填写了“制度文件数”时用它，否则按“制度文件”表行数）",
+        "11",
+        lambda l: str(l.counts.documents),
+    ),
+    Placeholder(
+        "已完成数",
+        "整改状态为“已完成”的具体问题数（基本信息填写了按状态的问题数时用填写的）",
+        "20",
+        _status_count(schema.STATUS_DONE),
+    ),
     Placeholder("阶段性成效数", "整改状态为“取得阶段性成效”的具体问题数", "9", _status_count(schema.STATUS_STAGED)),
     Placeholder("正在推进数", "整改状态为“正在推进”的具体问题数", "2", _status_count(schema.STATUS_ONGOING)),
     Placeholder("长期坚持数", "整改状态为“长期坚持”的具体问题数", "1", _status_count(schema.STATUS_LONG_TERM)),
-    Placeholder("未完成数", "尚未完成的具体问题数（问题数减已完成数）", "12",
-                lambda l: str(max(l.counts.problems - _done(l), 0))),
-    Placeholder("问题完成率", "已完成数占问题数的百分比，四舍五入到整数", "63%",
-                lambda l: _percent(_done(l), l.counts.problems)),
-    Placeholder("已完成措施数", "状态为“已完成”的整改措施数（按“措施”表）", "50",
-                _measure_count(schema.STATUS_DONE)),
+    Placeholder(
+        "未完成数",
+        "尚未完成的具体问题数（问题数减已完成数）",
+        "12",
+        lambda l: str(max(l.counts.problems - _done(l), 0)),
+    ),
+    Placeholder(
+        "问题完成率", "已完成数占问题数的百分比，四舍五入到整数", "63%", lambda l: _percent(_done(l), l.counts.problems)
+    ),
+    Placeholder("已完成措施数", "状态为“已完成”的整改措施数（按“措施”表）", "50", _measure_count(schema.STATUS_DONE)),
     Placeholder("阶段性成效措施数", "状态为“取得阶段性成效”的整改措施数", "10", _measure_count(schema.STATUS_STAGED)),
     Placeholder("正在推进措施数", "状态为“正在推进”的整改措施数", "8", _measure_count(schema.STATUS_ONGOING)),
     Placeholder("长期坚持措施数", "状态为“长期坚持”的整改措施数", "5", _measure_count(schema.STATUS_LONG_TERM)),
-    Placeholder("措施完成率", "已完成措施数占“措施”表措施数的百分比，四舍五入到整数", "68%",
-                lambda l: _percent(l.counts.measures_by_status[schema.STATUS_DONE], l.counts.measures_counted)),
-    Placeholder("整改状态句", "按各问题整改状态自动生成的一句话，如“反馈的32个具体问题已全部整改完成或取得阶段性成效”",
-                "反馈的32个具体问题已全部整改完成或取得阶段性成效", status_sentence),
+    Placeholder(
+        "措施完成率",
+        "已完成措施数占“措施”表措施数的百分比，四舍五入到整数",
+        "68%",
+        lambda l: _percent(l.counts.measures_by_status[schema.STATUS_DONE], l.counts.measures_counted),
+    ),
+    Placeholder(
+        "整改状态句",
+        "按各问题整改状态自动生成的一句话，如“反馈的32个具体问题已全部整改完成或取得阶段性成效”",
+        "反馈的32个具体问题已全部整改完成或取得阶段性成效",
+        status_sentence,
+    ),
 )
 BY_NAME: dict[str, Placeholder] = {p.name: p for p in REGISTRY}
 # name → explanation, for the fill-in guide and docs

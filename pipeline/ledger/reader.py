@@ -11,14 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from lxml import etree
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.escape import unescape
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.utils.escape import unescape
 from openpyxl.worksheet._reader import _cast_number
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
-from lxml import etree
 
 from pipeline.ledger import schema
 from pipeline.ledger.sniff import _open, _openpyxl_errors, workbook_bytes
@@ -31,7 +31,6 @@ HEADER_SCAN_ROWS = 10
 HEADER_HINT_ROWS = 200
 # Unicode format characters (zero-width marks, direction overrides, BOM): invisible, removed from every value.
 FORMAT_CHARS_RE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-
 
 
 @dataclass(frozen=True)
@@ -143,8 +142,13 @@ class _CellTypes:
 
     @classmethod
     def of(cls, wb: Any, ws: Any) -> _CellTypes:
-        return cls(ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats,  # noqa: SLF001
-                   len(wb._cell_styles))  # noqa: SLF001
+        return cls(
+            ws._shared_strings,
+            wb.epoch,
+            wb._date_formats,
+            wb._timedelta_formats,  # noqa: SLF001
+            len(wb._cell_styles),
+        )  # noqa: SLF001
 
     def value(self, kind: str, style: int, text: str | None, coord: str) -> Any:
         """The value openpyxl's worksheet parser gives a cell, in data-only mode (a formula's cached value)."""
@@ -199,8 +203,9 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
     with _openpyxl_errors(data, name), ws._get_source() as src:  # noqa: SLF001 - openpyxl's own way in
         types = _CellTypes.of(wb, ws)
         row_no = 0
-        for _, element in etree.iterparse(src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False,
-                                          no_network=True, load_dtd=False):
+        for _, element in etree.iterparse(
+            src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False, no_network=True, load_dtd=False
+        ):
             attrs = element.attrib
             if element.tag == _MERGE:
                 if attrs.get("ref"):
@@ -279,8 +284,14 @@ class _SheetView:
     binary search per lookup, not a scan.
     """
 
-    def __init__(self, title: str, values: dict[tuple[int, int], Any], uncached: set[tuple[int, int]],
-                 ranges: list[tuple[int, int, int, int]], hidden: set[int]) -> None:
+    def __init__(
+        self,
+        title: str,
+        values: dict[tuple[int, int], Any],
+        uncached: set[tuple[int, int]],
+        ranges: list[tuple[int, int, int, int]],
+        hidden: set[int],
+    ) -> None:
         self.title = title
         self.hidden = hidden
         self.ranges = sorted(ranges)
@@ -331,15 +342,13 @@ class _SheetView:
         """Rows below `after` holding a value of their own in one of `cols` (merges do not count:
         a merged cell that reaches over a blank row does not make that row a data row)."""
         wanted = set(cols)
-        rows = {r for (r, c), value in self.values.items()
-                if r > after and c in wanted and not _blank(value)}
+        rows = {r for (r, c), value in self.values.items() if r > after and c in wanted and not _blank(value)}
         rows.update(r for r, c in self.uncached if r > after and c in wanted)  # reported at their cells
         return sorted(rows)
 
     def labels(self, max_col: int) -> list[tuple[int, int, Any]]:
         """(row, col, value) of text cells in the first `max_col` columns, top to bottom."""
-        return sorted((r, c, value) for (r, c), value in self.values.items()
-                      if c <= max_col and isinstance(value, str))
+        return sorted((r, c, value) for (r, c), value in self.values.items() if c <= max_col and isinstance(value, str))
 
     def hidden_rows(self, rows: Iterable[int]) -> list[int]:
         """Those of `rows` that Excel hides."""
@@ -405,29 +414,51 @@ def _read_table(view: _SheetView, spec: schema.Sheet, title: str, notes: list[Re
         low_row, low_cols = _low_header_row(view, spec)
         if low_row:
             header_row, cols = low_row, low_cols
-            notes.append(ReaderNote("warning", "header-low", title, f"{low_row}:{low_row}",
-                                    f"表头在第 {low_row} 行，上面的 {low_row - 1} 行不是表头，已跳过、不会印入文档。"
-                                    f"请确认这些行中没有需要的内容；删除它们可以去掉这条提示。"))
-    table = RawTable(spec=spec, title=title, header_row=header_row,
-                     columns={k: get_column_letter(i) for k, i in cols.items()})
+            notes.append(
+                ReaderNote(
+                    "warning",
+                    "header-low",
+                    title,
+                    f"{low_row}:{low_row}",
+                    f"表头在第 {low_row} 行，上面的 {low_row - 1} 行不是表头，已跳过、不会印入文档。"
+                    f"请确认这些行中没有需要的内容；删除它们可以去掉这条提示。",
+                )
+            )
+    table = RawTable(
+        spec=spec, title=title, header_row=header_row, columns={k: get_column_letter(i) for k, i in cols.items()}
+    )
     if not header_row:
         return table
     for key, c in cols.items():
         rng = view.merged(header_row, c)
         if rng and rng[2] > header_row:
             header = spec.column(key).header
-            notes.append(ReaderNote(
-                "warning", "header-merged", title, f"{get_column_letter(c)}{header_row}",
-                f"〔{header}〕的表头单元格向下合并到了第 {rng[2]} 行，第 {_row_list(list(range(header_row + 1, rng[2] + 1)))} 行的这一列"
-                "按空白处理（不把表头当作内容）。请取消合并，在这些行中填写内容。", header))
+            notes.append(
+                ReaderNote(
+                    "warning",
+                    "header-merged",
+                    title,
+                    f"{get_column_letter(c)}{header_row}",
+                    f"〔{header}〕的表头单元格向下合并到了第 {rng[2]} 行，第 {_row_list(list(range(header_row + 1, rng[2] + 1)))} 行的这一列"
+                    "按空白处理（不把表头当作内容）。请取消合并，在这些行中填写内容。",
+                    header,
+                )
+            )
     rows = view.rows_with_values(header_row, cols.values())
     for r in rows:
         table.rows.append(RawRow(row=r, cells={key: _raw_cell(view, r, c, header_row) for key, c in cols.items()}))
     hidden = view.hidden_rows(rows)
     if hidden:
-        notes.append(ReaderNote("warning", "hidden-rows", title, f"{hidden[0]}:{hidden[0]}",
-                                f"第 {_row_list(hidden)} 行是隐藏行（共 {len(hidden)} 行），其内容仍会读入并印入文档。"
-                                "如果这些行已作废，请删除它们；否则请取消隐藏并核对。"))
+        notes.append(
+            ReaderNote(
+                "warning",
+                "hidden-rows",
+                title,
+                f"{hidden[0]}:{hidden[0]}",
+                f"第 {_row_list(hidden)} 行是隐藏行（共 {len(hidden)} 行），其内容仍会读入并印入文档。"
+                "如果这些行已作废，请删除它们；否则请取消隐藏并核对。",
+            )
+        )
     return table
 
 
@@ -444,8 +475,13 @@ def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawC
             value = FORMAT_CHARS_RE.sub("", value)
         value = _clean_string(value)
     coord = f"{_letter(col)}{row}"
-    return RawCell(value=value, coord=coord, origin=coord if (r0, c0) == (row, col) else f"{_letter(c0)}{r0}",
-                   removed=removed, formula_without_value=no_value)
+    return RawCell(
+        value=value,
+        coord=coord,
+        origin=coord if (r0, c0) == (row, col) else f"{_letter(c0)}{r0}",
+        removed=removed,
+        formula_without_value=no_value,
+    )
 
 
 @lru_cache(maxsize=None)
@@ -496,15 +532,28 @@ def _sheet_for(spec: schema.Sheet, book: _Book, claimed: set[str], notes: list[R
                 (visible if _visible(ws) else hidden).append(ws)
     for ws in hidden:
         claimed.add(ws.title)
-        notes.append(ReaderNote(
-            "warning" if visible else "error", "hidden-sheet", ws.title, "",
-            f"工作表“{ws.title}”是隐藏的，没有读取" + (f"（读取的是{_names(visible)}）。" if visible else "。")
-            + f"如果它才是要用的“{spec.name}”表，请在 Excel 中取消隐藏；如果已作废，请删除它。"))
+        notes.append(
+            ReaderNote(
+                "warning" if visible else "error",
+                "hidden-sheet",
+                ws.title,
+                "",
+                f"工作表“{ws.title}”是隐藏的，没有读取"
+                + (f"（读取的是{_names(visible)}）。" if visible else "。")
+                + f"如果它才是要用的“{spec.name}”表，请在 Excel 中取消隐藏；如果已作废，请删除它。",
+            )
+        )
     if len(visible) > 1:
-        notes.append(ReaderNote(
-            "error", "duplicate-sheet", visible[1].title, "",
-            f"{_names(visible)}都像是“{spec.name}”表，无法确定用哪一个。"
-            f"请删除或改名多余的表（只保留一个“{spec.name}”表）。"))
+        notes.append(
+            ReaderNote(
+                "error",
+                "duplicate-sheet",
+                visible[1].title,
+                "",
+                f"{_names(visible)}都像是“{spec.name}”表，无法确定用哪一个。"
+                f"请删除或改名多余的表（只保留一个“{spec.name}”表）。",
+            )
+        )
         claimed.update(ws.title for ws in visible[1:])
     return visible[0] if visible else None
 
@@ -522,10 +571,16 @@ def _note_lookalikes(book: _Book, tables: dict[str, RawTable], claimed: set[str]
             if spec.keyvalue or table is None or not required:
                 continue
             if required <= set(_find_header_row(view, spec)[1]):
-                notes.append(ReaderNote(
-                    "warning", "unread-sheet", ws.title, "",
-                    f"工作表“{ws.title}”的表头与“{table.title}”表相同，但没有读取：文档只用“{table.title}”表。"
-                    "如果它是过时的副本，请删除它；如果内容应当使用，请把它并入“" + table.title + "”表。"))
+                notes.append(
+                    ReaderNote(
+                        "warning",
+                        "unread-sheet",
+                        ws.title,
+                        "",
+                        f"工作表“{ws.title}”的表头与“{table.title}”表相同，但没有读取：文档只用“{table.title}”表。"
+                        "如果它是过时的副本，请删除它；如果内容应当使用，请把它并入“" + table.title + "”表。",
+                    )
+                )
                 break
 
 

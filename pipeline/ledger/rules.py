@@ -6,14 +6,14 @@ import re
 from datetime import date
 from typing import Any
 
+from pipeline.findings import Collector
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
 from pipeline.ledger.model import Inspection, Ledger
 from pipeline.ledger.numbering import title_choice
+from pipeline.ledger.reader import RawRow, RawTable
 from pipeline.text.names import correct_doc_number
 from pipeline.text.punct import normalize_punct
-from pipeline.ledger.reader import RawRow, RawTable
-from pipeline.findings import Collector
 
 _TITLE_KEYS = ("title_basic", "title_progress", "title_plans", "title_closing")
 # Placeholders that need the problems' statuses: rows in 问题, or counts declared in 基本信息.
@@ -29,19 +29,33 @@ def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[
         for key in ("heading", "text"):
             if schema.REWRITE_MARK in (v.get(key) or ""):
                 header = table.spec.column(key).header
-                out.error("skeleton-text", table.title, _cell(table, row, key),
-                          f"〔{header}〕还是空白台账预填的示范文字（含“{schema.REWRITE_MARK}”）。请按本单位实际改写，"
-                          f"删去“{schema.REWRITE_MARK}”；不需要的段落请整行删除。", header)
+                out.error(
+                    "skeleton-text",
+                    table.title,
+                    _cell(table, row, key),
+                    f"〔{header}〕还是空白台账预填的示范文字（含“{schema.REWRITE_MARK}”）。请按本单位实际改写，"
+                    f"删去“{schema.REWRITE_MARK}”；不需要的段落请整行删除。",
+                    header,
+                )
         cell = row.get("text")
         if v["text"] is None and not v["heading"] and (cell is None or cell.empty):
             header = table.spec.column("text").header
-            out.error("required-missing", table.title, _cell(table, row, "text"),
-                      f"〔{header}〕必须填写（只填〔小标题〕、不填内容的一行是单独成行的标题）。", header)
+            out.error(
+                "required-missing",
+                table.title,
+                _cell(table, row, "text"),
+                f"〔{header}〕必须填写（只填〔小标题〕、不填内容的一行是单独成行的标题）。",
+                header,
+            )
 
 
-def _check_figures_available(info_table: RawTable | None, ntable: RawTable | None,
-                             narrative_rows: list[tuple[RawRow, dict[str, Any]]], ledger: Ledger,
-                             out: Collector) -> None:
+def _check_figures_available(
+    info_table: RawTable | None,
+    ntable: RawTable | None,
+    narrative_rows: list[tuple[RawRow, dict[str, Any]]],
+    ledger: Ledger,
+    out: Collector,
+) -> None:
     """Status figures need problem rows or declared counts by status: without either they cannot be printed."""
     if ledger.problems or ledger.inspection.declared_by_status is not None:
         return
@@ -60,9 +74,14 @@ def _check_figures_available(info_table: RawTable | None, ntable: RawTable | Non
         for m in figures.PLACEHOLDER_RE.finditer(text):
             if figures.canonical(m.group(1)) in _STATUS_PLACEHOLDERS:
                 header = table.spec.column(key).header
-                out.error("figure-unavailable", table.title, coord,
-                          f"〔{header}〕用了占位符“{m.group(0)}”，但“问题”表中没有具体问题，基本信息中也没有填写按整改状态的"
-                          "问题数，无法计算。请在基本信息中填写〔已完成问题数〕等四项，或删去这个占位符。", header)
+                out.error(
+                    "figure-unavailable",
+                    table.title,
+                    coord,
+                    f"〔{header}〕用了占位符“{m.group(0)}”，但“问题”表中没有具体问题，基本信息中也没有填写按整改状态的"
+                    "问题数，无法计算。请在基本信息中填写〔已完成问题数〕等四项，或删去这个占位符。",
+                    header,
+                )
 
 
 def _split_ids(text: str | None) -> tuple[str, ...]:
@@ -84,15 +103,24 @@ def _check_ids(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]]
         if ident is None:
             continue
         if ident in seen:
-            out.error("duplicate-id", table.title, _cell(table, row, "id"),
-                      f"〔编号〕“{ident}”与第 {seen[ident].row} 行重复。每行的编号必须唯一，请改为未用过的编号。", "编号")
+            out.error(
+                "duplicate-id",
+                table.title,
+                _cell(table, row, "id"),
+                f"〔编号〕“{ident}”与第 {seen[ident].row} 行重复。每行的编号必须唯一，请改为未用过的编号。",
+                "编号",
+            )
         else:
             seen[ident] = row
 
 
-def _check_references(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
-                      measure_rows: list[tuple[RawRow, dict[str, Any]]],
-                      document_rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
+def _check_references(
+    tables: dict[str, RawTable],
+    problem_rows: list[tuple[RawRow, dict[str, Any]]],
+    measure_rows: list[tuple[RawRow, dict[str, Any]]],
+    document_rows: list[tuple[RawRow, dict[str, Any]]],
+    out: Collector,
+) -> None:
     problem_ids = {v["id"] for _, v in problem_rows if v["id"] is not None}
     mtable, ptable, dtable = tables.get("measures"), tables.get("problems"), tables.get("documents")
     referenced: set[str] = set()
@@ -103,38 +131,57 @@ def _check_references(tables: dict[str, RawTable], problem_rows: list[tuple[RawR
                 continue
             referenced.add(pid)
             if ptable is not None and pid not in problem_ids:
-                out.error("unknown-problem", mtable.title, _cell(mtable, row, "problem_id"),
-                          f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请填写该措施所属问题的编号。",
-                          "问题编号")
+                out.error(
+                    "unknown-problem",
+                    mtable.title,
+                    _cell(mtable, row, "problem_id"),
+                    f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请填写该措施所属问题的编号。",
+                    "问题编号",
+                )
     if ptable is not None and mtable is not None:
         for row, v in problem_rows:
             if v["id"] is not None and v["id"] not in referenced:
-                out.error("problem-without-measure", ptable.title, _cell(ptable, row, "id"),
-                          f"问题“{v['id']}”没有任何整改措施。请在“{mtable.title}”表中为它添加至少一条措施"
-                          f"（〔问题编号〕填 {v['id']}）。", "编号")
+                out.error(
+                    "problem-without-measure",
+                    ptable.title,
+                    _cell(ptable, row, "id"),
+                    f"问题“{v['id']}”没有任何整改措施。请在“{mtable.title}”表中为它添加至少一条措施"
+                    f"（〔问题编号〕填 {v['id']}）。",
+                    "编号",
+                )
     if dtable is not None and ptable is not None:
         for row, v in document_rows:
             for pid in _split_ids(v["problem_ids"]):
                 if pid not in problem_ids:
-                    out.warn("unknown-problem", dtable.title, _cell(dtable, row, "problem_ids"),
-                             f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请核对编号。", "问题编号")
+                    out.warn(
+                        "unknown-problem",
+                        dtable.title,
+                        _cell(dtable, row, "problem_ids"),
+                        f"〔问题编号〕“{pid}”在“{ptable.title}”表中不存在。请核对编号。",
+                        "问题编号",
+                    )
 
 
-def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
-                        out: Collector) -> None:
+def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
     if table is None:
         return
     for row, v in rows:
         for key in ("heading", "text"):
             for name in figures.unknown(v.get(key) or ""):
                 header = table.spec.column(key).header
-                out.error("unknown-placeholder", table.title, _cell(table, row, key),
-                          f"〔{header}〕中的占位符“{name}”无法识别。可用的占位符：{figures.allowed_list()}。"
-                          "如果要印出花括号本身，请改用其他符号。", header)
+                out.error(
+                    "unknown-placeholder",
+                    table.title,
+                    _cell(table, row, key),
+                    f"〔{header}〕中的占位符“{name}”无法识别。可用的占位符：{figures.allowed_list()}。"
+                    "如果要印出花括号本身，请改用其他符号。",
+                    header,
+                )
 
 
-def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]],
-                     info: Inspection, out: Collector) -> None:
+def _check_deadlines(
+    table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], info: Inspection, out: Collector
+) -> None:
     if table is None:
         return
     for row, v in rows:
@@ -144,17 +191,28 @@ def _check_deadlines(table: RawTable | None, rows: list[tuple[RawRow, dict[str, 
         where = (table.title, _cell(table, row, "deadline"))
         feedback = info.when("feedback")
         if deadline < feedback.first:
-            out.error("deadline-before-feedback", *where,
-                      f"〔完成时限〕{deadline:%Y-%m-%d} 早于反馈日期 {feedback.text()}。"
-                      "整改措施的时限应在反馈之后，请核对。", "完成时限")
+            out.error(
+                "deadline-before-feedback",
+                *where,
+                f"〔完成时限〕{deadline:%Y-%m-%d} 早于反馈日期 {feedback.text()}。整改措施的时限应在反馈之后，请核对。",
+                "完成时限",
+            )
         elif deadline < info.issued and v["status"] not in (schema.STATUS_DONE, None):
-            out.warn("deadline-passed", *where,
-                     f"〔完成时限〕{deadline:%Y-%m-%d} 在成文日期 {info.issued:%Y-%m-%d} 之前已到期，"
-                     f"但状态是“{v['status']}”。请更新状态或说明原因。", "完成时限")
+            out.warn(
+                "deadline-passed",
+                *where,
+                f"〔完成时限〕{deadline:%Y-%m-%d} 在成文日期 {info.issued:%Y-%m-%d} 之前已到期，"
+                f"但状态是“{v['status']}”。请更新状态或说明原因。",
+                "完成时限",
+            )
 
 
-def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
-                              measure_rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
+def _check_status_consistency(
+    tables: dict[str, RawTable],
+    problem_rows: list[tuple[RawRow, dict[str, Any]]],
+    measure_rows: list[tuple[RawRow, dict[str, Any]]],
+    out: Collector,
+) -> None:
     ptable, mtable = tables.get("problems"), tables.get("measures")
     if ptable is None or mtable is None:
         return
@@ -166,42 +224,62 @@ def _check_status_consistency(tables: dict[str, RawTable], problem_rows: list[tu
     for row, v in problem_rows:
         if v["status"] == schema.STATUS_DONE and v["id"] in open_measures:
             ids = "、".join(open_measures[v["id"]])
-            out.warn("done-with-open-measure", ptable.title, _cell(ptable, row, "status"),
-                     f"问题“{v['id']}”标为“已完成”，但它的措施（编号 {ids}）尚未完成。请核对问题或措施的状态。",
-                     "整改状态")
+            out.warn(
+                "done-with-open-measure",
+                ptable.title,
+                _cell(ptable, row, "status"),
+                f"问题“{v['id']}”标为“已完成”，但它的措施（编号 {ids}）尚未完成。请核对问题或措施的状态。",
+                "整改状态",
+            )
 
 
-def _check_layout(tables: dict[str, RawTable], problem_rows: list[tuple[RawRow, dict[str, Any]]],
-                  narrative_rows: list[tuple[RawRow, dict[str, Any]]], out: Collector,
-                  inspection: Inspection | None = None) -> None:
+def _check_layout(
+    tables: dict[str, RawTable],
+    problem_rows: list[tuple[RawRow, dict[str, Any]]],
+    narrative_rows: list[tuple[RawRow, dict[str, Any]]],
+    out: Collector,
+    inspection: Inspection | None = None,
+) -> None:
     """Warnings about what would print oddly: an empty notice section, an unlabelled item among labelled ones."""
     ntable = tables.get("narrative")
     if ntable is not None:
         present = {v["section"] for _, v in narrative_rows}
-        fields = {schema.SECTION_BASIC: ("title_basic", "整改工作基本情况"),
-                  schema.SECTION_PLANS: ("title_plans", "今后整改工作打算")}
+        fields = {
+            schema.SECTION_BASIC: ("title_basic", "整改工作基本情况"),
+            schema.SECTION_PLANS: ("title_plans", "今后整改工作打算"),
+        }
         for section, (key, default) in fields.items():
             printed, title = title_choice(getattr(inspection, key) if inspection is not None else "")
             if printed and section not in present:
                 shown = f"“{title or default}”" if title != "" else "这一部分"
-                out.warn("empty-section", ntable.title, "",
-                         f"没有“部分”为“{section}”的段落，通报中{shown}下将没有内容。请补充相应段落，"
-                         f"或在基本信息的〔{schema.INFO.column(key).header}〕中填“不印”。", "部分")
+                out.warn(
+                    "empty-section",
+                    ntable.title,
+                    "",
+                    f"没有“部分”为“{section}”的段落，通报中{shown}下将没有内容。请补充相应段落，"
+                    f"或在基本信息的〔{schema.INFO.column(key).header}〕中填“不印”。",
+                    "部分",
+                )
     ptable = tables.get("problems")
     if ptable is None:
         return
     groups: dict[tuple[str, str], list[tuple[RawRow, dict[str, Any]]]] = {}
     for row, v in problem_rows:
         if v["aspect"] and v["heading"]:
-            key = (normalize_punct(v["aspect"]), normalize_punct(v["heading"]))
-            groups.setdefault(key, []).append((row, v))
+            group = (normalize_punct(v["aspect"]), normalize_punct(v["heading"]))
+            groups.setdefault(group, []).append((row, v))
     for rows in groups.values():
         if any(v["item"] for _, v in rows):
             for row, v in rows:
                 if not v["item"]:
-                    out.warn("missing-item", ptable.title, _cell(ptable, row, "item"),
-                             "同一问题下其他行填写了〔具体问题〕，这一行却空着：它的整改进展会排在上一个“×是”之后，"
-                             "看起来像是上一条的内容。请填写具体问题，或把进展并入相应的行。", "具体问题")
+                    out.warn(
+                        "missing-item",
+                        ptable.title,
+                        _cell(ptable, row, "item"),
+                        "同一问题下其他行填写了〔具体问题〕，这一行却空着：它的整改进展会排在上一个“×是”之后，"
+                        "看起来像是上一条的内容。请填写具体问题，或把进展并入相应的行。",
+                        "具体问题",
+                    )
 
 
 def _check_doc_number(table: RawTable | None, out: Collector) -> None:
@@ -209,31 +287,48 @@ def _check_doc_number(table: RawTable | None, out: Collector) -> None:
     cell = table.fields.get("doc_number") if table is not None else None
     if cell is None or cell.empty or not isinstance(cell.value, str):
         return
+    assert table is not None  # the cell came from it
     typed = cell.value.strip()
     header = table.spec.column("doc_number").header
     corrected = correct_doc_number(typed)
     if corrected is None:
-        out.warn("doc-number-form", table.title, cell.coord,
-                 f"〔{header}〕“{typed}”不是规范的发文字号格式。应为机关代字、年份和序号，"
-                 "如“东工党〔2024〕12号”：年份用六角括号〔〕，不加“第”，序号不编虚位。", header)
+        out.warn(
+            "doc-number-form",
+            table.title,
+            cell.coord,
+            f"〔{header}〕“{typed}”不是规范的发文字号格式。应为机关代字、年份和序号，"
+            "如“东工党〔2024〕12号”：年份用六角括号〔〕，不加“第”，序号不编虚位。",
+            header,
+        )
     elif corrected != typed:
-        out.warn("doc-number-form", table.title, cell.coord,
-                 f"〔{header}〕“{typed}”应写作“{corrected}”：年份用六角括号〔〕，不加“第”，序号不编虚位"
-                 "（如 1 不写作 01）。", header)
+        out.warn(
+            "doc-number-form",
+            table.title,
+            cell.coord,
+            f"〔{header}〕“{typed}”应写作“{corrected}”：年份用六角括号〔〕，不加“第”，序号不编虚位（如 1 不写作 01）。",
+            header,
+        )
 
 
-def _check_declared(table: RawTable | None, tables: dict[str, RawTable],
-                    rows: dict[str, list[tuple[RawRow, dict[str, Any]]]], ledger: Ledger, out: Collector) -> None:
+def _check_declared(
+    table: RawTable | None,
+    tables: dict[str, RawTable],
+    rows: dict[str, list[tuple[RawRow, dict[str, Any]]]],
+    ledger: Ledger,
+    out: Collector,
+) -> None:
     """A declared total that differs from the rows: a warning that says which rows it counted (and how many
     of them have errors). A sheet that is missing or lacks a required column is not counted at all: its
     count would mislead (the missing column is reported first)."""
     if table is None:
         return
     counts = ledger.counts
-    pairs = [("declared_aspects", counts.aspects_declared, counts.aspects_counted, "problems", "个方面"),
-             ("declared_problems", counts.problems_declared, counts.problems_counted, "problems", "个具体问题"),
-             ("declared_measures", counts.measures_declared, counts.measures_counted, "measures", "条措施"),
-             ("declared_documents", counts.documents_declared, counts.documents_counted, "documents", "个文件")]
+    pairs = [
+        ("declared_aspects", counts.aspects_declared, counts.aspects_counted, "problems", "个方面"),
+        ("declared_problems", counts.problems_declared, counts.problems_counted, "problems", "个具体问题"),
+        ("declared_measures", counts.measures_declared, counts.measures_counted, "measures", "条措施"),
+        ("declared_documents", counts.documents_declared, counts.documents_counted, "documents", "个文件"),
+    ]
     for key, declared, counted, sheet_key, unit in pairs:
         sheet = tables.get(sheet_key)
         if sheet is None or sheet.missing_columns():
@@ -244,11 +339,18 @@ def _check_declared(table: RawTable | None, tables: dict[str, RawTable],
             continue
         header = table.spec.column(key).header
         bad = data_rows - (counted if key != "declared_aspects" else data_rows)
-        listed = (f"“{sheet.title}”表中有 {data_rows} 行，其中 {bad} 行有错误（见上），其余 {counted} 行列出 {counted} {unit}"
-                  if bad > 0 else f"“{sheet.title}”表中列出了 {counted} {unit}")
-        out.warn("declared-total-mismatch", table.title, table.fields[key].coord,
-                 f"〔{header}〕填写 {declared}，但{listed}。通报中将使用填写的 {declared}；"
-                 f"如需按表格统计，请清空此项。", header)
+        listed = (
+            f"“{sheet.title}”表中有 {data_rows} 行，其中 {bad} 行有错误（见上），其余 {counted} 行列出 {counted} {unit}"
+            if bad > 0
+            else f"“{sheet.title}”表中列出了 {counted} {unit}"
+        )
+        out.warn(
+            "declared-total-mismatch",
+            table.title,
+            table.fields[key].coord,
+            f"〔{header}〕填写 {declared}，但{listed}。通报中将使用填写的 {declared}；如需按表格统计，请清空此项。",
+            header,
+        )
 
 
 def _check_internal(table: RawTable | None, ledger: Ledger, out: Collector) -> None:
@@ -257,6 +359,11 @@ def _check_internal(table: RawTable | None, ledger: Ledger, out: Collector) -> N
     if table is None or not internal:
         return
     ids = "、".join(p.id for p in internal[:10]) + ("等" if len(internal) > 10 else "")
-    out.warn("internal-problems", table.title, "",
-             f"{len(internal)} 个问题标为不公开（编号 {ids}）：计入通报中的问题总数和统计，只列入三个清单，"
-             "不在通报中逐条列出。", "是否公开")
+    out.warn(
+        "internal-problems",
+        table.title,
+        "",
+        f"{len(internal)} 个问题标为不公开（编号 {ids}）：计入通报中的问题总数和统计，只列入三个清单，"
+        "不在通报中逐条列出。",
+        "是否公开",
+    )

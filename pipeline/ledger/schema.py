@@ -24,13 +24,30 @@ STATUS_LONG_TERM = "长期坚持"
 STATUSES = (STATUS_DONE, STATUS_STAGED, STATUS_ONGOING, STATUS_LONG_TERM)
 # Words offices write for the same states; read as the fixed status (compared after NFKC, spaces removed).
 STATUS_ALIASES: dict[str, str] = {
-    "完成": STATUS_DONE, "已整改": STATUS_DONE, "整改完成": STATUS_DONE, "已整改完成": STATUS_DONE,
-    "已办结": STATUS_DONE, "办结": STATUS_DONE, "已完成整改": STATUS_DONE,
-    "阶段性完成": STATUS_STAGED, "阶段性成效": STATUS_STAGED, "取得阶段性进展": STATUS_STAGED,
-    "基本完成": STATUS_STAGED, "阶段性整改": STATUS_STAGED, "已取得阶段性成效": STATUS_STAGED,
-    "整改中": STATUS_ONGOING, "正在整改": STATUS_ONGOING, "推进中": STATUS_ONGOING, "进行中": STATUS_ONGOING,
-    "未完成": STATUS_ONGOING, "持续推进": STATUS_ONGOING, "正在推进中": STATUS_ONGOING, "未整改": STATUS_ONGOING,
-    "长期": STATUS_LONG_TERM, "持续整改": STATUS_LONG_TERM, "长期整改": STATUS_LONG_TERM,
+    "完成": STATUS_DONE,
+    "已整改": STATUS_DONE,
+    "整改完成": STATUS_DONE,
+    "已整改完成": STATUS_DONE,
+    "已办结": STATUS_DONE,
+    "办结": STATUS_DONE,
+    "已完成整改": STATUS_DONE,
+    "阶段性完成": STATUS_STAGED,
+    "阶段性成效": STATUS_STAGED,
+    "取得阶段性进展": STATUS_STAGED,
+    "基本完成": STATUS_STAGED,
+    "阶段性整改": STATUS_STAGED,
+    "已取得阶段性成效": STATUS_STAGED,
+    "整改中": STATUS_ONGOING,
+    "正在整改": STATUS_ONGOING,
+    "推进中": STATUS_ONGOING,
+    "进行中": STATUS_ONGOING,
+    "未完成": STATUS_ONGOING,
+    "持续推进": STATUS_ONGOING,
+    "正在推进中": STATUS_ONGOING,
+    "未整改": STATUS_ONGOING,
+    "长期": STATUS_LONG_TERM,
+    "持续整改": STATUS_LONG_TERM,
+    "长期整改": STATUS_LONG_TERM,
     "长期推进": STATUS_LONG_TERM,
 }
 
@@ -56,7 +73,7 @@ SECTIONS = (SECTION_BASIC, SECTION_PLANS, SECTION_CLOSING)
 TITLE_OMIT_WORDS = ("不印", "不印出", "省略", "删除", "不要")
 TITLE_NONE_WORDS = ("无标题", "不要标题", "不加标题", "无")
 
-# Numbering schemes a ledger may name in 编号方式 (pipeline.outline defines them; named here for the
+# Numbering schemes a ledger may name in 编号方式 (pipeline.ledger.numbering defines them; named here for the
 # dropdown). Each is a pattern of four levels: section / 方面 / 问题 / 具体问题.
 NUMBERING_NAMES = ("标准", "无方面", "四级标题", "（一）起首")
 
@@ -130,85 +147,204 @@ INFO = Sheet(
     aliases=("基本情况信息", "基本资料"),
     help="发文和巡察的基本事实。每行一项：A列为项目名称（不要修改），B列填写内容。",
     columns=(
-        Column("issuer", "发文机关", required=True, example="中共东营市总工会党组",
-               help="通报的发文机关全称，也用于落款和文档属性中的作者。"),
-        Column("unit", "被巡察单位", required=True, example="市总工会党组",
-               help="被巡察党组织的简称，用于导语“……对××开展了……巡察”。"),
-        Column("deployer", "部署机关", required=True, example="市委",
-               help="统一部署巡察的机关，用于“根据××统一部署”和“××巡察组反馈意见”。"),
-        Column("group", "巡察组", required=True, example="市委第一巡察组",
-               help="开展巡察的巡察组名称。"),
-        Column("round", "巡察轮次", required=True, example="七届市委第五轮巡察",
-               help="巡察轮次的完整说法。"),
-        Column("start", "巡察开始日期", LOOSE_DATE, required=True, example="2024-03-25",
-               help="巡察进驻的开始日期。不知道具体日子时可以写到月或旬，如“2022年8月下旬”“2024年6月”，通报中照写。"),
-        Column("end", "巡察结束日期", LOOSE_DATE, required=True, example="2024-06-07",
-               help="巡察结束日期；可以写到月或旬（如“2024年9月底”）。"),
-        Column("feedback", "反馈日期", LOOSE_DATE, required=True, example="2024-08-27",
-               help="巡察组反馈巡察情况的日期，可以写到月或旬；整改措施的完成时限不能早于它。"),
-        Column("issued", "成文日期", DATE, required=True, example="2024-12-20",
-               help="通报的成文日期，用于落款、输出文件夹名和文档属性；"
-                    "判断“完成时限已过”也以它为准。"),
-        Column("doc_number", "发文字号", example="东工党〔2024〕12号",
-               help="选填。年份用六角括号〔〕，不加“第”，序号不编虚位。"),
-        Column("title", "标题", width=40,
-               help="选填。不填时自动生成“××关于××反馈意见集中整改进展情况的通报”。"),
+        Column(
+            "issuer",
+            "发文机关",
+            required=True,
+            example="中共东营市总工会党组",
+            help="通报的发文机关全称，也用于落款和文档属性中的作者。",
+        ),
+        Column(
+            "unit",
+            "被巡察单位",
+            required=True,
+            example="市总工会党组",
+            help="被巡察党组织的简称，用于导语“……对××开展了……巡察”。",
+        ),
+        Column(
+            "deployer",
+            "部署机关",
+            required=True,
+            example="市委",
+            help="统一部署巡察的机关，用于“根据××统一部署”和“××巡察组反馈意见”。",
+        ),
+        Column("group", "巡察组", required=True, example="市委第一巡察组", help="开展巡察的巡察组名称。"),
+        Column("round", "巡察轮次", required=True, example="七届市委第五轮巡察", help="巡察轮次的完整说法。"),
+        Column(
+            "start",
+            "巡察开始日期",
+            LOOSE_DATE,
+            required=True,
+            example="2024-03-25",
+            help="巡察进驻的开始日期。不知道具体日子时可以写到月或旬，如“2022年8月下旬”“2024年6月”，通报中照写。",
+        ),
+        Column(
+            "end",
+            "巡察结束日期",
+            LOOSE_DATE,
+            required=True,
+            example="2024-06-07",
+            help="巡察结束日期；可以写到月或旬（如“2024年9月底”）。",
+        ),
+        Column(
+            "feedback",
+            "反馈日期",
+            LOOSE_DATE,
+            required=True,
+            example="2024-08-27",
+            help="巡察组反馈巡察情况的日期，可以写到月或旬；整改措施的完成时限不能早于它。",
+        ),
+        Column(
+            "issued",
+            "成文日期",
+            DATE,
+            required=True,
+            example="2024-12-20",
+            help="通报的成文日期，用于落款、输出文件夹名和文档属性；判断“完成时限已过”也以它为准。",
+        ),
+        Column(
+            "doc_number",
+            "发文字号",
+            example="东工党〔2024〕12号",
+            help="选填。年份用六角括号〔〕，不加“第”，序号不编虚位。",
+        ),
+        Column("title", "标题", width=40, help="选填。不填时自动生成“××关于××反馈意见集中整改进展情况的通报”。"),
         Column("phone", "联系电话", example="8381897", help="选填。通报结尾的联系电话。"),
-        Column("email", "电子邮箱", example="dy8381897@dy.shandong.cn",
-               help="选填。通报结尾的电子邮箱。"),
+        Column("email", "电子邮箱", example="dy8381897@dy.shandong.cn", help="选填。通报结尾的电子邮箱。"),
         Column("cc", "抄送", help="选填。版记中的抄送机关，多个机关用顿号隔开。"),
         Column("printer", "印发机关", help="选填。版记中的印发机关。"),
         Column("printed", "印发日期", DATE, help="选填。版记中的印发日期。"),
-        Column("declared_problems", "反馈问题数", INT,
-               help="选填。巡察反馈意见中指出的具体问题总数；与“问题”表行数不一致时给出警告，"
-                    "通报中使用这里填写的数字。"),
-        Column("declared_measures", "整改措施数", INT,
-               help="选填。整改方案中的整改措施总数；与“措施”表行数不一致时给出警告，通报中使用这里的数字。"),
-        Column("declared_documents", "制度文件数", INT,
-               help="选填。制定或修订的制度文件总数；与“制度文件”表行数不一致时给出警告，通报中使用这里的数字。"),
+        Column(
+            "declared_problems",
+            "反馈问题数",
+            INT,
+            help="选填。巡察反馈意见中指出的具体问题总数；与“问题”表行数不一致时给出警告，通报中使用这里填写的数字。",
+        ),
+        Column(
+            "declared_measures",
+            "整改措施数",
+            INT,
+            help="选填。整改方案中的整改措施总数；与“措施”表行数不一致时给出警告，通报中使用这里的数字。",
+        ),
+        Column(
+            "declared_documents",
+            "制度文件数",
+            INT,
+            help="选填。制定或修订的制度文件总数；与“制度文件”表行数不一致时给出警告，通报中使用这里的数字。",
+        ),
         # Optional rows added for offices that word and number their notices differently. Old ledgers
         # without them build as before.
-        Column("kind", "巡视巡察", CHOICE, choices=KINDS, width=10, example="巡察",
-               help="选填。“巡察”（市、县党委开展）或“巡视”（省委、中央开展）。通报中自动生成的文字都随它改变；"
-                    "不填时按巡察组名称判断（含“巡视”即为巡视），否则为巡察。"),
-        Column("opening", "导语", LONGTEXT, width=60,
-               example="根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}进行了巡察，"
-                       "并于{反馈日期}反馈了巡察意见。按照党务公开原则和巡察工作有关要求，现将整改进展情况予以公布：",
-               help="选填。通报开头的一段话，可用占位符（见下方占位符表）；不填时自动生成“根据××统一部署，……"
-                    "现将巡察整改进展情况予以公布。”"),
-        Column("numbering", "编号方式", TEXT, choices=NUMBERING_NAMES, width=14, example="标准",
-               help="选填。通报各级标题的编号方式，从下拉列表选择（说明见“填写说明”表），不填为“标准”"
-                    "（一、/（一）/1./一是）；也可以按“一、/无/1./一是”的格式逐级填写。"),
-        Column("title_basic", "基本情况标题", width=30, example="整改工作开展情况",
-               help="选填。通报第一部分的标题，不填为“整改工作基本情况”；填“无标题”则只印内容不印标题，"
-                    "填“不印”则整个部分不印。序号自动生成，不要填写。"),
-        Column("title_progress", "整改落实进展标题", width=30, example="{巡察组}反馈意见整改落实情况",
-               help="选填。按“问题”表生成的部分的标题，不填为“××巡察组反馈意见整改落实进展情况”；"
-                    "可用占位符；填“无标题”或“不印”同上。"),
-        Column("title_plans", "今后打算标题", width=30, example="下一步工作打算",
-               help="选填。“今后打算”部分的标题，不填为“今后整改工作打算”；填“无标题”或“不印”同上。"),
-        Column("title_closing", "结束语标题", width=30,
-               help="选填。结束语（含联系方式）默认不加标题；填写文字则作为一个带序号的部分印出，"
-                    "填“不印”则不印结束语和联系方式。"),
-        Column("show_status", "印出整改状态", CHOICE, choices=(YES, NO), width=10, default=NO,
-               help="选填。选“是”时，通报中每个具体问题的整改进展后另起一行印“整改状态：已完成。”；不填为“否”。"),
-        Column("declared_aspects", "反馈方面数", INT,
-               help="选填。反馈意见涉及的方面数；只公布总数、不逐条列出问题的通报用它（{方面数}），"
-                    "与“问题”表中的方面数不一致时给出警告。"),
-        Column("declared_done", "已完成问题数", INT,
-               help="选填。只公布总数的通报可以填写按整改状态的问题数（已完成、取得阶段性成效、正在推进、"
-                    "长期坚持四项）；填写后通报中的数字和完成率按填写的计算。"),
+        Column(
+            "kind",
+            "巡视巡察",
+            CHOICE,
+            choices=KINDS,
+            width=10,
+            example="巡察",
+            help="选填。“巡察”（市、县党委开展）或“巡视”（省委、中央开展）。通报中自动生成的文字都随它改变；"
+            "不填时按巡察组名称判断（含“巡视”即为巡视），否则为巡察。",
+        ),
+        Column(
+            "opening",
+            "导语",
+            LONGTEXT,
+            width=60,
+            example="根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}进行了巡察，"
+            "并于{反馈日期}反馈了巡察意见。按照党务公开原则和巡察工作有关要求，现将整改进展情况予以公布：",
+            help="选填。通报开头的一段话，可用占位符（见下方占位符表）；不填时自动生成“根据××统一部署，……"
+            "现将巡察整改进展情况予以公布。”",
+        ),
+        Column(
+            "numbering",
+            "编号方式",
+            TEXT,
+            choices=NUMBERING_NAMES,
+            width=14,
+            example="标准",
+            help="选填。通报各级标题的编号方式，从下拉列表选择（说明见“填写说明”表），不填为“标准”"
+            "（一、/（一）/1./一是）；也可以按“一、/无/1./一是”的格式逐级填写。",
+        ),
+        Column(
+            "title_basic",
+            "基本情况标题",
+            width=30,
+            example="整改工作开展情况",
+            help="选填。通报第一部分的标题，不填为“整改工作基本情况”；填“无标题”则只印内容不印标题，"
+            "填“不印”则整个部分不印。序号自动生成，不要填写。",
+        ),
+        Column(
+            "title_progress",
+            "整改落实进展标题",
+            width=30,
+            example="{巡察组}反馈意见整改落实情况",
+            help="选填。按“问题”表生成的部分的标题，不填为“××巡察组反馈意见整改落实进展情况”；"
+            "可用占位符；填“无标题”或“不印”同上。",
+        ),
+        Column(
+            "title_plans",
+            "今后打算标题",
+            width=30,
+            example="下一步工作打算",
+            help="选填。“今后打算”部分的标题，不填为“今后整改工作打算”；填“无标题”或“不印”同上。",
+        ),
+        Column(
+            "title_closing",
+            "结束语标题",
+            width=30,
+            help="选填。结束语（含联系方式）默认不加标题；填写文字则作为一个带序号的部分印出，"
+            "填“不印”则不印结束语和联系方式。",
+        ),
+        Column(
+            "show_status",
+            "印出整改状态",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            default=NO,
+            help="选填。选“是”时，通报中每个具体问题的整改进展后另起一行印“整改状态：已完成。”；不填为“否”。",
+        ),
+        Column(
+            "declared_aspects",
+            "反馈方面数",
+            INT,
+            help="选填。反馈意见涉及的方面数；只公布总数、不逐条列出问题的通报用它（{方面数}），"
+            "与“问题”表中的方面数不一致时给出警告。",
+        ),
+        Column(
+            "declared_done",
+            "已完成问题数",
+            INT,
+            help="选填。只公布总数的通报可以填写按整改状态的问题数（已完成、取得阶段性成效、正在推进、"
+            "长期坚持四项）；填写后通报中的数字和完成率按填写的计算。",
+        ),
         Column("declared_staged", "取得阶段性成效问题数", INT, help="选填。见“已完成问题数”。"),
         Column("declared_ongoing", "正在推进问题数", INT, help="选填。见“已完成问题数”。"),
         Column("declared_long_term", "长期坚持问题数", INT, help="选填。见“已完成问题数”。"),
-        Column("red_header", "版头", CHOICE, choices=(YES, NO), width=10, default=NO,
-               help="选填。选“是”时通报首页加印红色版头：发文机关标志（红色）、发文字号和红色分隔线；"
-                    "留空视为“否”。"),
-        Column("issuer_mark", "发文机关标志", example="中共东营市总工会党组文件",
-               help="选填。版头中的红色发文机关标志；不填时为“发文机关”加“文件”。"),
-        Column("attachments", "清单作为附件", CHOICE, choices=(YES, NO), width=10, default=NO,
-               help="选填。选“是”时问题清单、任务清单、责任清单左上角分别标注“附件1”“附件2”“附件3”"
-                    "（随通报一并印发时）；留空视为“否”。"),
+        Column(
+            "red_header",
+            "版头",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            default=NO,
+            help="选填。选“是”时通报首页加印红色版头：发文机关标志（红色）、发文字号和红色分隔线；留空视为“否”。",
+        ),
+        Column(
+            "issuer_mark",
+            "发文机关标志",
+            example="中共东营市总工会党组文件",
+            help="选填。版头中的红色发文机关标志；不填时为“发文机关”加“文件”。",
+        ),
+        Column(
+            "attachments",
+            "清单作为附件",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            default=NO,
+            help="选填。选“是”时问题清单、任务清单、责任清单左上角分别标注“附件1”“附件2”“附件3”"
+            "（随通报一并印发时）；留空视为“否”。",
+        ),
     ),
 )
 
@@ -218,24 +354,57 @@ PROBLEMS = Sheet(
     aliases=("问题清单", "反馈问题"),
     help="每个具体问题一行。同一方面、同一问题的多行可以合并单元格，也可以每行重复填写。",
     columns=(
-        Column("id", "编号", ID, required=True, width=8, example="1",
-               help="具体问题的编号，在本表中不能重复；“措施”表用它指明措施属于哪个问题。"),
-        Column("aspect", "方面", width=30,
-               example="关于聚焦基层贯彻落实党的路线方针政策和党中央决策部署情况方面",
-               help="反馈意见的方面（通报中的（一）（二）……），序号自动生成，不必填写；编号方式没有方面一级时"
-                    "可以留空，其他编号方式必须填写。"),
-        Column("heading", "问题", required=True, width=30,
-               example="学习贯彻习近平总书记对工人阶级和工会工作重要指示批示精神不深入问题",
-               help="问题标题（通报中的1. 2. ……），序号自动生成，不必填写（填了会自动去掉并提示）。"),
-        Column("item", "具体问题", width=30, example="学习计划执行不力",
-               help="具体问题表现（通报中的“一是”“二是”……）；问题下没有细分时留空。"),
-        Column("progress", "整改进展", LONGTEXT, required=True, width=60,
-               example="修订了《党组理论学习中心组学习制度》，严格执行请假、补学制度，已组织中心组学习12次。",
-               help="印在通报中的整改进展情况；可以在单元格内换行（Alt+Enter）分成多段。"),
-        Column("status", "整改状态", CHOICE, required=True, choices=STATUSES, width=14,
-               help="从下拉列表中选择。"),
-        Column("public", "是否公开", CHOICE, choices=(YES, NO), width=10, default=YES,
-               help="选“否”的问题只列入三个清单，不在通报中公布；留空视为“是”。"),
+        Column(
+            "id",
+            "编号",
+            ID,
+            required=True,
+            width=8,
+            example="1",
+            help="具体问题的编号，在本表中不能重复；“措施”表用它指明措施属于哪个问题。",
+        ),
+        Column(
+            "aspect",
+            "方面",
+            width=30,
+            example="关于聚焦基层贯彻落实党的路线方针政策和党中央决策部署情况方面",
+            help="反馈意见的方面（通报中的（一）（二）……），序号自动生成，不必填写；编号方式没有方面一级时"
+            "可以留空，其他编号方式必须填写。",
+        ),
+        Column(
+            "heading",
+            "问题",
+            required=True,
+            width=30,
+            example="学习贯彻习近平总书记对工人阶级和工会工作重要指示批示精神不深入问题",
+            help="问题标题（通报中的1. 2. ……），序号自动生成，不必填写（填了会自动去掉并提示）。",
+        ),
+        Column(
+            "item",
+            "具体问题",
+            width=30,
+            example="学习计划执行不力",
+            help="具体问题表现（通报中的“一是”“二是”……）；问题下没有细分时留空。",
+        ),
+        Column(
+            "progress",
+            "整改进展",
+            LONGTEXT,
+            required=True,
+            width=60,
+            example="修订了《党组理论学习中心组学习制度》，严格执行请假、补学制度，已组织中心组学习12次。",
+            help="印在通报中的整改进展情况；可以在单元格内换行（Alt+Enter）分成多段。",
+        ),
+        Column("status", "整改状态", CHOICE, required=True, choices=STATUSES, width=14, help="从下拉列表中选择。"),
+        Column(
+            "public",
+            "是否公开",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            default=YES,
+            help="选“否”的问题只列入三个清单，不在通报中公布；留空视为“是”。",
+        ),
     ),
 )
 
@@ -245,25 +414,79 @@ MEASURES = Sheet(
     aliases=("整改措施", "措施清单"),
     help="每条整改措施一行，用“问题编号”指明属于哪个具体问题。",
     columns=(
-        Column("id", "编号", ID, required=True, width=8, example="1",
-               help="措施编号，在本表中不能重复。"),
-        Column("problem_id", "问题编号", ID, required=True, width=10, example="1",
-               help="这条措施所属具体问题在“问题”表中的编号。"),
-        Column("action", "整改措施", LONGTEXT, required=True, width=50, help="具体的整改措施。",
-               example="修订党组理论学习中心组学习制度，严格执行请假、补学制度"),
-        Column("target", "整改目标", LONGTEXT, required=True, width=30, help="措施要达到的目标。",
-               example="中心组学习按计划开展，全年不少于12次"),
-        Column("leader", "责任领导", required=True, width=16, example="党组书记、主席",
-               help="责任领导，建议写职务（如“分管副主席”）。"),
-        Column("department", "责任部室（单位）", required=True, width=18, example="办公室",
-               aliases=("责任部室", "责任单位", "责任部门"), help="牵头落实的部室或单位。"),
+        Column("id", "编号", ID, required=True, width=8, example="1", help="措施编号，在本表中不能重复。"),
+        Column(
+            "problem_id",
+            "问题编号",
+            ID,
+            required=True,
+            width=10,
+            example="1",
+            help="这条措施所属具体问题在“问题”表中的编号。",
+        ),
+        Column(
+            "action",
+            "整改措施",
+            LONGTEXT,
+            required=True,
+            width=50,
+            help="具体的整改措施。",
+            example="修订党组理论学习中心组学习制度，严格执行请假、补学制度",
+        ),
+        Column(
+            "target",
+            "整改目标",
+            LONGTEXT,
+            required=True,
+            width=30,
+            help="措施要达到的目标。",
+            example="中心组学习按计划开展，全年不少于12次",
+        ),
+        Column(
+            "leader",
+            "责任领导",
+            required=True,
+            width=16,
+            example="党组书记、主席",
+            help="责任领导，建议写职务（如“分管副主席”）。",
+        ),
+        Column(
+            "department",
+            "责任部室（单位）",
+            required=True,
+            width=18,
+            example="办公室",
+            aliases=("责任部室", "责任单位", "责任部门"),
+            help="牵头落实的部室或单位。",
+        ),
         Column("partner", "配合单位", width=16, help="选填。配合落实的部室或单位。"),
-        Column("deadline", "完成时限", DEADLINE, required=True, width=14, example="2024-12-31",
-               help="日期，或填写“长期坚持”。不能早于反馈日期。"),
-        Column("result", "完成情况", LONGTEXT, width=30, help="选填。措施落实的情况说明。",
-               example="已修订印发，组织学习12次"),
-        Column("status", "整改状态", CHOICE, required=True, choices=STATUSES, width=14,
-               aliases=("状态", "措施状态"), help="这条措施的整改状态，从下拉列表中选择。"),
+        Column(
+            "deadline",
+            "完成时限",
+            DEADLINE,
+            required=True,
+            width=14,
+            example="2024-12-31",
+            help="日期，或填写“长期坚持”。不能早于反馈日期。",
+        ),
+        Column(
+            "result",
+            "完成情况",
+            LONGTEXT,
+            width=30,
+            help="选填。措施落实的情况说明。",
+            example="已修订印发，组织学习12次",
+        ),
+        Column(
+            "status",
+            "整改状态",
+            CHOICE,
+            required=True,
+            choices=STATUSES,
+            width=14,
+            aliases=("状态", "措施状态"),
+            help="这条措施的整改状态，从下拉列表中选择。",
+        ),
     ),
 )
 
@@ -273,14 +496,31 @@ NARRATIVE = Sheet(
     aliases=("通报正文",),
     help="通报中的叙述段落，按顺序每段一行。内容中可以用{问题数}等占位符引用自动统计的数字。",
     columns=(
-        Column("section", "部分", CHOICE, required=True, choices=SECTIONS, width=12,
-               help="“基本情况”印在“一、整改工作基本情况”下，“今后打算”印在“三、今后整改工作打算”下，"
-                    "“结束语”印在文末（联系方式自动附在其后）。"),
-        Column("heading", "小标题", width=24, example="提高政治站位，加强组织领导",
-               help="选填。段首的小标题，序号自动生成（不必填写）：基本情况为（一）（二）……，今后打算为一是、二是……"),
-        Column("text", "内容", LONGTEXT, width=80,
-               help="段落内容，可用占位符（见“填写说明”表）。只填小标题、不填内容的一行是单独成行的标题，"
-                    "其下各行的小标题编为下一级（如（一）下的1. 2. ……）。"),
+        Column(
+            "section",
+            "部分",
+            CHOICE,
+            required=True,
+            choices=SECTIONS,
+            width=12,
+            help="“基本情况”印在“一、整改工作基本情况”下，“今后打算”印在“三、今后整改工作打算”下，"
+            "“结束语”印在文末（联系方式自动附在其后）。",
+        ),
+        Column(
+            "heading",
+            "小标题",
+            width=24,
+            example="提高政治站位，加强组织领导",
+            help="选填。段首的小标题，序号自动生成（不必填写）：基本情况为（一）（二）……，今后打算为一是、二是……",
+        ),
+        Column(
+            "text",
+            "内容",
+            LONGTEXT,
+            width=80,
+            help="段落内容，可用占位符（见“填写说明”表）。只填小标题、不填内容的一行是单独成行的标题，"
+            "其下各行的小标题编为下一级（如（一）下的1. 2. ……）。",
+        ),
     ),
 )
 
@@ -290,13 +530,26 @@ DOCUMENTS = Sheet(
     aliases=("制度", "制度建设"),
     help="整改中制定或修订的制度文件，每个文件一行。",
     columns=(
-        Column("name", "名称", required=True, width=50, example="《东营市总工会党组理论学习中心组学习制度》",
-               help="制度文件名称。"),
-        Column("kind", "制定/修订", CHOICE, required=True, choices=(DOC_MADE, DOC_REVISED), width=12,
-               aliases=("类型",), help="从下拉列表中选择。"),
+        Column(
+            "name",
+            "名称",
+            required=True,
+            width=50,
+            example="《东营市总工会党组理论学习中心组学习制度》",
+            help="制度文件名称。",
+        ),
+        Column(
+            "kind",
+            "制定/修订",
+            CHOICE,
+            required=True,
+            choices=(DOC_MADE, DOC_REVISED),
+            width=12,
+            aliases=("类型",),
+            help="从下拉列表中选择。",
+        ),
         Column("date", "日期", DATE, width=14, help="选填。印发日期。"),
-        Column("problem_ids", "问题编号", width=14,
-               help="选填。相关具体问题的编号，多个用顿号或逗号隔开。"),
+        Column("problem_ids", "问题编号", width=14, help="选填。相关具体问题的编号，多个用顿号或逗号隔开。"),
     ),
 )
 
@@ -310,18 +563,35 @@ EXAMPLE_MARK = "示例"
 REWRITE_MARK = "【请改写】"
 # The skeleton of a progress notice's narrative (正文), with placeholders: (部分, 小标题, 内容).
 NARRATIVE_SKELETON: tuple[tuple[str, str, str], ...] = (
-    (SECTION_BASIC, "", "【请改写】{巡察组}反馈意见共指出{方面数}个方面、{问题数}个具体问题。××党组完全接受、照单全收，"
-                        "把巡察整改作为重大政治任务抓紧抓实。"),
-    (SECTION_BASIC, "提高政治站位，加强组织领导",
-     "【请改写】××党组召开专题会议研究部署整改工作，成立由党组书记任组长的巡察整改工作领导小组，……"),
-    (SECTION_BASIC, "细化责任分工，强化监督检查",
-     "【请改写】研究制定{措施数}项整改措施，制定问题清单、任务清单、责任清单，逐项明确责任领导、责任部室（单位）和"
-     "完成时限。截至目前，{整改状态句}。"),
-    (SECTION_BASIC, "注重结果运用，健全长效机制",
-     "【请改写】坚持“当下改”与“长久立”相结合，……目前，共制定或修订制度文件{制度文件数}项。"),
+    (
+        SECTION_BASIC,
+        "",
+        "【请改写】{巡察组}反馈意见共指出{方面数}个方面、{问题数}个具体问题。××党组完全接受、照单全收，"
+        "把巡察整改作为重大政治任务抓紧抓实。",
+    ),
+    (
+        SECTION_BASIC,
+        "提高政治站位，加强组织领导",
+        "【请改写】××党组召开专题会议研究部署整改工作，成立由党组书记任组长的巡察整改工作领导小组，……",
+    ),
+    (
+        SECTION_BASIC,
+        "细化责任分工，强化监督检查",
+        "【请改写】研究制定{措施数}项整改措施，制定问题清单、任务清单、责任清单，逐项明确责任领导、责任部室（单位）和"
+        "完成时限。截至目前，{整改状态句}。",
+    ),
+    (
+        SECTION_BASIC,
+        "注重结果运用，健全长效机制",
+        "【请改写】坚持“当下改”与“长久立”相结合，……目前，共制定或修订制度文件{制度文件数}项。",
+    ),
     (SECTION_PLANS, "", "【请改写】下一步，××党组将坚持目标不变、标准不降、力度不减，持续抓好巡察整改后续工作。"),
     (SECTION_PLANS, "进一步提高政治站位", "【请改写】……"),
-    (SECTION_PLANS, "进一步持续深化整改", "【请改写】对已经完成的事项适时开展“回头看”，对正在推进的事项盯住时限、挂账督办，……"),
+    (
+        SECTION_PLANS,
+        "进一步持续深化整改",
+        "【请改写】对已经完成的事项适时开展“回头看”，对正在推进的事项盯住时限、挂账督办，……",
+    ),
     (SECTION_PLANS, "进一步完善长效机制", "【请改写】……"),
     (SECTION_CLOSING, "", "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
 )

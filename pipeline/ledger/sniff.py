@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 import io
+import logging
 import os
 import warnings
 import zipfile
@@ -16,18 +15,18 @@ from typing import Any, Iterator
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.ledger.cellscan import find_bad_cell, find_dtd
 from pipeline.errors import WorkbookError
-from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem
 from pipeline.fsutil import NotRegularFile, open_regular
+from pipeline.ledger.cellscan import find_bad_cell, find_dtd
+from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem
 from pipeline.zipsafe import zip_problem
+
 # Size of a workbook file read at all (the zip's content is bounded separately, by WORKBOOK_LIMITS).
 MAX_FILE_BYTES = 100 * 1024 * 1024
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 
 log = logging.getLogger(__name__)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 
 def workbook_bytes(path: Path) -> bytes:
@@ -46,8 +45,9 @@ def workbook_bytes(path: Path) -> bytes:
         is_dir = path.is_dir()
         exists = is_dir or path.exists()
     except PermissionError as err:  # a folder on the way that may not be entered
-        raise WorkbookError(f"无法读取“{path}”：没有权限进入它所在的文件夹。请确认路径无误，或请管理员开放读取权限。") \
-            from err
+        raise WorkbookError(
+            f"无法读取“{path}”：没有权限进入它所在的文件夹。请确认路径无误，或请管理员开放读取权限。"
+        ) from err
     except OSError as err:
         raise WorkbookError(f"无法读取“{path}”：{err.strerror}。请检查路径和文件名。") from err
     if not exists:
@@ -58,18 +58,23 @@ def workbook_bytes(path: Path) -> bytes:
         with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                raise WorkbookError(f"“{name}”有 {size // (1024 * 1024)} MB，超过台账文件的上限 "
-                                    f"{MAX_FILE_BYTES // (1024 * 1024)} MB。请删除无关的工作表、图片后另存，或拆分台账。")
+                raise WorkbookError(
+                    f"“{name}”有 {size // (1024 * 1024)} MB，超过台账文件的上限 "
+                    f"{MAX_FILE_BYTES // (1024 * 1024)} MB。请删除无关的工作表、图片后另存，或拆分台账。"
+                )
             data = fh.read(MAX_FILE_BYTES + 1)
     except NotRegularFile as err:
-        raise WorkbookError(f"“{name}”不是普通文件（是{err.kind}），无法作为台账读取。请指定 Excel 保存的 .xlsx 文件。") \
-            from err
+        raise WorkbookError(
+            f"“{name}”不是普通文件（是{err.kind}），无法作为台账读取。请指定 Excel 保存的 .xlsx 文件。"
+        ) from err
     except OSError as err:
         reason = "没有读取权限" if isinstance(err, PermissionError) else err.strerror
-        raise WorkbookError(f"无法读取“{name}”：{reason}。请确认文件存在、有读取权限且没有被其他程序独占打开。") from err
+        raise WorkbookError(
+            f"无法读取“{name}”：{reason}。请确认文件存在、有读取权限且没有被其他程序独占打开。"
+        ) from err
     head = data[:8]
     size = len(data)
-    ole = data[8: 8 + (1 << 20)] if head == _OLE2_MAGIC else b""
+    ole = data[8 : 8 + (1 << 20)] if head == _OLE2_MAGIC else b""
     if size == 0:
         raise WorkbookError(f"“{name}”是空文件（0 字节）。请用 Excel 或 WPS 重新保存台账。")
     if head == _OLE2_MAGIC:
@@ -92,8 +97,10 @@ def workbook_bytes(path: Path) -> bytes:
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error) as err:
         raise WorkbookError(damaged) from err
     if bound:
-        raise WorkbookError(f"“{name}”无法读取：{bound}。台账不应这么大；请在 Excel 或 WPS 中删除多余内容后另存，"
-                            "如果文件来历不明，请不要使用。")
+        raise WorkbookError(
+            f"“{name}”无法读取：{bound}。台账不应这么大；请在 Excel 或 WPS 中删除多余内容后另存，"
+            "如果文件来历不明，请不要使用。"
+        )
     dtd = find_dtd(io.BytesIO(data))  # entity definitions (XXE, "billion laughs"): no part is parsed
     if dtd is not None:
         raise WorkbookError(_dtd_message(name, dtd))
@@ -101,8 +108,10 @@ def workbook_bytes(path: Path) -> bytes:
 
 
 def _dtd_message(name: str, part: str) -> str:
-    return (f"“{name}”的部件“{part}”含有 DTD（XML 实体定义），Excel 和 WPS 从不这样保存，"
-            "可能是恶意构造的文件，出于安全没有读取。请使用 Excel 或 WPS 保存的台账。")
+    return (
+        f"“{name}”的部件“{part}”含有 DTD（XML 实体定义），Excel 和 WPS 从不这样保存，"
+        "可能是恶意构造的文件，出于安全没有读取。请使用 Excel 或 WPS 保存的台账。"
+    )
 
 
 @contextmanager
@@ -134,7 +143,8 @@ def _openpyxl_errors(data: bytes, name: str) -> Iterator[None]:
         if bad is not None:
             raise WorkbookError(
                 f"“{name}”中 {bad.sheet}!{bad.coord} 无法读取：{bad.reason}。"
-                "请在 Excel 或 WPS 中打开台账，重新输入该单元格的内容后保存。") from err
+                "请在 Excel 或 WPS 中打开台账，重新输入该单元格的内容后保存。"
+            ) from err
         raise WorkbookError(
             f"“{name}”的内容无法解析（{type(err).__name__}）。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
         ) from err

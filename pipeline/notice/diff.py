@@ -42,9 +42,11 @@ class TableDiff:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""
-        return {"added": [{"id": i, "text": t} for i, t in self.added],
-                "removed": [{"id": i, "text": t} for i, t in self.removed],
-                "changed": [c.as_dict() for c in self.changed]}
+        return {
+            "added": [{"id": i, "text": t} for i, t in self.added],
+            "removed": [{"id": i, "text": t} for i, t in self.removed],
+            "changed": [c.as_dict() for c in self.changed],
+        }
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,16 @@ class LedgerDiff:
             if d.empty:
                 continue
             done = sum(1 for c in d.changed if c.field in _STATUS_FIELDS and c.new == schema.STATUS_DONE)
-            bits = [f"{label}{n}{unit}" for label, n in (
-                ("新增", len(d.added)), ("删除", len(d.removed)), ("完成", done),
-                ("变化", len({c.id for c in d.changed})))
-                if n]
+            bits = [
+                f"{label}{n}{unit}"
+                for label, n in (
+                    ("新增", len(d.added)),
+                    ("删除", len(d.removed)),
+                    ("完成", done),
+                    ("变化", len({c.id for c in d.changed})),
+                )
+                if n
+            ]
             parts.append(f"{name}：" + "、".join(bits))
         return "；".join(parts)
 
@@ -123,15 +131,26 @@ _MEASURE_FIELDS: tuple[tuple[str, Callable[[Measure], str]], ...] = (
 )
 
 
-def _compare(old: Sequence[Any], new: Sequence[Any], fields: Sequence[tuple[str, Callable[[Any], str]]],
-             about: Callable[[Any], str]) -> TableDiff:
+def _compare(
+    old: Sequence[Any],
+    new: Sequence[Any],
+    fields: Sequence[tuple[str, Callable[[Any], str]]],
+    about: Callable[[Any], str],
+) -> TableDiff:
     before = {r.id: r for r in old}
     after = {r.id: r for r in new}
-    changed = [Change(r.id, header, read(before[r.id]), read(r))
-               for r in new if r.id in before for header, read in fields if read(before[r.id]) != read(r)]
-    return TableDiff(added=tuple((r.id, about(r)) for r in new if r.id not in before),
-                     removed=tuple((r.id, about(r)) for r in old if r.id not in after),
-                     changed=tuple(changed))
+    changed = [
+        Change(r.id, header, read(before[r.id]), read(r))
+        for r in new
+        if r.id in before
+        for header, read in fields
+        if read(before[r.id]) != read(r)
+    ]
+    return TableDiff(
+        added=tuple((r.id, about(r)) for r in new if r.id not in before),
+        removed=tuple((r.id, about(r)) for r in old if r.id not in after),
+        changed=tuple(changed),
+    )
 
 
 def compare(old: Ledger, new: Ledger) -> LedgerDiff:

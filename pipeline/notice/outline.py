@@ -19,9 +19,8 @@ from typing import Any, Callable, Iterable
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger, Paragraph, Problem
+from pipeline.ledger.numbering import _END_PUNCT, HEADING_STYLE, LEAD_STYLE, NumberingScheme, below, label, title_choice
 from pipeline.text.punct import normalize_newlines, normalize_punct, split_paragraphs, strip_control_chars
-from pipeline.ledger.numbering import HEADING_STYLE, LEAD_STYLE, NumberingScheme, _END_PUNCT, below, label, title_choice
-
 
 # --------------------------------------------------------------------------------------------------
 # Blocks
@@ -86,13 +85,23 @@ class NoticeSettings:
 
 
 SECTION_KEYS = ("basic", "progress", "plans", "closing")
-SECTION_TITLE_FIELD = {"basic": "title_basic", "progress": "title_progress", "plans": "title_plans",
-                       "closing": "title_closing"}
+SECTION_TITLE_FIELD = {
+    "basic": "title_basic",
+    "progress": "title_progress",
+    "plans": "title_plans",
+    "closing": "title_closing",
+}
 # Default titles, with placeholders: they follow the ledger (巡察/巡视, 部署机关) like any other text.
-DEFAULT_TITLES = {"basic": "整改工作基本情况", "progress": "{部署机关}{巡察}组反馈意见整改落实进展情况",
-                  "plans": "今后整改工作打算", "closing": ""}
-DEFAULT_OPENING = ("根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}开展了{巡察轮次}，"
-                   "并于{反馈月日}反馈了{巡察}情况。按照{巡察}工作有关要求，现将{巡察}整改进展情况予以公布。")
+DEFAULT_TITLES = {
+    "basic": "整改工作基本情况",
+    "progress": "{部署机关}{巡察}组反馈意见整改落实进展情况",
+    "plans": "今后整改工作打算",
+    "closing": "",
+}
+DEFAULT_OPENING = (
+    "根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}开展了{巡察轮次}，"
+    "并于{反馈月日}反馈了{巡察}情况。按照{巡察}工作有关要求，现将{巡察}整改进展情况予以公布。"
+)
 
 
 def settings_of(ledger: Ledger) -> NoticeSettings:
@@ -102,8 +111,12 @@ def settings_of(ledger: Ledger) -> NoticeSettings:
     for key in SECTION_KEYS:
         printed, title = title_choice(getattr(info, SECTION_TITLE_FIELD[key]))
         sections.append(SectionSpec(key, DEFAULT_TITLES[key] if title is None else title, printed))
-    return NoticeSettings(scheme=NumberingScheme.parse(info.numbering), sections=tuple(sections),
-                          show_status=info.show_status, opening=info.opening or DEFAULT_OPENING)
+    return NoticeSettings(
+        scheme=NumberingScheme.parse(info.numbering),
+        sections=tuple(sections),
+        show_status=info.show_status,
+        opening=info.opening or DEFAULT_OPENING,
+    )
 
 
 # Memoised: a checklist row repeats its problem's aspect, heading and item on every measure, and the
@@ -133,17 +146,37 @@ class _Writer:
             self.blocks.append(self.pending)
             self.pending = None
 
-    def heading(self, section: str, level: int, lbl: str, marker: str, text: str, role: str,
-                run_in: bool = False, status: str = "", as_sentence: bool = False) -> None:
+    def heading(
+        self,
+        section: str,
+        level: int,
+        lbl: str,
+        marker: str,
+        text: str,
+        role: str,
+        run_in: bool = False,
+        status: str = "",
+        as_sentence: bool = False,
+    ) -> None:
         """A heading: on its own line, or run in at the start of the next paragraph."""
         self.flush()
         if run_in:
-            self.pending = Block(section, "paragraph", level, "", lead_label=lbl, lead=sentence(text),
-                                 lead_style=LEAD_STYLE[marker], status=status, role=role)
+            self.pending = Block(
+                section,
+                "paragraph",
+                level,
+                "",
+                lead_label=lbl,
+                lead=sentence(text),
+                lead_style=LEAD_STYLE[marker],
+                status=status,
+                role=role,
+            )
             return
         shown = sentence(text) if as_sentence else clean(text)
-        self.blocks.append(Block(section, "heading", level, shown, label=lbl, style=HEADING_STYLE[marker],
-                                 status=status, role=role))
+        self.blocks.append(
+            Block(section, "heading", level, shown, label=lbl, style=HEADING_STYLE[marker], status=status, role=role)
+        )
 
     def paragraph(self, section: str, level: int, text: str, role: str, status: str = "") -> None:
         """A body paragraph, opening with the pending run-in heading if there is one."""
@@ -153,14 +186,26 @@ class _Writer:
         if self.pending is not None:
             p = self.pending
             self.pending = None
-            self.blocks.append(Block(section, "paragraph", p.level, text, lead_label=p.lead_label, lead=p.lead,
-                                     lead_style=p.lead_style, status=p.status or status, role=p.role))
+            self.blocks.append(
+                Block(
+                    section,
+                    "paragraph",
+                    p.level,
+                    text,
+                    lead_label=p.lead_label,
+                    lead=p.lead,
+                    lead_style=p.lead_style,
+                    status=p.status or status,
+                    role=p.role,
+                )
+            )
             return
         self.blocks.append(Block(section, "paragraph", level, text, status=status, role=role))
 
 
-def _narrative(w: _Writer, section: str, level: int, rows: Iterable[Paragraph], sub: str, runin: str,
-               values: dict[str, str]) -> None:
+def _narrative(
+    w: _Writer, section: str, level: int, rows: Iterable[Paragraph], sub: str, runin: str, values: dict[str, str]
+) -> None:
     """正文 rows of one section: standalone headings (小标题 without 内容) numbered `sub`; run-in headings
     numbered `runin` at first, then the level under `sub` once a standalone heading has opened."""
     standalone = 0
@@ -177,8 +222,15 @@ def _narrative(w: _Writer, section: str, level: int, rows: Iterable[Paragraph], 
         paras = split_paragraphs(figures.fill(p.text, values))
         if heading:
             run_ins += 1
-            w.heading(section, level + 2 if standalone else level + 1, label(runin_marker, run_ins), runin_marker,
-                      heading, role="narrative", run_in=True)
+            w.heading(
+                section,
+                level + 2 if standalone else level + 1,
+                label(runin_marker, run_ins),
+                runin_marker,
+                heading,
+                role="narrative",
+                run_in=True,
+            )
         for text in paras:
             w.paragraph(section, level + 1, text, role="narrative")
         w.flush()
@@ -200,24 +252,46 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
         a_level = depth + 1
         if scheme.aspect.shown:
             problem_no = 0  # numbering restarts under each aspect
-            w.heading("progress", a_level, label(scheme.aspect.marker, a_no), scheme.aspect.marker, aspect,
-                      role="aspect", run_in=scheme.aspect.run_in)
+            w.heading(
+                "progress",
+                a_level,
+                label(scheme.aspect.marker, a_no),
+                scheme.aspect.marker,
+                aspect,
+                role="aspect",
+                run_in=scheme.aspect.run_in,
+            )
         else:
             a_level = depth
         for heading, rows in headings.items():
             problem_no += 1
             same = {p.status for p in rows}
-            w.heading("progress", a_level + 1, label(scheme.problem.marker, problem_no), scheme.problem.marker,
-                      heading, role="problem", run_in=scheme.problem.run_in,
-                      status=rows[0].status if len(same) == 1 else "")
+            w.heading(
+                "progress",
+                a_level + 1,
+                label(scheme.problem.marker, problem_no),
+                scheme.problem.marker,
+                heading,
+                role="problem",
+                run_in=scheme.problem.run_in,
+                status=rows[0].status if len(same) == 1 else "",
+            )
             item_no = 0
             for p in rows:
                 if p.item:
                     item_no += 1
                     # A specific problem reads as a sentence: "一是学习计划执行不力。"
-                    w.heading("progress", a_level + 2, label(scheme.item.marker, item_no), scheme.item.marker,
-                              p.item, role="item", run_in=scheme.item.run_in, status=p.status,
-                              as_sentence=True)
+                    w.heading(
+                        "progress",
+                        a_level + 2,
+                        label(scheme.item.marker, item_no),
+                        scheme.item.marker,
+                        p.item,
+                        role="item",
+                        run_in=scheme.item.run_in,
+                        status=p.status,
+                        as_sentence=True,
+                    )
                 for text in p.progress:
                     w.paragraph("progress", a_level + 2, text, role="progress", status=p.status)
                 if show_status:
@@ -225,8 +299,9 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
                 w.flush()
 
 
-def build_outline(ledger: Ledger, settings: NoticeSettings | None = None,
-                  contacts: Callable[[Ledger], str] | None = None) -> list[Block]:
+def build_outline(
+    ledger: Ledger, settings: NoticeSettings | None = None, contacts: Callable[[Ledger], str] | None = None
+) -> list[Block]:
     """The notice body (opening to closing) as blocks, numbered by the ledger's scheme."""
     settings = settings or settings_of(ledger)
     values = figures.values(ledger)
@@ -250,7 +325,9 @@ def build_outline(ledger: Ledger, settings: NoticeSettings | None = None,
         elif spec.key == "plans":
             _narrative(w, "plans", 1, narrative[schema.SECTION_PLANS], scheme.sub, "一是", values)
         elif spec.key == "closing":
-            texts = [t for p in narrative[schema.SECTION_CLOSING] for t in split_paragraphs(figures.fill(p.text, values))]
+            texts = [
+                t for p in narrative[schema.SECTION_CLOSING] for t in split_paragraphs(figures.fill(p.text, values))
+            ]
             tail = contacts(ledger) if contacts else ""
             if tail:
                 texts = [*texts[:-1], (texts[-1] if texts else "") + tail]

@@ -7,12 +7,28 @@ from typing import Iterable
 
 from pipeline.ledger.model import Ledger
 from pipeline.notice.outline import clean
+
 TITLE_BREAK_MAX = 300  # longer titles are broken at fixed width (the balanced layout search is quadratic)
 # A 2号 (22 pt) title line holds 20 characters in the 156 mm text block.
 TITLE_LINE_CHARS = 20
 # Words a title line break must never split, besides the ledger's own names.
-_TITLE_WORDS = ("关于", "反馈意见", "集中", "整改", "进展情况", "落实", "情况", "巡察", "巡视", "工作", "通报",
-                "问题", "清单", "意见", "专项")
+_TITLE_WORDS = (
+    "关于",
+    "反馈意见",
+    "集中",
+    "整改",
+    "进展情况",
+    "落实",
+    "情况",
+    "巡察",
+    "巡视",
+    "工作",
+    "通报",
+    "问题",
+    "清单",
+    "意见",
+    "专项",
+)
 
 
 def compose_title(ledger: Ledger) -> str:
@@ -31,7 +47,7 @@ def break_title(title: str, protected: Iterable[str] = (), width: int = TITLE_LI
     if n <= width:
         return title
     if n > TITLE_BREAK_MAX:  # the balanced search below is quadratic; the checks refuse such titles anyway
-        return "\n".join(title[i:i + width] for i in range(0, n, width))
+        return "\n".join(title[i : i + width] for i in range(0, n, width))
     blocked: set[int] = set()  # break positions inside a word
     for word in {w for w in (*protected, *_TITLE_WORDS) if w}:
         for m in re.finditer(re.escape(word), title):

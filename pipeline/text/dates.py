@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-
 # ---------------------------------------------------------------------------
 # Dates
 
@@ -61,8 +60,16 @@ def parse_date_text(s: str) -> date | None:
 
 
 # Dates as offices print them when the day is not known: 2024年6月, 2022年8月下旬, 2024年9月底.
-_MONTH_PARTS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, None), "初": (1, 10), "底": (21, None),
-                "末": (21, None), "份": (1, None), "": (1, None)}
+_MONTH_PARTS = {
+    "上旬": (1, 10),
+    "中旬": (11, 20),
+    "下旬": (21, None),
+    "初": (1, 10),
+    "底": (21, None),
+    "末": (21, None),
+    "份": (1, None),
+    "": (1, None),
+}
 _LOOSE_DATE_RE = re.compile(
     r"(?P<y>[0-9]{4})\s*(?:年\s*|[-/.])(?P<m>[0-9]{1,2})\s*月?\s*(?P<part>上旬|中旬|下旬|初|底|末|份)?"
 )

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
 import re
 import unicodedata
+
 NAME_MAX_BYTES = 200  # UTF-8 bytes of a folder or file name we make (255 is the usual limit; room for "-N")
 
 
@@ -27,8 +28,12 @@ def display_text(text: str) -> str:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").encode(
-            "utf-8", "replace").decode("utf-8")
+        return (
+            text.encode("utf-8", "surrogateescape")
+            .decode("utf-8", "replace")
+            .encode("utf-8", "replace")
+            .decode("utf-8")
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -36,8 +41,7 @@ def display_text(text: str) -> str:
 
 _FORBIDDEN_NAME_CHARS = frozenset('<>:"/\\|?*')
 _RESERVED_NAMES = frozenset(
-    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
-    + [f"{dev}{i}" for dev in ("COM", "LPT") for i in "123456789¹²³"]
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"] + [f"{dev}{i}" for dev in ("COM", "LPT") for i in "123456789¹²³"]
 )
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-
-
 # ---------------------------------------------------------------------------
 # Numbering a clerk typed by habit
 
@@ -30,9 +28,9 @@ def strip_typed_number(text: str) -> tuple[str, str]:
     nothing but a number is left as it is.
     """
     m = _TYPED_NUMBER_RE.match(text or "")
-    if m is None or not text[m.end():].strip():
+    if m is None or not text[m.end() :].strip():
         return text, ""
-    return text[m.end():], m.group(0).strip()
+    return text[m.end() :], m.group(0).strip()
 
 
 # ---------------------------------------------------------------------------

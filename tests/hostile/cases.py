@@ -5,7 +5,6 @@ folder and writes to `out/`. A payload that would prove code ran creates the fil
 """
 
 from __future__ import annotations
-from pipeline import api
 
 import os
 import zipfile
@@ -15,6 +14,7 @@ from typing import Callable
 
 from hostile import make
 from hostile.runner import Run
+from pipeline import api
 
 MARKER = "PWNED"
 PAYLOAD = f"touch {MARKER}; id"

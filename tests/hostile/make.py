@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from conftest import BASE, TEMPLATES, fill_workbook
+
 from pipeline.ledger.blank import blank_workbook
 
 Parts = dict[str, bytes]

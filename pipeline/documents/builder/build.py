@@ -5,14 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pipeline.documents.builder.checklist import _build_checklist
+from pipeline.documents.builder.notice import _build_notice
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
 from pipeline.documents.layout import CHECKLISTS
 from pipeline.documents.registry import TEMPLATE_NAMES
-from pipeline.documents.builder.checklist import _build_checklist
-from pipeline.documents.builder.notice import _build_notice
-
 
 # --------------------------------------------------------------------------------------------------
 # Entry points

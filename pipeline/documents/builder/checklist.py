@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.documents.builder.gbt import CHECKLIST_PAGE, mm
+from pipeline.documents.builder.parts import (
+    _centre_vertically,
+    _new_document,
+    _paragraph,
+    _row_properties,
+    _save,
+    _set_cell,
+    _table_grid,
+    _table_properties,
+    _tag,
+)
+from pipeline.documents.builder.styles import (
+    CHECKLIST_TABLE,
+    TABLE_ATTACHMENT,
+    TABLE_BODY,
+    TABLE_BODY_CENTER,
+    TABLE_HEADER,
+    TABLE_ISSUER,
+    TABLE_NOTE,
+    TABLE_PAGE_BREAK,
+    TABLE_TITLE,
+    TINY,
+)
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
 from pipeline.documents.layout import CHECKLIST_WIDTH_MM, Checklist, Column
-from pipeline.documents.builder.gbt import CHECKLIST_PAGE, mm
-from pipeline.documents.builder.parts import _new_document, _paragraph, _save, _tag
-from pipeline.documents.builder.styles import CHECKLIST_TABLE, TABLE_ATTACHMENT, TABLE_BODY, TABLE_BODY_CENTER, TABLE_HEADER, TABLE_ISSUER, TABLE_NOTE, TABLE_PAGE_BREAK, TABLE_TITLE, TINY
-from pipeline.documents.builder.parts import _centre_vertically
-from pipeline.documents.builder.parts import _row_properties
-from pipeline.documents.builder.parts import _set_cell
-from pipeline.documents.builder.parts import _table_grid
-from pipeline.documents.builder.parts import _table_properties
-
 
 # --------------------------------------------------------------------------------------------------
 # Checklists (问题清单, 任务清单, 责任清单)

@@ -11,7 +11,6 @@ from docx.oxml.ns import nsdecls
 # Column is re-exported for readers of this module.
 from pipeline.documents.layout import CELL_LINE, CELL_SIZE
 
-
 # Core properties of the templates: fixed, never the clock (the renderer sets them per document).
 TEMPLATE_TIMESTAMP = datetime(2024, 1, 1, 0, 0, 0)
 TEMPLATE_AUTHOR = "rectify"
@@ -169,4 +168,3 @@ CHECKLIST_PAGE = PageSetup(
     landscape=True,
     doc_grid=f'<w:docGrid {W} w:linePitch="312"/>',
 )
-

@@ -6,13 +6,27 @@ from pathlib import Path
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+
 from pipeline.documents.builder.gbt import NOTICE_PAGE, W
 from pipeline.documents.builder.parts import _add_footers, _clone, _new_document, _paragraph, _save, _tag
-from pipeline.documents.builder.styles import DATE, BODY, CLOSING, DOC_NUMBER, HEADER_SPACE, ISSUER_MARK, RUN_IN_BOLD, RUN_IN_HEI, RUN_IN_KAI, SIGNATURE, TINY, TITLE
-from pipeline.documents.builder.styles import HEADING_1
-from pipeline.documents.builder.styles import HEADING_2
-from pipeline.documents.builder.styles import HEADING_3
-from pipeline.documents.builder.styles import HEADING_4
+from pipeline.documents.builder.styles import (
+    BODY,
+    CLOSING,
+    DATE,
+    DOC_NUMBER,
+    HEADER_SPACE,
+    HEADING_1,
+    HEADING_2,
+    HEADING_3,
+    HEADING_4,
+    ISSUER_MARK,
+    RUN_IN_BOLD,
+    RUN_IN_HEI,
+    RUN_IN_KAI,
+    SIGNATURE,
+    TINY,
+    TITLE,
+)
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
@@ -31,7 +45,7 @@ CLOSING_KEPT_CHARS = 16 * 28
 def _build_notice(path: Path) -> Path:
     """Write the notice template.
 
-    Context: see pipeline.context.NOTICE_VARIABLES (the template variable contract). This template
+    Context: see pipeline.documents.variables.NOTICE_VARIABLES (the template variable contract). This template
     uses red_header, issuer_mark, doc_number (the optional 版头), title (may hold "\\n" line breaks),
     blocks, signature, date, cc, printer, printed.
     """
@@ -49,15 +63,18 @@ def _build_notice(path: Path) -> Path:
     _tag(doc, "{%p endif %}")
     _paragraph(doc, TITLE, "{{ title }}")
 
-    # The body, opening to closing, as blocks (pipeline.outline): one paragraph per block, in the style
+    # The body, opening to closing, as blocks (pipeline.notice.outline): one paragraph per block, in the style
     # its kind and numbering level call for. Headings on their own line: h1 "一、" 黑体, h2 "（一）" 楷体,
     # h3 "1." 仿宋 bold, h4 "（1）" 仿宋, line "一是…。" 仿宋. Body paragraphs may open with a run-in
     # heading ("（一）…。" 楷体, "一是…。"/"1.…。" bold, "一、…。" 黑体).
     _tag(doc, "{%p for b in blocks %}")
     # The closing (the last block) is kept with the signature, unless it is too long to go over with it
     # whole (LibreOffice moves a kept paragraph whole; it and the signature block must fit on one page).
-    _tag(doc, "{%p if loop.last and b.section == 'closing' and b.kind == 'paragraph' and not b.lead"
-              f" and b.text|length <= {CLOSING_KEPT_CHARS} %}}")
+    _tag(
+        doc,
+        "{%p if loop.last and b.section == 'closing' and b.kind == 'paragraph' and not b.lead"
+        f" and b.text|length <= {CLOSING_KEPT_CHARS} %}}",
+    )
     _paragraph(doc, CLOSING, "{{ b.text }}")
     _tag(doc, "{%p elif b.kind == 'heading' and b.style == 'h1' %}")
     _paragraph(doc, HEADING_1, "{{ b.label }}{{ b.text }}")

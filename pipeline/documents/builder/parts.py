@@ -8,22 +8,33 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Twips
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
+
+from pipeline.documents.builder.gbt import (
+    FONT_TABLE,
+    NOTICE_PAGE,
+    PAGE_NUMBER_GAP,
+    SIZE_4,
+    TEMPLATE_AUTHOR,
+    TEMPLATE_TIMESTAMP,
+    PageSetup,
+    W,
+    chars,
+    mm,
+)
+from pipeline.documents.builder.styles import BODY, PAGE_NUMBER, RECORD, RECORD_TABLE, STYLES, TINY, _install_styles
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
 from pipeline.documents.render import normalize_zip
-from pipeline.documents.builder.gbt import FONT_TABLE, NOTICE_PAGE, PAGE_NUMBER_GAP, PageSetup, SIZE_4, TEMPLATE_AUTHOR, TEMPLATE_TIMESTAMP, W, chars, mm
-from pipeline.documents.builder.styles import BODY, PAGE_NUMBER, RECORD, RECORD_TABLE, STYLES, TINY, _install_styles
-from docx.table import Table
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-
 
 # --------------------------------------------------------------------------------------------------
 # Package-level clean-up and settings
@@ -142,10 +153,7 @@ def _page_number_paragraph(odd: bool) -> str:
     else:
         ind = f'<w:ind w:leftChars="100" w:left="{one_char}" w:rightChars="0" w:right="0"/>'
         jc = '<w:jc w:val="left"/>'
-    return (
-        f'<w:p {W}><w:pPr><w:pStyle w:val="{PAGE_NUMBER}"/>{ind}{jc}</w:pPr>'
-        f"{PAGE_FIELD_RUNS}</w:p>"
-    )
+    return f'<w:p {W}><w:pPr><w:pStyle w:val="{PAGE_NUMBER}"/>{ind}{jc}</w:pPr>{PAGE_FIELD_RUNS}</w:p>'
 
 
 def _add_footers(section: Section, record: bool = False) -> None:

@@ -7,7 +7,34 @@ from dataclasses import dataclass
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from pipeline.documents.builder.gbt import BLACK, BODY_CHAR_SPACING, CHECKLIST_PAGE, FANGSONG, HEADER_TOP, HEITI, KAITI, LATIN, LINE_PITCH, NOTICE_PAGE, RED, RULE_GAP_PT, SIZE_2, SIZE_3, SIZE_4, SIZE_XIAO2, SIZE_XIAOCHU, SONGTI, TABLE_BODY_SIZE, TABLE_HEADER_SIZE, TABLE_LINE, W, XIAOBIAOSONG, chars, pt
+
+from pipeline.documents.builder.gbt import (
+    BLACK,
+    BODY_CHAR_SPACING,
+    CHECKLIST_PAGE,
+    FANGSONG,
+    HEADER_TOP,
+    HEITI,
+    KAITI,
+    LATIN,
+    LINE_PITCH,
+    NOTICE_PAGE,
+    RED,
+    RULE_GAP_PT,
+    SIZE_2,
+    SIZE_3,
+    SIZE_4,
+    SIZE_XIAO2,
+    SIZE_XIAOCHU,
+    SONGTI,
+    TABLE_BODY_SIZE,
+    TABLE_HEADER_SIZE,
+    TABLE_LINE,
+    XIAOBIAOSONG,
+    W,
+    chars,
+    pt,
+)
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
@@ -385,7 +412,7 @@ def _ppr_xml(spec: StyleSpec) -> str:
         parts.append("<w:pageBreakBefore/>")
     # No widow/orphan control: a page always holds its 22 lines (practice for official documents);
     # the closing paragraph has it, so that two of its lines go with the signature.
-    parts.append('<w:widowControl/>' if spec.widow_control else '<w:widowControl w:val="0"/>')
+    parts.append("<w:widowControl/>" if spec.widow_control else '<w:widowControl w:val="0"/>')
     if spec.bottom_rule:
         parts.append(f"<w:pBdr>{spec.bottom_rule}</w:pBdr>")
     if spec.tabs:
@@ -398,8 +425,7 @@ def _ppr_xml(spec: StyleSpec) -> str:
     else:
         line = f'w:line="{spec.exact_line}" w:lineRule="exact"'
     parts.append(
-        f'<w:spacing w:before="{spec.before}" w:beforeLines="0" w:after="{spec.after}" '
-        f'w:afterLines="0" {line}/>'
+        f'<w:spacing w:before="{spec.before}" w:beforeLines="0" w:after="{spec.after}" w:afterLines="0" {line}/>'
     )
     parts.append(
         f'<w:ind w:leftChars="{spec.left_chars}" w:left="{chars(spec.left_chars, spec.size)}" '
