@@ -38,9 +38,11 @@ from pipeline.notice.overdue import due_measures as _due_measures
 from pipeline.notice.titles import build_label, compose_title
 from pipeline.text.names import safe_filename
 
-# What the shells show of the ledger's structure: sheet names in reading order, the kinds of inspection.
+# What the shells show of the ledger's structure and the documents: sheet names in reading order, the kinds
+# of inspection, the documents a build writes (from the registry).
 SHEET_ORDER = tuple(spec.name for spec in schema.SHEETS)
 KINDS = schema.KINDS
+DOCUMENT_NAMES = tuple(Path(d.template).stem for d in DOCUMENTS)
 # Output names sort in reading order and say what they are.
 OUTPUT_NAMES = {d.template: d.output for d in DOCUMENTS}
 

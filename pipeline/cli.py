@@ -154,15 +154,17 @@ def _summary(name: str, result: CheckResult) -> str:
 @click.option("--debug", is_flag=True, help="出错时显示程序内部的详细信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """巡察整改台账工具：由一个 Excel 台账生成整改进展情况通报和问题、任务、责任三个清单。
+    ctx.obj = {"debug": debug}
+
+
+cli.help = f"""巡察整改台账工具：由一个 Excel 整改台账生成 Word 文档（{"、".join(api.DOCUMENT_NAMES)}）。
 
     \b
     一般步骤：
       rectify init 台账.xlsx      新建空白台账
       rectify check 台账.xlsx     检查台账，列出所有问题
-      rectify build 台账.xlsx     生成四个 Word 文档（不指定文件时处理 input 文件夹中的全部台账）
+      rectify build 台账.xlsx     生成 {len(api.DOCUMENT_NAMES)} 个 Word 文档（不指定文件时处理 input 文件夹中的全部台账）
     """
-    ctx.obj = {"debug": debug}
 
 
 @cli.command()
@@ -331,7 +333,7 @@ def _write_utf8(text: str) -> None:
 def build(
     workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool, verbose: bool
 ) -> None:
-    """检查台账并生成通报和三个清单（Word 文档）。
+    """检查台账并生成全部文档（Word）。
 
     不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
     有错误的台账不生成任何文件；退出码为 1 表示至少一个台账失败。

@@ -7,9 +7,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO
-
-from openpyxl import Workbook
+from typing import IO, Callable
 
 from pipeline.errors import OutputExistsError, UsageError
 
@@ -63,22 +61,20 @@ def _kind(mode: int) -> str:
     return "特殊文件"
 
 
-def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | None = None) -> None:
-    """Write a file that must not exist yet, through a temporary file in the same folder."""
+def write_atomic(path: Path, write: Callable[[IO[bytes]], object], replace: bool = True) -> None:
+    """Write `path` whole or not at all: `write` fills a temporary file in the same folder, which then takes
+    the name in one rename (a reader never sees half a file; an interrupted write leaves no trace).
+    Without `replace`, a file that appeared meanwhile is kept and OutputExistsError raised.
+
+    The one way this package writes a file in place (the blank ledger, the template check record); a build
+    is written the same way a folder at a time (archive.store)."""
     path = Path(path)
-    if path.exists():
-        raise OutputExistsError(f"“{path}”已存在，不会覆盖。请换一个文件名，或先移走原文件。")
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"文件夹“{folder}”不存在。请先创建它或换一个位置。")
     fd, tmp = tempfile.mkstemp(prefix=".rectify-", suffix=path.suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            if workbook is not None:
-                workbook.save(fh)
-            elif data is not None:
-                fh.write(data)
-        if path.exists():  # appeared while we were writing
+            write(fh)
+        if not replace and (path.exists() or path.is_symlink()):  # appeared while we were writing
             raise OutputExistsError(f"“{path}”已存在，不会覆盖。请换一个文件名，或先移走原文件。")
         # mkstemp makes the file readable by its owner only; a new file gets the mode the umask gives.
         os.chmod(tmp, 0o666 & ~current_umask())
@@ -86,6 +82,17 @@ def write_new_file(path: Path, data: bytes | None = None, workbook: Workbook | N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_new_file(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write a file that must not exist yet (write_atomic, never replacing); `write` fills it."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise OutputExistsError(f"“{path}”已存在，不会覆盖。请换一个文件名，或先移走原文件。")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"文件夹“{folder}”不存在。请先创建它或换一个位置。")
+    write_atomic(path, write, replace=False)
 
 
 def current_umask() -> int:

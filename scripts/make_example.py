@@ -82,7 +82,7 @@ def _write(path: Path, data: dict[str, Any] | None, force: bool) -> None:
     if force:
         path.unlink(missing_ok=True)
     path.parent.mkdir(exist_ok=True)
-    write_new_file(path, workbook=wb)
+    write_new_file(path, wb.save)
     print(f"wrote {path.relative_to(ROOT)}")
 
 

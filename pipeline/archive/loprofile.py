@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from pipeline.fsutil import cache_dir
+
 # Kept profiles at most (builds at once × processes a build): a few hundred KB to a few MB each.
 SLOTS = 8
 
@@ -83,8 +85,6 @@ def profiles(count: int, root: Path | None = None, keep: bool = True) -> Iterato
     temporary when not `keep`). LibreOffice itself copes with the lock file a killed LibreOffice left
     in a profile (same user and machine): it is left alone."""
     if root is None:
-        from pipeline.fsutil import cache_dir
-
         root = cache_dir() / "libreoffice"
     held: dict[Path, IO[bytes]] = {}
     try:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipeline.text.names import display_text
+from pipeline.text.names import display_text, safe_filename
 
 MANIFEST = "manifest.json"
 
@@ -97,8 +97,6 @@ def append_index(output: Path, folder: Path, workbook: str, issued: str, status:
 
     path = Path(output) / INDEX
     line = io.StringIO()
-    from pipeline.text.names import display_text
-
     csv.writer(line).writerow([when, display_text(folder.name), display_text(workbook), issued, status, changes])
     data = line.getvalue().encode("utf-8")
     with open(path, "ab") as fh:
@@ -126,8 +124,6 @@ def archived_input(folder: Path) -> Path | None:
         return None
     if name is None:
         return None
-    from pipeline.text.names import safe_filename
-
     copy = Path(folder) / safe_filename(name)
     return copy if copy.is_file() else None
 

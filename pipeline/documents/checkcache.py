@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from pipeline.fsutil import cache_dir
+from pipeline.fsutil import cache_dir, write_atomic
 
 # Keys kept: enough for an office's few template folders, small enough to read in no time.
 MAX_KEYS = 32
@@ -80,8 +79,6 @@ def remember(key: str | None) -> None:
     keys = [k for k in _read(path) if k != key][-(MAX_KEYS - 1) :] + [key]
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(keys), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, lambda fh: fh.write(json.dumps(keys).encode("utf-8")))
     except OSError:
         pass

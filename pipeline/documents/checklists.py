@@ -15,8 +15,9 @@ from pipeline.notice.overdue import DUE_SOON_DAYS, due_measures
 from pipeline.notice.overdue import counts as due_counts
 from pipeline.text.dates import format_date
 
-# The 督办清单 (measures to press on).
+# The 督办清单 (measures to press on): its rows are the measures due, not the ledger's.
 OVERDUE = "督办清单.docx"
+assert OVERDUE in layout.CHECKLISTS_BY_NAME
 
 
 _sentence = sentence
@@ -98,21 +99,10 @@ def _cut_word(word: str, per_line: int) -> list[str]:
     return [word[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
-# The group levels rows can be merged over: level → the row keys whose values make one group.
-GROUP_KEYS = {
-    "aspect": ("aspect",),
-    "heading": ("aspect", "heading"),
-    "item": ("aspect", "heading", "problem_id"),
-    "leader": ("leader",),
-    "department": ("leader", "department"),
-    "unit": ("department",),
-}
-
-
 def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
     """Rows of a checklist in print order: one per problem (问题清单) or one per measure (任务清单, by
     problem; 责任清单, by 责任领导 then 责任部室（单位）, each in the order it first appears). Every row
-    carries a `<level>_first` flag for each of GROUP_KEYS (the row starts a group of that level)."""
+    carries a `<level>_first` flag for each of layout.GROUP_KEYS (the row starts a group of that level)."""
     checklist = layout.CHECKLISTS_BY_NAME[template_name]
     width = {c.field: layout.chars_per_line(c) for c in checklist.columns}
     if template_name == OVERDUE:
@@ -142,7 +132,7 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                             "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
                         }
                     )
-    if template_name == "责任清单.docx":
+    if checklist.by_owner:
         # each leader and department in the order it first appears (indexed: a list's .index per row
         # is quadratic when names are many)
         leaders = {name: i for i, name in enumerate(dict.fromkeys(r["leader"] for r in rows))}
@@ -194,7 +184,9 @@ def _mark_groups(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     levels = [
-        (f"{level}_first", itemgetter(*keys)) for level, keys in GROUP_KEYS.items() if all(k in rows[0] for k in keys)
+        (f"{level}_first", itemgetter(*keys))
+        for level, keys in layout.GROUP_KEYS.items()
+        if all(k in rows[0] for k in keys)
     ]
     before: dict[str, Any] | None = None
     for row in rows:
@@ -203,29 +195,20 @@ def _mark_groups(rows: list[dict[str, Any]]) -> None:
         before = row
 
 
-# Checklist file → its name in titles, and its number as an attachment of the notice.
-CHECKLISTS = {
-    "问题清单.docx": ("问题清单", 1),
-    "任务清单.docx": ("任务清单", 2),
-    "责任清单.docx": ("责任清单", 3),
-    OVERDUE: ("督办清单", 0),  # for the leader, never an attachment of the notice
-}
-
-
 def checklist_title(ledger: Ledger, template_name: str) -> str:
     """The checklist's title (also its document title)."""
-    return clean(f"{ledger.inspection.group}反馈意见整改{CHECKLISTS[template_name][0]}")
+    return clean(f"{ledger.inspection.group}反馈意见整改{layout.CHECKLISTS_BY_NAME[template_name].name}")
 
 
 def checklist_context(ledger: Ledger, template_name: str) -> dict[str, Any]:
     """The context of one checklist template: its rows, and the same rows cut into pages (one table a
     page; every group that continues on a new page starts again there, with its label)."""
     info = ledger.inspection
-    kind, number = CHECKLISTS[template_name]
+    checklist = layout.CHECKLISTS_BY_NAME[template_name]
+    number = checklist.attachment
     attachment = f"附件{number}" if number and info.attachments == schema.YES else ""
     issuer, date = clean(info.issuer), format_date(info.issued)
     rows = checklist_rows(ledger, template_name)
-    checklist = layout.CHECKLISTS_BY_NAME[template_name]
     note = due_note(ledger) if template_name == OVERDUE else ""
     extra = layout.first_page_extra(bool(issuer or date), bool(attachment), bool(note))
     # No table at all for a 督办清单 with nothing to press on (its note says so).

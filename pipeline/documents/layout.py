@@ -76,16 +76,37 @@ class Column:
         return self.width_mm * PT_PER_MM - 2 * CELL_PADDING_LR
 
 
+# The group levels rows can be merged over: level → the row keys whose values make one group.
+GROUP_KEYS = {
+    "aspect": ("aspect",),
+    "heading": ("aspect", "heading"),
+    "item": ("aspect", "heading", "problem_id"),
+    "leader": ("leader",),
+    "department": ("leader", "department"),
+    "unit": ("department",),
+}
+
+
 @dataclass(frozen=True)
 class Checklist:
-    """One checklist: file, the template's own title, columns, and the groups its rows merge over
-    (outermost first: level name → the row keys whose values make one group)."""
+    """One checklist: file, the template's own title, columns, the group levels its rows merge over
+    (outermost first, see GROUP_KEYS), its name in titles and its number as an attachment of the notice
+    (0: never an attachment)."""
 
     file_name: str
     title: str  # the template's document title (core property)
     columns: tuple[Column, ...]
-    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    levels: tuple[str, ...]
     per_measure: bool
+    name: str = ""  # in the document's title: 问题清单, 任务清单 …
+    attachment: int = 0
+    by_owner: bool = False  # rows ordered by 责任领导, then 责任部室（单位）, each as it first appears
+    optional: bool = False  # offices' template folders made before it existed lack it
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The group levels with the row keys that make one group of each."""
+        return tuple((level, GROUP_KEYS[level]) for level in self.levels)
 
     def column(self, header: str) -> Column:
         """The column with this header."""
@@ -117,8 +138,10 @@ CHECKLISTS = (
             Column("具体问题", 73, "{{ r.item or r.heading }}", "item_text"),  # 18
             Column("整改状态", 31, "{{ r.status }}", "status", centred=True),  # 取得阶段性成效
         ),
-        groups=(("aspect", ("aspect",)), ("heading", ("aspect", "heading"))),
+        levels=("aspect", "heading"),
         per_measure=False,
+        name="问题清单",
+        attachment=1,
     ),
     Checklist(
         "任务清单.docx",
@@ -133,8 +156,10 @@ CHECKLISTS = (
             Column("完成情况", 34, "{{ r.result }}", "result"),  # 8
             Column("整改状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),  # 5
         ),
-        groups=(("heading", ("aspect", "heading")), ("item", ("aspect", "heading", "problem_id"))),
+        levels=("heading", "item"),
         per_measure=True,
+        name="任务清单",
+        attachment=2,
     ),
     Checklist(
         "责任清单.docx",
@@ -148,8 +173,11 @@ CHECKLISTS = (
             DEADLINE,
             Column("整改状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),
         ),
-        groups=(("leader", ("leader",)), ("department", ("leader", "department"))),
+        levels=("leader", "department"),
         per_measure=True,
+        name="责任清单",
+        attachment=3,
+        by_owner=True,
     ),
     Checklist(
         "督办清单.docx",
@@ -163,8 +191,10 @@ CHECKLISTS = (
             DEADLINE,
             Column("督办情况", 22, "{{ r.state }}", "state", centred=True),  # 逾期120天
         ),
-        groups=(("unit", ("department",)),),
+        levels=("unit",),
         per_measure=True,
+        name="督办清单",  # for the leader, never an attachment of the notice
+        optional=True,
     ),
 )
 CHECKLISTS_BY_NAME = {c.file_name: c for c in CHECKLISTS}

@@ -21,6 +21,7 @@ from pipeline.errors import TemplateError
 from pipeline.findings import ERROR, WARNING, Finding
 from pipeline.ledger import schema
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
+from pipeline.notice.outline import Block, build_outline
 from pipeline.zipsafe import zip_problem
 
 # Tags typed with a full-width brace or percent sign (Chinese input methods do this): docxtpl cannot read them.
@@ -346,8 +347,6 @@ def trial_contexts() -> dict[str, dict[str, Any]]:
     every paragraph kind and style a template may branch on (a tag in a branch the trial never takes would
     only fail on a real build)."""
     from dataclasses import replace
-
-    from pipeline.notice.outline import Block, build_outline
 
     ledger = sample_ledger()
     contexts = {name: document_context(ledger, name) for name in TEMPLATE_NAMES}

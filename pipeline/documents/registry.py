@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, Mapping
 
-from pipeline.documents.checklists import OVERDUE, checklist_context, checklist_title
+from pipeline.documents.checklists import checklist_context, checklist_title
+from pipeline.documents.layout import CHECKLISTS
 from pipeline.documents.notice import notice_context
 from pipeline.documents.variables import CHECKLIST_VARIABLES, NOTICE_VARIABLES
 from pipeline.ledger.model import Ledger
@@ -27,27 +28,21 @@ class DocumentSpec:
     optional: bool = False
 
 
-# The registry of documents, in output order: a new document is one entry here (and its template in
-# template_builder / checklist_layout).
+# The registry of documents, in output order: the notice, then every checklist of the layout (which
+# describes each one: file, columns, groups, title word, attachment number). A new document is one entry
+# here (and its template in documents/builder). Output names sort in reading order and say what they are.
 DOCUMENTS: tuple[DocumentSpec, ...] = (
     DocumentSpec("通报.docx", "01_通报.docx", notice_context, compose_title, NOTICE_VARIABLES),
     *(
         DocumentSpec(
-            name,
-            f"{i:02d}_{name}",
-            partial(checklist_context, template_name=name),
-            partial(checklist_title, template_name=name),
+            c.file_name,
+            f"{i:02d}_{c.file_name}",
+            partial(checklist_context, template_name=c.file_name),
+            partial(checklist_title, template_name=c.file_name),
             CHECKLIST_VARIABLES,
+            optional=c.optional,
         )
-        for i, name in enumerate(("问题清单.docx", "任务清单.docx", "责任清单.docx"), start=2)
-    ),
-    DocumentSpec(
-        OVERDUE,
-        "05_督办清单.docx",
-        partial(checklist_context, template_name=OVERDUE),
-        partial(checklist_title, template_name=OVERDUE),
-        CHECKLIST_VARIABLES,
-        optional=True,
+        for i, c in enumerate(CHECKLISTS, start=2)
     ),
 )
 DOCUMENTS_BY_TEMPLATE: dict[str, DocumentSpec] = {d.template: d for d in DOCUMENTS}

@@ -482,8 +482,6 @@ def first_section_on_page_one(docx: bytes) -> bytes:
     import io
     import zipfile
 
-    from pipeline.documents.render import normalize_zip
-
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
         xml = src.read("word/document.xml")
         if len(_SECT_PR_RE.findall(xml)) != 1 or not _PARITY_BREAK_RE.search(xml):

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.errors import UsageError
 from pipeline.fsutil import write_new_file
 from pipeline.ledger import numbering, schema
+from pipeline.ledger import placeholders as figures
 
 # Rows of the blank ledger that get dropdowns and formats.
 BLANK_ROWS = 2000
@@ -300,8 +301,6 @@ def _blank_keyvalue(
 
 def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
     """The 填写说明 sheet, generated from the schema's help texts, the numbering schemes and the placeholders."""
-    from pipeline.ledger import placeholders as figures
-
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 10
     ws.column_dimensions["C"].width = 18
@@ -310,7 +309,7 @@ def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
     rows: list[tuple[Any, ...]] = [
         (f"{kind}整改台账填写说明",),
         (
-            "填好各表后运行 rectify check 检查，再运行 rectify build 生成通报和三个清单。红色列名为必填项；"
+            "填好各表后运行 rectify check 检查，再运行 rectify build 生成通报和各清单。红色列名为必填项；"
             "列名上的批注是该列的说明。不要修改表名和列名。序号（一、（一）1. 一是）都由程序按“编号方式”生成，不必填写。"
             "各表第 2 行灰色斜体的是示例（第一格以“示例”开头），读取时跳过，可以删除；在示例行上直接填写时请把整行都改掉。"
             "“正文”表预填了通报的常用段落（以“【请改写】”开头），请按实际改写并删去这四个字，不需要的段落整行删除。",
@@ -391,5 +390,5 @@ def write_blank_ledger(path: Path, kind: str = schema.XUNCHA) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"“{path.name}”的扩展名应为 .xlsx。请改为如“台账.xlsx”的文件名。")
-    write_new_file(path, workbook=blank_workbook(kind))
+    write_new_file(path, blank_workbook(kind).save)
     return path

@@ -26,6 +26,8 @@ class Placeholder:
     help: str
     example: str
     value: Callable[[Ledger], str]
+    # needs the problems' statuses: rows in 问题, or counts by status declared in 基本信息
+    by_status: bool = False
 
 
 def _percent(part: int, whole: int) -> str:
@@ -128,18 +130,34 @@ REGISTRY: tuple[Placeholder, ...] = (
         "整改状态为“已完成”的具体问题数（基本信息填写了按状态的问题数时用填写的）",
         "20",
         _status_count(schema.STATUS_DONE),
+        by_status=True,
     ),
-    Placeholder("阶段性成效数", "整改状态为“取得阶段性成效”的具体问题数", "9", _status_count(schema.STATUS_STAGED)),
-    Placeholder("正在推进数", "整改状态为“正在推进”的具体问题数", "2", _status_count(schema.STATUS_ONGOING)),
-    Placeholder("长期坚持数", "整改状态为“长期坚持”的具体问题数", "1", _status_count(schema.STATUS_LONG_TERM)),
+    Placeholder(
+        "阶段性成效数",
+        "整改状态为“取得阶段性成效”的具体问题数",
+        "9",
+        _status_count(schema.STATUS_STAGED),
+        by_status=True,
+    ),
+    Placeholder(
+        "正在推进数", "整改状态为“正在推进”的具体问题数", "2", _status_count(schema.STATUS_ONGOING), by_status=True
+    ),
+    Placeholder(
+        "长期坚持数", "整改状态为“长期坚持”的具体问题数", "1", _status_count(schema.STATUS_LONG_TERM), by_status=True
+    ),
     Placeholder(
         "未完成数",
         "尚未完成的具体问题数（问题数减已完成数）",
         "12",
         lambda l: str(max(l.counts.problems - _done(l), 0)),
+        by_status=True,
     ),
     Placeholder(
-        "问题完成率", "已完成数占问题数的百分比，四舍五入到整数", "63%", lambda l: _percent(_done(l), l.counts.problems)
+        "问题完成率",
+        "已完成数占问题数的百分比，四舍五入到整数",
+        "63%",
+        lambda l: _percent(_done(l), l.counts.problems),
+        by_status=True,
     ),
     Placeholder("已完成措施数", "状态为“已完成”的整改措施数（按“措施”表）", "50", _measure_count(schema.STATUS_DONE)),
     Placeholder("阶段性成效措施数", "状态为“取得阶段性成效”的整改措施数", "10", _measure_count(schema.STATUS_STAGED)),
@@ -156,9 +174,11 @@ REGISTRY: tuple[Placeholder, ...] = (
         "按各问题整改状态自动生成的一句话，如“反馈的32个具体问题已全部整改完成或取得阶段性成效”",
         "反馈的32个具体问题已全部整改完成或取得阶段性成效",
         status_sentence,
+        by_status=True,
     ),
 )
 BY_NAME: dict[str, Placeholder] = {p.name: p for p in REGISTRY}
+BY_STATUS = frozenset(p.name for p in REGISTRY if p.by_status)
 # name → explanation, for the fill-in guide and docs
 PLACEHOLDERS: dict[str, str] = {p.name: p.help for p in REGISTRY}
 

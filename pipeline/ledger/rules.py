@@ -16,8 +16,6 @@ from pipeline.text.names import correct_doc_number
 from pipeline.text.punct import normalize_punct
 
 _TITLE_KEYS = ("title_basic", "title_progress", "title_plans", "title_closing")
-# Placeholders that need the problems' statuses: rows in 问题, or counts declared in 基本信息.
-_STATUS_PLACEHOLDERS = ("已完成数", "阶段性成效数", "正在推进数", "长期坚持数", "未完成数", "问题完成率", "整改状态句")
 
 
 def _check_narrative_text(table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], out: Collector) -> None:
@@ -72,7 +70,7 @@ def _check_figures_available(
                     places.append((ntable, _cell(ntable, row, key), key, v[key]))
     for table, coord, key, text in places:
         for m in figures.PLACEHOLDER_RE.finditer(text):
-            if figures.canonical(m.group(1)) in _STATUS_PLACEHOLDERS:
+            if figures.canonical(m.group(1)) in figures.BY_STATUS:
                 header = table.spec.column(key).header
                 out.error(
                     "figure-unavailable",
@@ -216,7 +214,7 @@ def _check_status_consistency(
     ptable, mtable = tables.get("problems"), tables.get("measures")
     if ptable is None or mtable is None:
         return
-    finished = (schema.STATUS_DONE, schema.STATUS_LONG_TERM)
+    finished = schema.FINISHED
     open_measures: dict[str, list[str]] = {}
     for _, v in measure_rows:
         if v["problem_id"] is not None and v["status"] is not None and v["status"] not in finished:

@@ -22,6 +22,8 @@ STATUS_STAGED = "取得阶段性成效"
 STATUS_ONGOING = "正在推进"
 STATUS_LONG_TERM = "长期坚持"
 STATUSES = (STATUS_DONE, STATUS_STAGED, STATUS_ONGOING, STATUS_LONG_TERM)
+# Statuses that need no pressing: nothing is overdue once done, or when it is kept up for good.
+FINISHED = (STATUS_DONE, STATUS_LONG_TERM)
 # Words offices write for the same states; read as the fixed status (compared after NFKC, spaces removed).
 STATUS_ALIASES: dict[str, str] = {
     "完成": STATUS_DONE,

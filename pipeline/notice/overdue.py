@@ -14,7 +14,6 @@ from pipeline.ledger.model import Ledger, Measure, Problem
 # Measures due within this many days are listed as due soon.
 DUE_SOON_DAYS = 30
 # Measures in these states need no pressing.
-_FINISHED = (schema.STATUS_DONE, schema.STATUS_LONG_TERM)
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def due_measures(ledger: Ledger, as_of: date, window: int = DUE_SOON_DAYS) -> li
     found = [
         DueMeasure(m, problems.get(m.problem_id), (as_of - m.deadline).days)
         for m in ledger.measures
-        if m.deadline is not None and m.status not in _FINISHED and (m.deadline - as_of).days <= window
+        if m.deadline is not None and m.status not in schema.FINISHED and (m.deadline - as_of).days <= window
     ]
     order = {d: i for i, d in enumerate(dict.fromkeys(m.department for m in ledger.measures))}
     return sorted(found, key=lambda d: (order[d.measure.department], -d.days, d.measure.row))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.documents.builder.checklist import _build_checklist
 from pipeline.documents.builder.notice import _build_notice
+from pipeline.documents.builtin import DIGESTS_FILE
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
@@ -48,8 +49,6 @@ def write_builtin_digests(paths: list[Path]) -> Path:
     """Record the built-in templates' digests in pipeline/documents/builtin.json (see builtin.py)."""
     import hashlib
     import json
-
-    from pipeline.documents.builtin import DIGESTS_FILE
 
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
     DIGESTS_FILE.write_text(json.dumps(digests, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
