@@ -13,14 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import entries, ROOT, TEMPLATES
+from helpers import build
 from pipeline.archive import store
-from pipeline import api
 from pipeline.archive.store import OLD_PREFIX, TMP_PREFIX
-
-
-def build(workbook: Path, out: Path, **kw: object) -> api.BuildResult:
-    (result,) = api.build_many([workbook], TEMPLATES, out, **kw)
-    return result
 
 
 def _progress(text: str):

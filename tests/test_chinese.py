@@ -12,7 +12,7 @@ import click
 import pytest
 
 from pipeline.cli import cli
-from test_cli import run
+from helpers import run
 
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 PROGRAMS = {"rectify", "help", "Excel", "WPS", "Word", "LibreOffice", "PDF", "JSON", "xlsx", "docx", "pdf", "csv",

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from conftest import TEMPLATES
-from test_cli import run
+from helpers import run
 
 
 def _changed(d: dict[str, Any]) -> None:

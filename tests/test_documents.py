@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from conftest import EXAMPLE, TEMPLATES, find_validator, tool_or_skip
-from docx_read import texts
+from helpers import texts
 from pipeline import api
 from pipeline.api import check_file
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TEMPLATES
-from docx_read import texts
+from helpers import texts
 
 EXAMPLES = ROOT / "examples"
 EXPECTED = ROOT / "tests" / "expected" / "examples"

@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.findings import ERROR, Finding
 from pipeline.cli import MAX_PER_CODE, _print_findings
 from pipeline.ledger import sniff
-from test_cli import run
+from helpers import run
 
 
 def test_a_folder_that_cannot_be_entered_is_bad_input_not_a_crash(tmp_path, monkeypatch, capsys, make_ledger):

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
-from test_cli import run
+from helpers import run
 
 
 def _measures(d: dict[str, Any]) -> None:
@@ -69,7 +69,7 @@ def _table_rows(path) -> list[list[str]]:
 
 def test_built_overdue_list_row_by_row(make_ledger, tmp_path):
     from conftest import TEMPLATES
-    from docx_read import texts
+    from helpers import texts
 
     (result,) = api.build_many([make_ledger(_measures)], TEMPLATES, tmp_path)
     doc = result.folder / "05_督办清单.docx"
@@ -86,7 +86,7 @@ def test_built_overdue_list_row_by_row(make_ledger, tmp_path):
 def test_built_overdue_list_says_when_there_is_nothing_to_press_on(make_ledger, tmp_path):
     from conftest import TEMPLATES
     from docx import Document
-    from docx_read import texts
+    from helpers import texts
 
     (result,) = api.build_many([make_ledger()], TEMPLATES, tmp_path)
     doc = result.folder / "05_督办清单.docx"

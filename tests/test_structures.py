@@ -17,7 +17,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import ROOT, TEMPLATES, info_cell
-from docx_read import texts
+from helpers import texts
 
 EXPECTED = ROOT / "tests" / "expected" / "structures"
 REGEN = os.environ.get("RECTIFY_REGEN") == "1"

@@ -12,7 +12,7 @@ from typing import Callable
 import pytest
 
 from conftest import EXAMPLE, TEMPLATES
-from test_cli import run
+from helpers import run
 
 
 def edited_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, col_letter, fill_workbook, info_cell
+from helpers import BAD_KINDS, EXPECTED_WORDS, bad_files
 from pipeline.ledger import schema
 from pipeline.api import check_file
 from pipeline.errors import OutputExistsError, WorkbookError
@@ -268,43 +269,9 @@ def test_formula_with_cached_value_reads_the_value(make_ledger):
     assert result.ledger.inspection.declared_problems == 3
 
 
-def _bad_files(tmp_path: Path) -> dict[str, Path]:
-    good = EXAMPLE.read_bytes()
-    files = {
-        "csv": ("台账.xlsx", "编号,问题\n1,学习不够\n".encode("gbk")),
-        "xls": ("旧台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-        "encrypted": ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
-                      + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100),
-        "truncated": ("截断.xlsx", good[: len(good) // 2]),
-        "empty": ("空.xlsx", b""),
-        "lock": ("~$示例台账.xlsx", b"\x0bsomebody" + b"\0" * 150),
-        "not-a-workbook-zip": ("压缩包.xlsx", _zip_with({"readme.txt": b"hello"})),
-    }
-    out = {}
-    for key, (name, data) in files.items():
-        p = tmp_path / name
-        p.write_bytes(data)
-        out[key] = p
-    out["missing"] = tmp_path / "不存在.xlsx"
-    return out
-
-
-def _zip_with(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for n, d in members.items():
-            z.writestr(n, d)
-    return buf.getvalue()
-
-
-BAD_KINDS = ["csv", "xls", "encrypted", "truncated", "empty", "lock", "not-a-workbook-zip", "missing"]
-EXPECTED_WORDS = {"csv": "另存为", "xls": ".xls", "encrypted": "密码", "truncated": "损坏", "empty": "空文件",
-                  "lock": "锁定文件", "not-a-workbook-zip": "重新保存", "missing": "找不到"}
-
-
 @pytest.mark.parametrize("kind", BAD_KINDS)
 def test_bad_files_raise_a_clear_error(tmp_path, kind):
-    path = _bad_files(tmp_path)[kind]
+    path = bad_files(tmp_path)[kind]
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert EXPECTED_WORDS[kind] in info.value.message
