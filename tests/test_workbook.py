@@ -473,3 +473,27 @@ def test_a_formula_that_gave_an_empty_string_is_an_empty_cell(make_ledger):
     result = check_file(path)
     assert not [f for f in result.errors if f.code == "formula-no-value"], result.errors
     assert result.ok, result.errors
+
+
+def test_a_ledger_filled_below_the_example_rows_builds_without_them(make_ledger):
+    """The blank ledger's example rows (first cell 示例 / 示例：…) left in place are not read as data."""
+    examples = blank_workbook(examples=True)
+
+    def edit(wb: Any) -> None:
+        for spec in (schema.PROBLEMS, schema.MEASURES, schema.DOCUMENTS):
+            ws, ex = wb[spec.name], examples[spec.name]
+            ws.insert_rows(2)
+            for c in range(1, len(spec.columns) + 1):
+                ws.cell(row=2, column=c, value=ex.cell(row=2, column=c).value)
+            assert str(ws.cell(row=2, column=1).value).startswith(schema.EXAMPLE_MARK)
+            assert ws.cell(row=3, column=1).value is not None  # the data follow the example row
+
+    result = check_file(make_ledger(edit=edit))
+    assert result.findings == ()
+    ledger = result.ledger
+    counts = ledger.counts
+    assert (counts.problems, counts.measures, counts.documents) == (3, 3, 1)
+    assert [p.id for p in ledger.problems] == ["1", "2", "3"]
+    assert [m.id for m in ledger.measures] == ["1", "2", "3"]
+    assert [d.name for d in ledger.documents] == ["《示例制度》"]
+    assert [m.row for m in ledger.measures] == [3, 4, 5]
