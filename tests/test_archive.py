@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT, TEMPLATES, entries, require_tools
+from helpers import alive, build, run
 
 from pipeline import api
 from pipeline.archive.naming import folder_name
@@ -25,11 +26,6 @@ from pipeline.documents.registry import TEMPLATE_NAMES
 from pipeline.text.names import safe_filename
 
 DOCS = [f"{i:02d}_{n}" for i, n in enumerate(TEMPLATE_NAMES, start=1)]
-
-
-def build(workbook: Path, out: Path, **kw: object) -> api.BuildResult:
-    (result,) = api.build_many([workbook], TEMPLATES, out, **kw)
-    return result
 
 
 def test_build_folder_contents_and_manifest(example_copy, tmp_path):
@@ -122,7 +118,6 @@ def test_reruns_find_identical_content_in_suffixed_folders(make_ledger, tmp_path
 
 def test_force_never_replaces_another_ledgers_build(make_ledger, tmp_path, capsys):
     """Same 成文日期 and 巡察组, no 发文字号: one folder name, two ledgers; --force keeps both builds."""
-    from test_cli import run
     out = tmp_path / "out"
     a = make_ledger(name="a.xlsx")
     b = make_ledger(_progress("乙的进展。"), name="b.xlsx")
@@ -230,7 +225,6 @@ def test_unwritable_output_is_a_clear_error(example_copy, tmp_path):
 
 def test_unwritable_output_via_cli(example_copy, tmp_path, capsys):
     """An output path that is a file (works as root too): exit 1 and a clear message."""
-    from test_cli import run
     blocker = tmp_path / "out"
     blocker.write_text("not a folder")
     code, out, err = run(["build", "-o", str(blocker), str(example_copy)], capsys)
@@ -293,7 +287,6 @@ def test_killed_build_leaves_no_partial_folder(example_copy, tmp_path):
 
 
 def test_many_workbooks_one_bad_does_not_stop_the_others(example_copy, make_ledger, tmp_path, capsys):
-    from test_cli import run
     bad = make_ledger(lambda d: d["problems"][0].__setitem__("status", "好了"), name="坏台账.xlsx")
     good = make_ledger(lambda d: d["info"].__setitem__("doc_number", "示党〔2024〕3号"), name="好台账.xlsx")
     code, out, err = run(["build", "-o", str(tmp_path / "out"), str(example_copy), str(bad), str(good)], capsys)
@@ -305,7 +298,6 @@ def test_many_workbooks_one_bad_does_not_stop_the_others(example_copy, make_ledg
 
 
 def test_default_build_uses_input_folder_and_skips_lock_files(tmp_path, monkeypatch, capsys):
-    from test_cli import run
     (tmp_path / "input").mkdir()
     shutil.copy2(EXAMPLE, tmp_path / "input" / EXAMPLE.name)
     (tmp_path / "input" / ("~$" + EXAMPLE.name)).write_bytes(b"lock")
@@ -444,7 +436,6 @@ def test_pdf_rebuild_of_a_build_without_pdfs(example_copy, tmp_path, monkeypatch
 
 @pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
 def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, monkeypatch, capsys):
-    from test_cli import run
     out = tmp_path / "out"
     args = ["build", "-t", str(TEMPLATES), "-o", str(out), str(example_copy)]
     code, _, _ = run(args, capsys)
@@ -455,18 +446,6 @@ def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, mo
     assert code == 0
     notes = [line for line in stdout.splitlines() if "注意" in line]
     assert any(plain.name in n and f"{plain.name}-2" in n and "PDF" in n for n in notes), stdout
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"  # a killed process nobody has reaped yet
 
 
 @pytest.mark.skipif(os.name == "nt", reason="process groups are POSIX here")
@@ -484,9 +463,9 @@ def test_pdf_timeout_kills_every_libreoffice_process(example_copy, tmp_path, mon
         assert any("超时" in n and "01_通报.docx" in n for n in r.notes)
         helper = int(pidfile.read_text())
         deadline = time.time() + 5
-        while _alive(helper) and time.time() < deadline:
+        while alive(helper) and time.time() < deadline:
             time.sleep(0.1)
-        assert not _alive(helper), "a LibreOffice helper process outlived the timeout"
+        assert not alive(helper), "a LibreOffice helper process outlived the timeout"
     finally:
         if pidfile.exists():
             try:

@@ -12,15 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TEMPLATES, entries
+from helpers import build
 
-from pipeline import api
 from pipeline.archive import store
 from pipeline.archive.store import OLD_PREFIX, TMP_PREFIX
-
-
-def build(workbook: Path, out: Path, **kw: object) -> api.BuildResult:
-    (result,) = api.build_many([workbook], TEMPLATES, out, **kw)
-    return result
 
 
 def _progress(text: str):
@@ -103,6 +98,28 @@ def test_build_finishing_second_with_other_content_takes_the_next_name(make_ledg
     r = build(ledger, out)
     assert r.status == "written", r.message
     assert r.folder.name.endswith("-2") and len(calls) == 2
+
+
+def test_empty_folder_appearing_at_the_target_is_not_renamed_over(make_ledger, tmp_path, monkeypatch):
+    """An empty folder takes the chosen name after it was found free: POSIX rename would silently replace it;
+    the build takes the next name instead and leaves that folder alone."""
+    out = tmp_path / "out"
+    ledger = make_ledger(name="a.xlsx")
+    real_move = store._move_into_place  # noqa: SLF001
+    calls = []
+
+    def empty_folder_first(tmp: Path, target: Path, output: Path, replace: bool) -> None:
+        if not calls:
+            target.mkdir()  # empty: someone else's folder, made just now
+        calls.append(target)
+        real_move(tmp, target, output, replace)
+    monkeypatch.setattr(store, "_move_into_place", empty_folder_first)
+    r = build(ledger, out)
+    assert r.status == "written", r.message
+    first = calls[0]
+    assert calls == [first, r.folder] and r.folder.name == f"{first.name}-2"
+    assert first.is_dir() and list(first.iterdir()) == []
+    assert (r.folder / "manifest.json").is_file()
 
 
 def test_two_builds_started_at_once_both_succeed(make_ledger, tmp_path):

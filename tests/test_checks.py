@@ -299,3 +299,20 @@ def test_internal_problems_are_explained_once(make_ledger):
                                                d["problems"][2].update(public="否"))))
     (f,) = [f for f in result.findings if f.code == "internal-problems"]
     assert f.message.startswith("2 个问题标为不公开（编号 2、3）：计入通报中的问题总数") and result.ok
+
+
+@pytest.mark.parametrize("deadline", [date(2024, 8, 27), date(2024, 8, 28)], ids=["the-feedback-day", "the-day-after"])
+def test_deadline_on_or_after_the_feedback_day_is_accepted(make_ledger, deadline):
+    """反馈日期 is 2024-08-27: a measure due that very day is not "before the feedback"."""
+    result = check_file(make_ledger(_set(["measures", 0, "deadline"], deadline)))
+    assert result.findings == ()
+    assert result.ledger.measures[0].deadline == deadline
+
+
+def test_deadline_the_day_before_the_feedback_is_refused_at_its_cell(make_ledger):
+    result = check_file(make_ledger(_set(["measures", 0, "deadline"], date(2024, 8, 26))))
+    (f,) = result.findings
+    assert (f.level, f.code, f.sheet, f.cell, f.header) == (
+        ERROR, "deadline-before-feedback", "措施", _cell("measures", "deadline", 0), "完成时限")
+    assert f.message == "〔完成时限〕2024-08-26 早于反馈日期 2024年8月27日。整改措施的时限应在反馈之后，请核对。"
+    assert not result.ok and result.ledger is None

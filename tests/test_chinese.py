@@ -10,7 +10,7 @@ import re
 
 import click
 import pytest
-from test_cli import run
+from helpers import run
 
 from pipeline.cli import cli
 

@@ -13,21 +13,10 @@ from pathlib import Path
 import click
 import pytest
 from conftest import EXAMPLE, ROOT, entries, info_cell
-from test_workbook import BAD_KINDS, EXPECTED_WORDS, _bad_files
+from helpers import BAD_KINDS, EXPECTED_WORDS, bad_files, run
 
 from pipeline import api
-from pipeline.cli import cli, main
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from pipeline.cli import cli
 
 
 def test_init_then_check_blank_reports_missing_values(tmp_path, capsys):
@@ -125,7 +114,7 @@ def test_gbk_output_never_crashes_on_characters_outside_gbk(make_ledger, tmp_pat
 
 @pytest.mark.parametrize("kind", BAD_KINDS)
 def test_bad_files_exit_1_with_chinese_message_and_no_traceback(tmp_path, capsys, kind):
-    path = _bad_files(tmp_path)[kind]
+    path = bad_files(tmp_path)[kind]
     for command in (["check", str(path)], ["build", "-o", str(tmp_path / "out"), str(path)]):
         code, out, err = run(command, capsys)
         assert code == 1, (command, out, err)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from conftest import TEMPLATES
-from test_cli import run
+from helpers import run
 
 from pipeline import api
 

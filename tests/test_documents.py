@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLE, TEMPLATES, find_validator, tool_or_skip
 from docx import Document
 from docx.oxml.ns import qn
-from docx_read import texts
+from helpers import texts
 
 from pipeline import api
 from pipeline.api import check_file

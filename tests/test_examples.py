@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TEMPLATES
-from docx_read import texts
+from helpers import texts
 
 from pipeline import api
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from test_cli import run
+from helpers import run
 
 from pipeline.cli import MAX_PER_CODE, _print_findings
 from pipeline.findings import ERROR, Finding

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT, SEED, TEMPLATES, require_tools
-from docx_read import east_asian_font, font_size_pt, paragraphs, texts
+from helpers import east_asian_font, font_size_pt, paragraphs, texts
 
 from pipeline import api
 from pipeline.text.punct import fold_for_compare

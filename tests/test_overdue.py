@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from test_cli import run
+from helpers import run
 
 from pipeline import api
 
@@ -70,7 +70,7 @@ def _table_rows(path) -> list[list[str]]:
 
 def test_built_overdue_list_row_by_row(make_ledger, tmp_path):
     from conftest import TEMPLATES
-    from docx_read import texts
+    from helpers import texts
 
     (result,) = api.build_many([make_ledger(_measures)], TEMPLATES, tmp_path)
     doc = result.folder / "05_督办清单.docx"
@@ -87,9 +87,26 @@ def test_built_overdue_list_row_by_row(make_ledger, tmp_path):
 def test_built_overdue_list_says_when_there_is_nothing_to_press_on(make_ledger, tmp_path):
     from conftest import TEMPLATES
     from docx import Document
-    from docx_read import texts
+    from helpers import texts
 
     (result,) = api.build_many([make_ledger()], TEMPLATES, tmp_path)
     doc = result.folder / "05_督办清单.docx"
     assert "截至2024年12月20日，没有逾期未完成或30天内到期的整改措施。" in texts(doc)
     assert Document(str(doc)).tables == []
+
+
+def test_due_soon_takes_in_the_thirtieth_day_and_not_the_thirty_first(make_ledger, capsys):
+    """As of 2024-12-20: due 2025-01-19 (30 days on) is due soon; due 2025-01-20 (31 days on) is not listed."""
+    from pipeline.notice import overdue
+
+    def change(d: dict[str, Any]) -> None:
+        m = d["measures"]
+        m[1].update(deadline=date(2025, 1, 19), status="正在推进")
+        m.append(dict(m[1], id="4", deadline=date(2025, 1, 20)))
+    path = make_ledger(change)
+    items = api.due_measures(api.check_file(path).ledger, date(2024, 12, 20))
+    assert [(d.measure.id, d.days, d.state, d.overdue) for d in items] == [("2", -30, "还有30天到期", False)]
+    assert overdue.counts(items) == (0, 1)
+    code, out, _ = run(["check", str(path), "--as-of", "2024-12-20"], capsys)
+    assert code == 0 and "督办（截至2024年12月20日）：逾期未完成 0 项，30 天内到期 1 项。" in out
+    assert "措施 2" in out and "措施 4" not in out

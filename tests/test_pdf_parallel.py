@@ -7,7 +7,7 @@ import signal
 import time
 
 import pytest
-from test_archive import _alive, build
+from helpers import alive, build
 
 
 @pytest.mark.skipif(os.name == "nt", reason="process groups are POSIX here")
@@ -30,9 +30,9 @@ def test_pdf_timeout_kills_every_parallel_libreoffice(example_copy, tmp_path, mo
         assert len(started) == 3
         assert len(set(profiles.read_text().split())) == 3, "each LibreOffice needs a profile of its own"
         deadline = time.time() + 5
-        while any(_alive(p) for p in started) and time.time() < deadline:
+        while any(alive(p) for p in started) and time.time() < deadline:
             time.sleep(0.1)
-        assert not any(_alive(p) for p in started), "a LibreOffice helper process outlived the timeout"
+        assert not any(alive(p) for p in started), "a LibreOffice helper process outlived the timeout"
     finally:
         for p in (pids.read_text().split() if pids.exists() else []):
             try:

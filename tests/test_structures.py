@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pytest
 from conftest import ROOT, TEMPLATES, info_cell
-from docx_read import texts
+from helpers import texts
 
 from pipeline import api
 
@@ -145,3 +145,25 @@ def test_xunshi_inferred_from_the_group_and_labels_accepted(make_ledger) -> None
     result = api.check_file(make_ledger(lambda d: (_xunshi(d), d["info"].update(kind=None)), edit=relabel))
     assert result.ok and result.ledger.inspection.kind == "巡视"
     assert result.ledger.inspection.group == "省委第二巡视组"
+
+
+def test_completion_rates_are_rounded_not_floored(make_ledger, tmp_path: Path) -> None:
+    """2 of 3 problems and 2 of 3 measures done: 66.67% prints as 67% (floored it would be 66%)."""
+    from pipeline.ledger import placeholders
+
+    def change(d: dict[str, Any]) -> None:
+        d["measures"][2].update(deadline=date(2024, 12, 1), status="已完成")
+        d["narrative"][1]["text"] = "截至目前，问题完成率{问题完成率}，措施完成率{措施完成率}。"
+
+    ledger = make_ledger(change)
+    checked = api.check_file(ledger)
+    assert checked.ok, checked.errors
+    counts = checked.ledger.counts
+    assert (counts.status["已完成"], counts.problems) == (2, 3)
+    assert (counts.measures_by_status["已完成"], counts.measures_counted) == (2, 3)
+    values = placeholders.values(checked.ledger)
+    assert (values["问题完成率"], values["措施完成率"]) == ("67%", "67%")
+    (result,) = api.build_many([ledger], TEMPLATES, tmp_path / "out")
+    assert result.status == "written", result.message
+    printed = [t for t in texts(result.folder / "01_通报.docx") if "完成率" in t]
+    assert len(printed) == 1 and "截至目前，问题完成率67%，措施完成率67%。" in printed[0], printed

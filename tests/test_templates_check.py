@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 from conftest import EXAMPLE, TEMPLATES
-from test_cli import run
+from helpers import run
 
 from pipeline import api
 

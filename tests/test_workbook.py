@@ -11,6 +11,7 @@ from typing import Any
 import example_data
 import pytest
 from conftest import EXAMPLE, col_letter, fill_workbook, info_cell
+from helpers import BAD_KINDS, EXPECTED_WORDS, bad_files
 from openpyxl import load_workbook
 
 from pipeline.api import check_file
@@ -268,43 +269,9 @@ def test_formula_with_cached_value_reads_the_value(make_ledger):
     assert result.ledger.inspection.declared_problems == 3
 
 
-def _bad_files(tmp_path: Path) -> dict[str, Path]:
-    good = EXAMPLE.read_bytes()
-    files = {
-        "csv": ("台账.xlsx", "编号,问题\n1,学习不够\n".encode("gbk")),
-        "xls": ("旧台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-        "encrypted": ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
-                      + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100),
-        "truncated": ("截断.xlsx", good[: len(good) // 2]),
-        "empty": ("空.xlsx", b""),
-        "lock": ("~$示例台账.xlsx", b"\x0bsomebody" + b"\0" * 150),
-        "not-a-workbook-zip": ("压缩包.xlsx", _zip_with({"readme.txt": b"hello"})),
-    }
-    out = {}
-    for key, (name, data) in files.items():
-        p = tmp_path / name
-        p.write_bytes(data)
-        out[key] = p
-    out["missing"] = tmp_path / "不存在.xlsx"
-    return out
-
-
-def _zip_with(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for n, d in members.items():
-            z.writestr(n, d)
-    return buf.getvalue()
-
-
-BAD_KINDS = ["csv", "xls", "encrypted", "truncated", "empty", "lock", "not-a-workbook-zip", "missing"]
-EXPECTED_WORDS = {"csv": "另存为", "xls": ".xls", "encrypted": "密码", "truncated": "损坏", "empty": "空文件",
-                  "lock": "锁定文件", "not-a-workbook-zip": "重新保存", "missing": "找不到"}
-
-
 @pytest.mark.parametrize("kind", BAD_KINDS)
 def test_bad_files_raise_a_clear_error(tmp_path, kind):
-    path = _bad_files(tmp_path)[kind]
+    path = bad_files(tmp_path)[kind]
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert EXPECTED_WORDS[kind] in info.value.message
@@ -506,3 +473,27 @@ def test_a_formula_that_gave_an_empty_string_is_an_empty_cell(make_ledger):
     result = check_file(path)
     assert not [f for f in result.errors if f.code == "formula-no-value"], result.errors
     assert result.ok, result.errors
+
+
+def test_a_ledger_filled_below_the_example_rows_builds_without_them(make_ledger):
+    """The blank ledger's example rows (first cell 示例 / 示例：…) left in place are not read as data."""
+    examples = blank_workbook(examples=True)
+
+    def edit(wb: Any) -> None:
+        for spec in (schema.PROBLEMS, schema.MEASURES, schema.DOCUMENTS):
+            ws, ex = wb[spec.name], examples[spec.name]
+            ws.insert_rows(2)
+            for c in range(1, len(spec.columns) + 1):
+                ws.cell(row=2, column=c, value=ex.cell(row=2, column=c).value)
+            assert str(ws.cell(row=2, column=1).value).startswith(schema.EXAMPLE_MARK)
+            assert ws.cell(row=3, column=1).value is not None  # the data follow the example row
+
+    result = check_file(make_ledger(edit=edit))
+    assert result.findings == ()
+    ledger = result.ledger
+    counts = ledger.counts
+    assert (counts.problems, counts.measures, counts.documents) == (3, 3, 1)
+    assert [p.id for p in ledger.problems] == ["1", "2", "3"]
+    assert [m.id for m in ledger.measures] == ["1", "2", "3"]
+    assert [d.name for d in ledger.documents] == ["《示例制度》"]
+    assert [m.row for m in ledger.measures] == [3, 4, 5]

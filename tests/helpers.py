@@ -1,0 +1,151 @@
+"""Helpers shared by several test modules, so that no test module imports another.
+
+The CLI run in-process, an archive build of one workbook, a process-liveness probe, the bad input files the reader
+must refuse, and reading generated documents back (paragraphs, runs, fonts: python-docx + lxml).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from conftest import EXAMPLE, TEMPLATES
+from docx import Document
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from pipeline import api
+from pipeline.cli import main
+
+# -- the command line ------------------------------------------------------------------------------------------
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit code, stdout, stderr)."""
+    try:
+        main(args)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# -- the archive -----------------------------------------------------------------------------------------------
+
+def build(workbook: Path, out: Path, **kw: object) -> api.BuildResult:
+    """Build one workbook with the shipped templates into `out`."""
+    (result,) = api.build_many([workbook], TEMPLATES, out, **kw)
+    return result
+
+
+def alive(pid: int) -> bool:
+    """True while a process runs (a killed process nobody has reaped yet counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"  # a killed process nobody has reaped yet
+
+
+# -- input files the reader refuses ----------------------------------------------------------------------------
+
+BAD_KINDS = ["csv", "xls", "encrypted", "truncated", "empty", "lock", "not-a-workbook-zip", "missing"]
+EXPECTED_WORDS = {"csv": "另存为", "xls": ".xls", "encrypted": "密码", "truncated": "损坏", "empty": "空文件",
+                  "lock": "锁定文件", "not-a-workbook-zip": "重新保存", "missing": "找不到"}
+
+
+def bad_files(tmp_path: Path) -> dict[str, Path]:
+    """One file of each kind in BAD_KINDS, written into `tmp_path` ("missing" is not written)."""
+    good = EXAMPLE.read_bytes()
+    files = {
+        "csv": ("台账.xlsx", "编号,问题\n1,学习不够\n".encode("gbk")),
+        "xls": ("旧台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+        "encrypted": ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+                      + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100),
+        "truncated": ("截断.xlsx", good[: len(good) // 2]),
+        "empty": ("空.xlsx", b""),
+        "lock": ("~$示例台账.xlsx", b"\x0bsomebody" + b"\0" * 150),
+        "not-a-workbook-zip": ("压缩包.xlsx", zip_with({"readme.txt": b"hello"})),
+    }
+    out = {}
+    for key, (name, data) in files.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        out[key] = p
+    out["missing"] = tmp_path / "不存在.xlsx"
+    return out
+
+
+def zip_with(members: dict[str, bytes]) -> bytes:
+    """A zip archive holding `members`."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    return buf.getvalue()
+
+
+# -- generated documents read back -----------------------------------------------------------------------------
+
+def paragraphs(path: Path) -> list[Paragraph]:
+    """Body paragraphs in order (tables excluded)."""
+    return list(Document(str(path)).paragraphs)
+
+
+def texts(path: Path) -> list[str]:
+    """Non-empty body paragraph texts in order (line breaks inside a paragraph kept as "\\n")."""
+    return [p.text for p in paragraphs(path) if p.text.strip()]
+
+
+def style_chain(paragraph: Paragraph) -> Iterator[object]:
+    """The paragraph's style and its ancestors."""
+    style = paragraph.style
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def _rfonts_east_asia(element: object) -> str | None:
+    rpr = element.find(qn("w:rPr")) if element is not None else None  # type: ignore[union-attr]
+    if rpr is None:
+        return None
+    fonts = rpr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def east_asian_font(paragraph: Paragraph, run_index: int = 0) -> str | None:
+    """The East Asian font a run resolves to: run, then character style, then paragraph style chain, then defaults."""
+    runs = [r for r in paragraph.runs if r.text]
+    if runs:
+        run = runs[run_index]
+        found = _rfonts_east_asia(run._r)
+        if found:
+            return found
+        if run.style is not None and run.style.element is not None:
+            found = _rfonts_east_asia(run.style.element)
+            if found:
+                return found
+    for style in style_chain(paragraph):
+        found = _rfonts_east_asia(style.element)  # type: ignore[attr-defined]
+        if found:
+            return found
+    return None
+
+
+def font_size_pt(paragraph: Paragraph, run_index: int = 0) -> float | None:
+    """The size a run resolves to, in points."""
+    runs = [r for r in paragraph.runs if r.text]
+    if runs and runs[run_index].font.size is not None:
+        return runs[run_index].font.size.pt
+    for style in style_chain(paragraph):
+        if style.font.size is not None:  # type: ignore[attr-defined]
+            return style.font.size.pt  # type: ignore[attr-defined]
+    return None
