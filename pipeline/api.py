@@ -27,6 +27,7 @@ from pipeline.documents import preflight
 from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
 from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import Finding
+from pipeline.invocation import command_name
 from pipeline.ledger import schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
@@ -120,7 +121,7 @@ def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "
     if not default_folder.is_dir():
         raise UsageError(
             "没有指定工作簿，当前目录下也没有 input 文件夹。请指定台账文件，"
-            f"如：rectify {command} 台账.xlsx；或用 rectify init 台账.xlsx 新建空白台账。"
+            f"如：{command_name()} {command} 台账.xlsx；或用 {command_name()} init 台账.xlsx 新建空白台账。"
         )
     found = _workbooks_in(default_folder)
     if not found:
@@ -158,7 +159,7 @@ def template_folder(directory: Path | None = None) -> Path | None:
     if not directory.exists():
         raise UsageError(
             f"模板文件夹“{directory}”不存在。请检查文件夹名；如需在该处生成默认模板，"
-            f"请运行 rectify templates init {command_arg(directory)}。"
+            f"请运行 {command_name()} templates init {command_arg(directory)}。"
         )
     if not directory.is_dir():
         raise UsageError(f"“{directory}”不是文件夹。模板位置（--templates）应是放有模板（.docx）的文件夹。")
@@ -434,7 +435,7 @@ def ledger_for_diff(path: Path) -> Ledger:
     if result.ledger is None:
         raise UsageError(
             f"“{source.name}”有 {len(result.errors)} 个错误，无法比较。"
-            f"请先运行 rectify check {command_arg(source)} 查看并修改。"
+            f"请先运行 {command_name()} check {command_arg(source)} 查看并修改。"
         )
     return result.ledger
 

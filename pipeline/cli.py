@@ -19,6 +19,7 @@ import click
 from pipeline import __version__, api
 from pipeline.api import CheckResult, Finding
 from pipeline.errors import PipelineError
+from pipeline.invocation import command_name
 from pipeline.text.dates import format_date, parse_date_text
 from pipeline.text.names import display_text
 
@@ -181,7 +182,7 @@ def init(path: Path, kind: str) -> None:
     click.echo(f"已新建空白台账：{written}")
     click.echo(
         "请先阅读其中的“填写说明”表（各表第 2 行灰色斜体的是示例，读取时跳过；“正文”表预填了通报的常用段落，"
-        "请按实际改写），填好后运行：rectify check " + str(written)
+        "请按实际改写），填好后运行：" + command_name() + " check " + api.command_arg(written)
     )
     click.echo(
         "完整的填写样例见 input/示例台账.xlsx，其他结构（巡视、只公布总数、四级标题、无方面）见 examples 文件夹。"
@@ -288,7 +289,7 @@ def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> Non
             )
             _print_due(result.ledger, as_of)
         if result.ok:
-            click.echo("检查通过，可以运行 rectify build 生成文档。")
+            click.echo(f"检查通过，可以运行 {command_name()} build 生成文档。")
         else:
             click.echo("请按上面的提示修改台账后重新检查。")
     if as_json:
