@@ -358,7 +358,7 @@ def readme_txt(version: str, pythons: tuple[str, ...], targets: list[str]) -> st
 - 安装失败：把窗口中的提示拍照或复制发给信息化人员。
 
 五、给信息化人员
-- wheels 文件夹中是本工具和全部依赖的安装文件（Windows 64 位、Linux x86_64 和 aarch64，Python {low}–{high}）。
+- wheels 文件夹中是本工具和全部依赖的安装文件（{"、".join(targets)}；Python {low}–{high}）。
 - 手工安装：python -m venv .venv，然后
   .venv/bin/python -m pip install --no-index --find-links wheels rectify（Windows 为 .venv\\Scripts\\python.exe）。
 - 命令行使用：.venv/bin/python -m pipeline --help（Windows 为 .venv\\Scripts\\python.exe -m pipeline --help）。

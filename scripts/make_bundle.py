@@ -38,11 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundle_files import launcher_files  # noqa: E402
 
 try:  # the `packaging` pip itself uses; a standalone install is preferred when present
-    from packaging.markers import Marker
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 except ImportError:  # pragma: no cover - depends on the interpreter's packages
-    from pip._vendor.packaging.markers import Marker  # type: ignore[no-redef]
     from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
     from pip._vendor.packaging.utils import canonicalize_name  # type: ignore[no-redef]
 

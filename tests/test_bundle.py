@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import bundle_files  # noqa: E402
 import make_bundle  # noqa: E402
+
 from pipeline import invocation  # noqa: E402
 
 VERSION = make_bundle.project_version()
