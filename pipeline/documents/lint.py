@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from datetime import date
@@ -200,8 +201,9 @@ def _surrounding(xml: str, lineno: int | None) -> str:
     return re.sub(r"\s+", " ", chunk).strip()[:120]
 
 
-def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
-    """Findings for one template: missing, unreadable, syntax, unknown variables, full-width tags."""
+def lint_one(path: Path, context: dict[str, Any], data: bytes | None = None) -> list[Finding]:
+    """Findings for one template: missing, unreadable, syntax, unknown variables, full-width tags.
+    `data`: the template's bytes when the caller has read them (read here once otherwise)."""
     name = path.name
     found: list[Finding] = []
 
@@ -215,11 +217,20 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
             f"生成一套默认模板，再把其中的“{name}”复制到“{path.parent}”。",
         )
         return found
-    package = package_findings(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            err(
+                "template-unreadable",
+                f"模板无法读取（{e.strerror or type(e).__name__}）。请确认文件没有被其他程序占用。",
+            )
+            return found
+    package = package_findings(path, data)
     if package:
         return package
     try:
-        tpl = GroupMergeTemplate(str(path))
+        tpl = GroupMergeTemplate(io.BytesIO(data))
         xml = _parts_xml(tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         err(
@@ -286,7 +297,7 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
         )
     if not found:
         try:
-            render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)))
+            render_docx(path, context, DocProperties("检查", "rectify", date(2024, 1, 1)), data)
         except SecurityError as e:
             tag = failing_tag(e, xml)
             err(
@@ -307,14 +318,14 @@ _PACKAGE_ADVICE = {
 }
 
 
-def package_findings(path: Path) -> list[Finding]:
+def package_findings(path: Path, data: bytes | None = None) -> list[Finding]:
     """Findings for what a template's package must not carry: size bombs, external links, macros, objects.
 
     None of these is ever copied into a generated document: a template that has one is refused.
     """
     name = path.name
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             bound = zip_problem(zf, TEMPLATE_LIMITS)
             if bound:
                 return [
@@ -363,7 +374,7 @@ def trial_contexts() -> dict[str, dict[str, Any]]:
     return contexts
 
 
-def lint(directory: Path) -> list[Finding]:
+def lint(directory: Path, contents: Mapping[str, bytes] | None = None) -> list[Finding]:
     """Lint every registered template in `directory` against the trial contexts. An optional document's
     template the folder lacks (made before that document existed) is a warning: the built-in one is used."""
     contexts = trial_contexts()
@@ -383,7 +394,7 @@ def lint(directory: Path) -> list[Finding]:
                 )
             )
             continue
-        findings.extend(lint_one(path, contexts[name]))
+        findings.extend(lint_one(path, contexts[name], (contents or {}).get(name)))
     return findings
 
 
@@ -396,7 +407,7 @@ def require_valid(directory: Path, contents: Mapping[str, bytes] | None = None) 
     key = checkcache.templates_key(directory, TEMPLATE_NAMES, contents)
     if checkcache.is_checked(key):
         return
-    findings = [f for f in lint(directory) if f.level == ERROR]
+    findings = [f for f in lint(directory, contents) if f.level == ERROR]
     if findings:
         lines = "\n".join(f"  模板“{f.sheet}”：{f.message}" for f in findings)
         raise TemplateError(f"模板有 {len(findings)} 个问题，没有生成任何文件：\n{lines}")
