@@ -242,6 +242,11 @@ class BuildResult:
 def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     """Render every registered document for a checked ledger, keyed by output file name."""
     render, lint, _ = _render_stage()
+    with render.render_budget():  # one time budget for all the documents, each render still bounded
+        return _render_each(ledger, tset, render, lint)
+
+
+def _render_each(ledger: Ledger, tset: TemplateSet, render: ModuleType, lint: ModuleType) -> dict[str, bytes]:
     info = ledger.inspection
     out = {}
     for spec in DOCUMENTS:
