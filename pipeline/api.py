@@ -27,6 +27,7 @@ from pipeline.documents import preflight
 from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
 from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import Finding
+from pipeline.fsutil import NotRegularFile
 from pipeline.ledger import schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
@@ -357,6 +358,11 @@ def build_workbook(
             result.pdf_messages.append(
                 f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。生成的文件不受影响。"
             )
+        except NotRegularFile as err:
+            result.pdf_messages.append(
+                f"生成记录“{output / archive_manifest.INDEX}”是{err.kind}，不是普通文件，出于安全没有写入。"
+                "请移走它（下次生成会新建记录）。生成的文件不受影响。"
+            )
     earlier = archive_manifest.manifest_of(previous[0]) if previous is not None else None
     same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
     return BuildResult(
@@ -452,7 +458,7 @@ def diff_ledgers(old: Path, new: Path) -> LedgerDiff:
 def write_default_templates(directory: Path) -> list[Path]:
     """Write the default templates into `directory` (refusing to overwrite existing ones)."""
     directory = Path(directory)
-    existing = [directory / n for n in TEMPLATE_NAMES if (directory / n).exists()]
+    existing = [directory / n for n in TEMPLATE_NAMES if (directory / n).exists() or (directory / n).is_symlink()]
     if existing:
         raise UsageError(
             "以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing) + "。请换一个文件夹，或先移走这些文件。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -13,12 +14,18 @@ from pipeline.errors import OutputExistsError, UsageError
 
 
 def cache_dir() -> Path:
-    """Where the record lives: $RECTIFY_CACHE_DIR, else the platform's user cache folder."""
+    """Where the record lives: $RECTIFY_CACHE_DIR, else the platform's user cache folder. OSError when
+    there is none (no HOME, a user the system does not know): callers then work without a cache."""
     if os.environ.get("RECTIFY_CACHE_DIR"):
         return Path(os.environ["RECTIFY_CACHE_DIR"])
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "rectify"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError, OSError) as err:  # no HOME and a user unknown to the system
+            raise FileNotFoundError(errno.ENOENT, "no home folder for the cache") from err
     return Path(base) / "rectify"
 
 
@@ -41,6 +48,62 @@ def open_regular(path: os.PathLike[str] | str) -> IO[bytes]:
         raise
 
 
+def _no_follow_fd(path: os.PathLike[str] | str, flags: int, mode: int = 0o666) -> int:
+    """os.open without following a symbolic link at `path` (O_NOFOLLOW; on Windows a link or junction is
+    refused before opening), never blocking on a named pipe; the descriptor is checked to be a regular
+    file with one name (a hard link would write into another file)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    if not nofollow and (os.path.islink(path) or _is_junction(path)):
+        raise NotRegularFile("符号链接")
+    try:
+        fd = os.open(path, flags | nofollow | nonblock | getattr(os, "O_BINARY", 0), mode)
+    except OSError as err:
+        if err.errno == errno.ELOOP or (err.errno == errno.EMLINK and nofollow):  # the link itself (BSD: EMLINK)
+            raise NotRegularFile("符号链接") from err
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(_kind(info.st_mode))
+        if info.st_nlink > 1:
+            raise NotRegularFile("硬链接（与其他文件共用内容）")
+        if nonblock:
+            os.set_blocking(fd, True)
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _is_junction(path: os.PathLike[str] | str) -> bool:
+    is_junction = getattr(os.path, "isjunction", None)  # Python 3.12+
+    return bool(is_junction(path)) if is_junction is not None else False
+
+
+def read_plain(path: os.PathLike[str] | str, limit: int, own: bool = False) -> bytes:
+    """The bytes of `path` when it is a regular file of at most `limit` bytes, not reached through a
+    symbolic link (a file in the output folder, which anyone may have replaced); with `own`, only a file
+    of this user (a cache entry). Raises NotRegularFile or OSError (EFBIG when it is larger)."""
+    fd = _no_follow_fd(path, os.O_RDONLY)
+    getuid = getattr(os, "getuid", None)
+    if own and getuid is not None and os.fstat(fd).st_uid != getuid():
+        os.close(fd)
+        raise NotRegularFile("其他用户的文件")
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, "too large", str(path))
+    return data
+
+
+def open_append_plain(path: os.PathLike[str] | str) -> IO[bytes]:
+    """Open `path` for appending, created when missing, only when it is a regular file of its own: never
+    through a symbolic link, never a pipe or device (NotRegularFile says what it is)."""
+    fd = _no_follow_fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    return os.fdopen(fd, "ab")
+
+
 class NotRegularFile(ValueError):
     """Raised by open_regular when the path is a folder, pipe, device or socket."""
 
@@ -50,6 +113,8 @@ class NotRegularFile(ValueError):
 
 
 def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "符号链接"
     if stat.S_ISDIR(mode):
         return "文件夹"
     if stat.S_ISFIFO(mode):

@@ -35,6 +35,7 @@ from pipeline.documents.builder.styles import BODY, PAGE_NUMBER, RECORD, RECORD_
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
 from pipeline.documents.render import normalize_zip
+from pipeline.fsutil import write_atomic
 
 # --------------------------------------------------------------------------------------------------
 # Package-level clean-up and settings
@@ -209,7 +210,8 @@ def _new_document(page: PageSetup, title: str) -> DocxDocument:
 def _save(doc: DocxDocument, path: Path) -> Path:
     buffer = io.BytesIO()
     doc.save(buffer)
-    path.write_bytes(normalize_zip(buffer.getvalue()))
+    data = normalize_zip(buffer.getvalue())
+    write_atomic(path, lambda fh: fh.write(data))  # a link left at the name is replaced, never written through
     return path
 
 
