@@ -27,7 +27,7 @@ from pipeline.documents import preflight
 from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
 from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import Finding
-from pipeline.fsutil import NotRegularFile
+from pipeline.fsutil import NotRegularFile, os_error_reason
 from pipeline.ledger import schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
@@ -95,7 +95,7 @@ def read_error_reason(err: OSError) -> str:
         return "路径中的某一级不是文件夹"
     if code == errno.ENAMETOOLONG:
         return "路径太长"
-    return f"系统无法读取（{err.strerror or err}）"
+    return os_error_reason(err)
 
 
 def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "build") -> list[Path]:

@@ -29,6 +29,48 @@ def cache_dir() -> Path:
     return Path(base) / "rectify"
 
 
+# Why a file operation failed, in Chinese, for the errors a clerk's machine gives.
+_OS_ERRORS = {
+    "ENOENT": "文件或文件夹不存在",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限（操作不被允许）",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENOTDIR": "路径中的某一级不是文件夹",
+    "ENAMETOOLONG": "路径或文件名太长（超过了文件系统允许的长度）",
+    "ELOOP": "路径中的符号链接太多或构成了循环",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "超出了磁盘配额",
+    "EFBIG": "文件太大",
+    "EROFS": "磁盘是只读的",
+    "EBUSY": "文件正被占用",
+    "ETXTBSY": "文件正被占用",
+    "EEXIST": "同名的文件或文件夹已存在",
+    "ENOTEMPTY": "文件夹不是空的",
+    "EXDEV": "不能跨磁盘移动",
+    "EMFILE": "同时打开的文件太多",
+    "ENFILE": "系统同时打开的文件太多",
+    "EIO": "磁盘读写出错（可能是设备或网络盘故障）",
+    "ENXIO": "设备不存在或没有连接",
+    "ENODEV": "设备不存在",
+    "EINVAL": "名称或参数无效（可能含有系统不允许的字符）",
+    "EPIPE": "输出已被关闭",
+    "ETIMEDOUT": "访问超时（可能是网络盘断开）",
+    "EHOSTDOWN": "网络盘所在的主机不可用",
+    "ESTALE": "网络盘上的文件已失效，请重新打开",
+}
+
+
+def os_error_reason(err: OSError) -> str:
+    """Why `err` happened, in Chinese; the system's own (often English) text only for an unknown code."""
+    if isinstance(err, PermissionError) and err.errno not in (errno.EACCES, errno.EPERM):
+        return "没有权限"
+    code = getattr(err, "errno", None)
+    for name, reason in _OS_ERRORS.items():
+        if code is not None and code == getattr(errno, name, None):
+            return reason
+    return f"系统错误（代码 {code}：{err.strerror or err}）" if code is not None else f"系统错误（{err}）"
+
+
 def open_regular(path: os.PathLike[str] | str) -> IO[bytes]:
     """Open `path` for reading only when it is a regular file; never blocks on a named pipe or device.
 
@@ -61,6 +103,8 @@ def _no_follow_fd(path: os.PathLike[str] | str, flags: int, mode: int = 0o666) -
     except OSError as err:
         if err.errno == errno.ELOOP or (err.errno == errno.EMLINK and nofollow):  # the link itself (BSD: EMLINK)
             raise NotRegularFile("符号链接") from err
+        if err.errno == errno.ENXIO and flags & os.O_WRONLY:  # a named pipe nobody reads
+            raise NotRegularFile("命名管道") from err
         raise
     try:
         info = os.fstat(fd)

@@ -24,7 +24,7 @@ from pipeline.archive.manifest import (
 from pipeline.archive.naming import _builds_named, _next_free
 from pipeline.archive.pdf import _has_pdfs, _pdf_names, convert_pdfs
 from pipeline.errors import ArchiveError
-from pipeline.fsutil import NotRegularFile, current_umask, read_plain
+from pipeline.fsutil import NotRegularFile, current_umask, os_error_reason, read_plain
 
 TMP_PREFIX = ".rectify-tmp-"
 OLD_PREFIX = ".rectify-old-"
@@ -138,6 +138,8 @@ def clean_stale(output: Path) -> list[Path]:
         return restored
     for p in output.iterdir():
         if p.is_symlink():  # never ours (mkdtemp makes folders): following it would act on what it points at
+            if p.name.startswith((TMP_PREFIX, OLD_PREFIX)):
+                p.unlink(missing_ok=True)  # the link itself, in our own namespace; never what it points at
             continue
         if p.is_dir() and (p.name.startswith(TMP_PREFIX) or p.name.startswith(OLD_PREFIX)):
             try:
@@ -212,7 +214,7 @@ def _describe_os_error(err: OSError, where: Path) -> str:
         return f"“{where}”所在的磁盘是只读的，无法写入。请换一个可写的输出位置（--output）。"
     if code == errno.ENAMETOOLONG:
         return f"路径“{where}”太长，无法写入。请换一个路径较短的输出位置（--output）。"
-    return f"无法写入“{where}”（系统提示：{err.strerror or err}）。请检查该位置是否可写，或换一个输出位置（--output）。"
+    return f"无法写入“{where}”：{os_error_reason(err)}。请检查该位置是否可写，或换一个输出位置（--output）。"
 
 
 def _describe_move_error(err: OSError, target: Path) -> str:
