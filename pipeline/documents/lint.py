@@ -222,6 +222,9 @@ def lint_one(path: Path, context: dict[str, Any]) -> list[Finding]:
     try:
         tpl = GroupMergeTemplate(str(path))
         xml = _parts_xml(tpl)
+    except TemplateLimitError as e:  # too large to compile: refused before any work
+        err("template-too-large", f"{e.chinese}，没有读取。请删减模板中的标签，或把它拆成几个文档。")
+        return found
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         err(
             "template-unreadable",
