@@ -774,3 +774,39 @@ case("env-no-home", _with_templates(lambda d: ["build", "-t", "tpl", "-o", "out"
      r"已生成", builds=True, environ=_no_home)
 case("env-stdout-full", _build(_wb), 0, r"^$|已生成", builds=True, stdout="/dev/full")
 case("env-path-too-long", _long_name, 1, r"台{20}.*太长")
+
+
+def _negative_shared_string(parts: make.Parts, path: Path) -> None:
+    """A shared-string index of -1 (Python would quietly take the last string of the table)."""
+    parts["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                     'count="2" uniqueCount="2"><si><t>甲</t></si><si><t>9</t></si></sst>').encode()
+    make.sub(parts, "[Content_Types].xml", "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+             '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    _cell('<c r="A3" t="s"><v>-1</v></c>')(parts, path)
+
+
+def _twice_row(parts: make.Parts, path: Path) -> None:
+    """Row 3 of 问题 written twice, the second with another 编号."""
+    import re
+    part = make.sheet_part(path, "问题")
+    text = parts[part].decode("utf-8")
+    row = re.search(r'<row r="3"[^>]*>.*?</row>', text).group(0)  # type: ignore[union-attr]
+    parts[part] = text.replace(row, row + row.replace("<t>2</t>", "<t>7</t>", 1), 1).encode("utf-8")
+
+
+def _twice_member(d: Path) -> Path:
+    """Two zip members named like the 问题 sheet: Excel and openpyxl may each read another."""
+    import warnings
+    path = _wb(d)
+    part = make.sheet_part(path, "问题")
+    data = make.read_parts(path)[part].replace("<t>2</t>".encode(), "<t>7</t>".encode(), 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(path, "a") as zf:
+            zf.writestr(part, data)
+    return path
+
+
+case("wb-negative-shared-string", _check(_edited(_negative_shared_string)), 1, r"问题!A3.*无法读取")
+case("wb-row-written-twice", _check(_edited(_twice_row)), 1, r"问题.*第 3 行出现了两次.*sheet\d\.xml")
+case("wb-zip-member-twice", _check(_twice_member), 1, r"台账\.xlsx.*sheet\d\.xml.*不止一次")
