@@ -186,3 +186,11 @@ def capped_call(func: Callable[[], object], cap_mb: int = 1024) -> tuple[str, fl
     with os.fdopen(read, "rb") as fh:
         result = fh.read().decode()
     return result, max(usage.ru_maxrss - base, 0) / 1024
+
+
+# -- a PDF as a converter writes it -----------------------------------------------------------------------------
+
+# One A4 page, whole (header, cross-reference, end marker): what stand-ins for LibreOffice write.
+MINIMAL_PDF = (b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+               b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n0 4\n"
+               b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n0\n%%EOF\n")
