@@ -105,6 +105,8 @@ def _no_follow_fd(path: os.PathLike[str] | str, flags: int, mode: int = 0o666) -
             raise NotRegularFile("符号链接") from err
         if err.errno == errno.ENXIO and flags & os.O_WRONLY:  # a named pipe nobody reads
             raise NotRegularFile("命名管道") from err
+        if err.errno == errno.EISDIR:
+            raise NotRegularFile("文件夹") from err
         raise
     try:
         info = os.fstat(fd)
