@@ -583,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     _tolerant_streams()
     stdout = sys.stdout
     forgiving = _ForgivingStream(stdout)
-    sys.stdout = forgiving  # type: ignore[assignment]
+    sys.stdout = forgiving
     try:
         _main(argv)
     finally:

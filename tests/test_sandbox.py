@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers import capped_call
 from jinja2.sandbox import SecurityError
 
 from pipeline.documents.render import jinja_env
 from pipeline.documents.sandbox import TemplateLimitError
-
-from helpers import capped_call
 
 
 @pytest.mark.parametrize("source", [

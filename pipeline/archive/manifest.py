@@ -56,7 +56,6 @@ def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
 def _index_times(output: Path) -> dict[str, str]:
     """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
     import csv
-
     import io
 
     path = Path(output) / INDEX
@@ -91,7 +90,9 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
     records, else by when their manifest was written (`within`: only these folders)."""
     output = Path(output)
     try:
-        candidates = within if within is not None else [p for p in output.iterdir() if p.is_dir() and not p.is_symlink()]
+        candidates = (
+            within if within is not None else [p for p in output.iterdir() if p.is_dir() and not p.is_symlink()]
+        )
     except OSError:
         return []
     times = _index_times(output)

@@ -183,6 +183,12 @@ def _grids_consistent(xml: bytes) -> bool:
     return not tables and not rows
 
 
+# Errors a template's own expression can raise on some data (a division by zero, a missing key, a
+# number added to text): reported against the template and its tag, like a Jinja error.
+DATA_ERRORS: tuple[type[Exception], ...] = (ArithmeticError, LookupError, TypeError, ValueError)
+_RENDER_ERRORS: tuple[type[Exception], ...] = (JinjaTemplateError, *DATA_ERRORS)
+
+
 class GroupMergeTemplate(DocxTemplate):
     """DocxTemplate that also understands `{% vmerge EXPR %}` (per-group vertical merges).
 
@@ -224,7 +230,7 @@ class GroupMergeTemplate(DocxTemplate):
         try:
             template = jinja_env.from_string(src_xml) if jinja_env else Template(src_xml)
             dst_xml = template.render(context)
-        except (JinjaTemplateError, *DATA_ERRORS) as first:
+        except _RENDER_ERRORS as first:
             self._raise_with_lines(src_xml, context, jinja_env, first)
         if "{_" in dst_xml or "_}" in dst_xml:
             dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
@@ -246,7 +252,7 @@ class GroupMergeTemplate(DocxTemplate):
         try:
             template = env.from_string(lined) if env else Template(lined)
             template.render(context)
-        except (JinjaTemplateError, *DATA_ERRORS) as exc:
+        except _RENDER_ERRORS as exc:
             lineno = getattr(exc, "lineno", None)
             if lineno is not None:
                 line_number = max(lineno - 4, 0)
@@ -342,11 +348,6 @@ def _fix_table_grids(tree: Any) -> None:
             extra = int(removed / len(left)) if left else 0
             for c in left:
                 c.set(width, str(int(float(c.get(width)) + extra)))
-
-
-# Errors a template's own expression can raise on some data (a division by zero, a missing key, a
-# number added to text): reported against the template and its tag, like a Jinja error.
-DATA_ERRORS: tuple[type[Exception], ...] = (ArithmeticError, LookupError, TypeError, ValueError)
 
 
 def jinja_env() -> RenderSandbox:
