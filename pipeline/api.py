@@ -27,6 +27,7 @@ from pipeline.documents import preflight
 from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
 from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import Finding
+from pipeline.fsutil import NotRegularFile, os_error_reason
 from pipeline.invocation import command_name
 from pipeline.ledger import schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
@@ -95,7 +96,7 @@ def read_error_reason(err: OSError) -> str:
         return "路径中的某一级不是文件夹"
     if code == errno.ENAMETOOLONG:
         return "路径太长"
-    return f"系统无法读取（{err.strerror or err}）"
+    return os_error_reason(err)
 
 
 def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "build") -> list[Path]:
@@ -243,6 +244,11 @@ class BuildResult:
 def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
     """Render every registered document for a checked ledger, keyed by output file name."""
     render, lint, _ = _render_stage()
+    with render.render_budget():  # one time budget for all the documents, each render still bounded
+        return _render_each(ledger, tset, render, lint)
+
+
+def _render_each(ledger: Ledger, tset: TemplateSet, render: ModuleType, lint: ModuleType) -> dict[str, bytes]:
     info = ledger.inspection
     out = {}
     for spec in DOCUMENTS:
@@ -355,6 +361,11 @@ def build_workbook(
             result.pdf_messages.append(
                 f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。生成的文件不受影响。"
             )
+        except NotRegularFile as err:
+            result.pdf_messages.append(
+                f"生成记录“{output / archive_manifest.INDEX}”是{err.kind}，不是普通文件，出于安全没有写入。"
+                "请移走它（下次生成会新建记录）。生成的文件不受影响。"
+            )
     earlier = archive_manifest.manifest_of(previous[0]) if previous is not None else None
     same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
     return BuildResult(
@@ -450,7 +461,7 @@ def diff_ledgers(old: Path, new: Path) -> LedgerDiff:
 def write_default_templates(directory: Path) -> list[Path]:
     """Write the default templates into `directory` (refusing to overwrite existing ones)."""
     directory = Path(directory)
-    existing = [directory / n for n in TEMPLATE_NAMES if (directory / n).exists()]
+    existing = [directory / n for n in TEMPLATE_NAMES if (directory / n).exists() or (directory / n).is_symlink()]
     if existing:
         raise UsageError(
             "以下模板已存在，不会覆盖：" + "、".join(str(p) for p in existing) + "。请换一个文件夹，或先移走这些文件。"

@@ -535,9 +535,65 @@ def _route_library_warnings(debug: bool) -> None:
         warnings.simplefilter("ignore")
 
 
+class _ForgivingStream:
+    """stdout for the run: once a write fails (a full disk, a closed pipe), the rest is dropped, so that
+    a build that succeeded still exits 0 (its results are the files written, not the lines printed)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.failed = False
+
+    def write(self, text: str) -> int:
+        if not self.failed:
+            try:
+                return int(self.inner.write(text))
+            except OSError:
+                self.failed = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.failed:
+            try:
+                self.inner.flush()
+            except OSError:
+                self.failed = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _settle_stdout(stream: _ForgivingStream) -> None:
+    """Flush what is left; when stdout cannot take it, point it at the null device so that the
+    interpreter's own flush at exit does not fail either (which would make the exit status 120)."""
+    stream.flush()
+    if not stream.failed:
+        return
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.inner.fileno())
+        os.close(null)
+        stream.inner.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI; user errors print their Chinese message, bugs a short notice."""
     _tolerant_streams()
+    stdout = sys.stdout
+    forgiving = _ForgivingStream(stdout)
+    sys.stdout = forgiving
+    try:
+        _main(argv)
+    finally:
+        if sys.stdout is forgiving:
+            sys.stdout = stdout
+        _settle_stdout(forgiving)
+
+
+def _main(argv: Sequence[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     _route_library_warnings(debug)
@@ -566,6 +622,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("已中断，没有留下未完成的文件。", err=True)
         sys.exit(130)
+    except OSError as e:  # a path the system refuses (too long, a device gone): said in Chinese, bad input
+        if debug:
+            traceback.print_exc()
+        where = f"“{e.filename}”" if e.filename else "文件"
+        click.echo(f"错误：无法访问{where}：{api.read_error_reason(e)}。请检查路径，或换一个位置。", err=True)
+        sys.exit(1)
     except Exception:  # noqa: BLE001 - last line of defence: no traceback for users
         if debug:
             traceback.print_exc()

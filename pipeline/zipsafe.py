@@ -32,7 +32,15 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits) -> str | None:
     if len(infos) > limits.max_entries:
         return f"文件包含 {len(infos)} 个部件，超过上限 {limits.max_entries} 个"
     total = 0
+    seen: set[str] = set()
     for info in infos:
+        key = info.filename.replace("\\", "/").lower()  # part names compare without case (OPC)
+        if key in seen:
+            return (
+                f"其中的部件“{info.filename}”出现了不止一次（文件包内有同名部件），"
+                "不同程序会读到不同的内容，可能是被篡改或损坏的文件"
+            )
+        seen.add(key)
         size = info.file_size
         total += size
         if size > limits.max_part:

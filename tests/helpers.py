@@ -10,7 +10,7 @@ import io
 import os
 import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 from conftest import EXAMPLE, TEMPLATES
@@ -149,3 +149,48 @@ def font_size_pt(paragraph: Paragraph, run_index: int = 0) -> float | None:
         if style.font.size is not None:  # type: ignore[attr-defined]
             return style.font.size.pt  # type: ignore[attr-defined]
     return None
+
+
+# -- memory of one call, in a capped child ----------------------------------------------------------------------
+
+def capped_call(func: Callable[[], object], cap_mb: int = 1024) -> tuple[str, float]:
+    """Run `func` in a forked child with `cap_mb` MB of address space over what this process maps; return
+    (the name of the exception it raised, or "ok"; how many MB its resident memory grew at its peak).
+    The growth is the child's ru_maxrss less this process's resident memory when it forked."""
+    import resource
+
+    def resident_kb() -> int:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+    def mapped() -> int:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+
+    read, write = os.pipe()
+    base = resident_kb()
+    pid = os.fork()
+    if pid == 0:  # child: never return into pytest
+        name = "ok"
+        try:
+            limit = mapped() + cap_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            func()
+        except BaseException as e:  # noqa: BLE001 - the name is the result
+            name = type(e).__name__
+        finally:
+            os.write(write, name.encode())
+            os._exit(0)
+    os.close(write)
+    _, _, usage = os.wait4(pid, 0)
+    with os.fdopen(read, "rb") as fh:
+        result = fh.read().decode()
+    return result, max(usage.ru_maxrss - base, 0) / 1024
+
+
+# -- a PDF as a converter writes it -----------------------------------------------------------------------------
+
+# One A4 page, whole (header, cross-reference, end marker): what stand-ins for LibreOffice write.
+MINIMAL_PDF = (b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+               b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n0 4\n"
+               b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n0\n%%EOF\n")

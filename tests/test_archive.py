@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, ROOT, TEMPLATES, entries, require_tools
-from helpers import alive, build, run
+from helpers import MINIMAL_PDF, alive, build, run
 
 from pipeline import api
 from pipeline.archive.naming import folder_name
@@ -252,9 +252,9 @@ def test_os_errors_are_explained_in_chinese(tmp_path, code, words):
 
 def test_other_os_errors_keep_the_system_text_only_in_parentheses(tmp_path):
     from pipeline.archive.store import _describe_os_error
-    message = _describe_os_error(OSError(errno.EIO, "Input/output error"), tmp_path / "out")
+    message = _describe_os_error(OSError(errno.EPROTO, "Protocol error"), tmp_path / "out")
     outside = re.sub(r"（[^（）]*）", "", message)
-    assert "Input/output error" in message and "Input/output error" not in outside
+    assert "Protocol error" in message and "Protocol error" not in outside
     assert "无法写入" in outside
 
 
@@ -387,7 +387,7 @@ def fake_soffice(tmp_path: Path) -> str:
         "    if src.endswith('.docx'):\n"
         "        name = os.path.basename(src)[:-5] + '.pdf'\n"
         "        with open(os.path.join(outdir, name), 'wb') as fh:\n"
-        "            fh.write(b'%PDF-1.7 ' + os.urandom(16).hex().encode())\n",
+        f"            fh.write({MINIMAL_PDF!r}.replace(b'\\n', b' %' + os.urandom(16).hex().encode() + b'\\n', 1))\n",
         encoding="utf-8")
     script.chmod(0o755)
     return str(script)
@@ -498,3 +498,9 @@ def test_failed_forced_replace_keeps_the_old_build(make_ledger, tmp_path, monkey
     assert r.failed and "关闭" in r.message
     assert {p.name: p.read_bytes() for p in first.folder.iterdir()} == before
     assert sorted(p.name for p in entries(out)) == [first.folder.name]
+
+
+def test_known_os_errors_are_said_in_chinese(tmp_path):
+    from pipeline.archive.store import _describe_os_error
+    message = _describe_os_error(OSError(errno.EIO, "Input/output error"), tmp_path / "out")
+    assert "磁盘读写出错" in message and "Input/output" not in message

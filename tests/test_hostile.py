@@ -52,7 +52,8 @@ def _validate(doc: Path) -> None:
 def test_hostile_case(case, tmp_path):
     args = case.setup(tmp_path)
     inputs = {name: _snapshot(tmp_path / name) for name in ("in", "tpl")}
-    run = run_capped(args, tmp_path, file_size=case.file_size)
+    run = run_capped(args, tmp_path, file_size=case.file_size, stdout=case.stdout,
+                     environ=case.environ(tmp_path) if case.environ else None)
     STATS[case.id] = (run.seconds, run.peak_mb)
     text = run.text
     assert not run.timed_out, f"over the time limit: {text[-2000:]}"

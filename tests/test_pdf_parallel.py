@@ -7,7 +7,7 @@ import signal
 import time
 
 import pytest
-from helpers import alive, build
+from helpers import MINIMAL_PDF, alive, build
 
 
 @pytest.mark.skipif(os.name == "nt", reason="process groups are POSIX here")
@@ -124,12 +124,14 @@ def test_a_failing_kept_profile_is_retried_fresh_and_discarded(example_copy, tmp
     monkeypatch.setenv("RECTIFY_CACHE_DIR", str(cache))
     log = tmp_path / "calls.txt"
     script = tmp_path / "fake-soffice"
-    # "Converts" (writes an empty .pdf beside each document) unless its profile is a kept one.
+    pdf = tmp_path / "one-page.pdf"
+    pdf.write_bytes(MINIMAL_PDF)
+    # "Converts" (writes a one-page .pdf beside each document) unless its profile is a kept one.
     script.write_text(f"""#!/bin/sh
 echo "$1" >> '{log}'
 case "$1" in *{cache}*) mkdir -p "{cache}/libreoffice/p0/user"; exit 1;; esac
 out=""; for a in "$@"; do if [ "$prev" = "--outdir" ]; then out="$a"; fi; prev="$a"; done
-for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); : > "$out/$n.pdf";; esac; done
+for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); cp '{pdf}' "$out/$n.pdf";; esac; done
 """)
     script.chmod(0o755)
     monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: str(script))

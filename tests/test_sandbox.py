@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import capped_call
 from jinja2.sandbox import SecurityError
 
 from pipeline.documents.render import jinja_env
@@ -78,3 +79,57 @@ def test_output_past_the_bound_is_refused(monkeypatch):
     with pytest.raises(TemplateLimitError, match="output of more than 50000"):
         jinja_env().from_string(source).render()
     assert len(jinja_env().from_string(source.replace("1000", "400")).render()) == 40_000
+
+
+# Each of these asked for gigabytes before a bound applied (a value built in one step, measured after).
+BIG = "{% set s = 'x' * 3000000 %}"
+ONE_STEP = {
+    "join-over-range": "{% set s = 'x' * 1000000 %}{{ range(10000)|join(s) }}",
+    "join-method-over-range": BIG + "{{ s.join(range(1000)) }}",
+    "repr-of-list": BIG + "{{ [s] * 1000 }}",
+    "string-of-list": BIG + "{{ ([s] * 1000)|string|length }}",
+    "nested-lists": BIG + "{% set a = [s, s] %}{% set b = [a, a, a, a] %}{% set c = [b, b, b, b] %}{{ c|length }}{{ c }}",
+    "percent-of-tuple": BIG + "{% set a = (s, s, s, s) %}{{ '%s' % (a,) }}",
+    "namespace-repr": "{% set ns = namespace(a=['x' * 3000000]) %}{% set ns.b = ns.a * 3 %}{{ ns }}",
+    "concat-chain": BIG + "{{ (" + " ~ ".join(["s"] * 80) + ")|length }}",
+    "indent-many-lines": "{% set s = 'x\\n' * 1900000 %}{{ s|indent(9000)|length }}",
+    "indent-string-width": "{% set s = 'x\\n' * 1900000 %}{{ s|indent('y' * 9000)|length }}",
+    "wordwrap-wrapstring": BIG + "{{ s|wordwrap(1, true, s)|length }}",
+    "nested-format-width": "{{ '{:{}}'.format('x', '999999999') }}",
+    "format-filter-args": BIG + "{{ '" + "%s" * 80 + "'|format(" + ", ".join(["s"] * 80) + ")|length }}",
+    "tojson-of-list": BIG + "{{ ([s] * 1000)|tojson|length }}",
+}
+
+
+@pytest.mark.parametrize("source", ONE_STEP.values(), ids=ONE_STEP.keys())
+def test_values_built_in_one_step_are_refused_before_they_allocate(source):
+    def render():
+        jinja_env().from_string(source).render()
+
+    outcome, grew_mb = capped_call(render)
+    assert outcome == "TemplateLimitError"
+    assert grew_mb < 160, f"{grew_mb:.0f} MB"  # the 3-million-character operand and its copies, not the result
+
+
+def test_a_template_of_too_many_tags_is_refused_before_it_is_compiled():
+    source = "{% if x %}{{ x.y|default('a') }}{% endif %}" * 200_000
+    outcome, grew_mb = capped_call(lambda: jinja_env().from_string(source))
+    assert outcome == "TemplateLimitError" and grew_mb < 100, (outcome, grew_mb)
+    assert jinja_env().from_string("{{ 1 }}" * 2000).render() == "1" * 2000
+
+
+def test_one_time_budget_for_every_render_of_a_build():
+    from pipeline.documents.sandbox import render_budget
+
+    slow = "{% for i in range(1000) %}{% endfor %}done"
+    with render_budget(0.0):
+        with pytest.raises(TemplateLimitError) as info:
+            jinja_env().from_string(slow).render()
+    assert info.value.timed_out
+    assert jinja_env().from_string(slow).render() == "done"  # outside the budget, the render's own bound
+
+
+def test_join_and_concat_still_work_as_jinja():
+    source = ("{{ range(3)|join('-') }}{{ [{'n': 'a'}, {'n': 'b'}]|join(',', attribute='n') }}{{ '、'.join(['x', 'y']) }}"
+              "{{ 'a' ~ 1 ~ '<' }}{{ ('x\\ny')|indent(2) }}{{ (1, 'b') }}{{ '%s=%d' % ('k', 3) }}")
+    assert jinja_env().from_string(source).render() == "0-1-2a,bx、ya1&lt;x\n  y(1, &#39;b&#39;)k=3"

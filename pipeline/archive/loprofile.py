@@ -84,11 +84,11 @@ def profiles(count: int, root: Path | None = None, keep: bool = True) -> Iterato
     (default: the user's cache folder) where a slot is free, temporary ones for the rest (all of them
     temporary when not `keep`). LibreOffice itself copes with the lock file a killed LibreOffice left
     in a profile (same user and machine): it is left alone."""
-    if root is None:
-        root = cache_dir() / "libreoffice"
     held: dict[Path, IO[bytes]] = {}
     try:
         try:
+            if root is None:
+                root = cache_dir() / "libreoffice"
             if keep:
                 root.mkdir(parents=True, exist_ok=True)
             for slot in range(SLOTS if keep else 0):

@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pipeline.fsutil import NotRegularFile, open_append_plain, read_plain
 from pipeline.text.names import display_text, safe_filename
 
 MANIFEST = "manifest.json"
+# Files of the output folder read back (a manifest, the index): anyone may have replaced them, so they are
+# read only as regular files, not through links, and only up to this size.
+READ_LIMIT = 64 * 1024 * 1024
 
 
 def sha256(data: bytes) -> str:
@@ -52,18 +56,33 @@ def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
 def _index_times(output: Path) -> dict[str, str]:
     """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
     import csv
+    import io
 
     path = Path(output) / INDEX
     times: dict[str, str] = {}
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                folder, when = row.get("文件夹") or "", row.get("生成时间") or ""
-                if folder and when >= times.get(folder, ""):
-                    times[folder] = when
-    except (OSError, UnicodeDecodeError, csv.Error):
+        text = read_plain(path, READ_LIMIT).decode("utf-8-sig")
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            folder, when = _cell_value(row.get("文件夹") or ""), row.get("生成时间") or ""
+            if folder and when >= times.get(folder, ""):
+                times[folder] = when
+    except (OSError, NotRegularFile, UnicodeDecodeError, csv.Error):
         return {}
     return times
+
+
+# A cell starting with one of these is a formula to Excel (and to WPS): the index writes it after an apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """`text` as an index cell Excel shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _cell_value(text: str) -> str:
+    """The text a cell written by _cell stands for."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -> list[Path]:
@@ -71,7 +90,9 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
     records, else by when their manifest was written (`within`: only these folders)."""
     output = Path(output)
     try:
-        candidates = within if within is not None else [p for p in output.iterdir() if p.is_dir()]
+        candidates = (
+            within if within is not None else [p for p in output.iterdir() if p.is_dir() and not p.is_symlink()]
+        )
     except OSError:
         return []
     times = _index_times(output)
@@ -79,10 +100,10 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
     for folder in candidates:
         manifest = folder / MANIFEST
         try:
-            if not manifest.is_file() or _input_name(_load_manifest(manifest.read_bytes())) != input_name:
+            if _input_name(_load_manifest(read_plain(manifest, READ_LIMIT))) != input_name:
                 continue
             mtime = manifest.stat().st_mtime
-        except OSError:
+        except (OSError, NotRegularFile):
             continue
         found.append((times.get(folder.name, ""), mtime, folder))
     return [f for _, _, f in sorted(found, key=lambda t: (t[0], t[1]))]
@@ -91,15 +112,18 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
 def append_index(output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str, when: str) -> None:
     """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it).
 
-    One append of one line: a build running at the same time adds its own line, never rewrites this one."""
+    One append of one line: a build running at the same time adds its own line, never rewrites this one.
+    The index is opened only as a regular file of its own (NotRegularFile for a link, pipe or device), and
+    no cell starts with a formula character (a ledger named "=…" would be a formula in Excel)."""
     import csv
     import io
 
     path = Path(output) / INDEX
     line = io.StringIO()
-    csv.writer(line).writerow([when, display_text(folder.name), display_text(workbook), issued, status, changes])
+    cells = [when, display_text(folder.name), display_text(workbook), issued, status, changes]
+    csv.writer(line).writerow([_cell(c) for c in cells])
     data = line.getvalue().encode("utf-8")
-    with open(path, "ab") as fh:
+    with open_append_plain(path) as fh:
         if fh.tell() == 0:
             head = io.StringIO()
             csv.writer(head).writerow(INDEX_HEADER)
@@ -110,22 +134,18 @@ def append_index(output: Path, folder: Path, workbook: str, issued: str, status:
 def manifest_of(folder: Path) -> dict[str, Any] | None:
     """A build folder's manifest, or None when it has none (or it cannot be read)."""
     try:
-        return _load_manifest((Path(folder) / MANIFEST).read_bytes())
-    except OSError:
+        return _load_manifest(read_plain(Path(folder) / MANIFEST, READ_LIMIT))
+    except (OSError, NotRegularFile):
         return None
 
 
 def archived_input(folder: Path) -> Path | None:
     """The copy of the input workbook a build folder holds (named in its manifest), or None."""
-    path = Path(folder) / MANIFEST
-    try:
-        name = _input_name(_load_manifest(path.read_bytes())) if path.is_file() else None
-    except OSError:
-        return None
+    name = _input_name(manifest_of(folder))
     if name is None:
         return None
     copy = Path(folder) / safe_filename(name)
-    return copy if copy.is_file() else None
+    return copy if copy.is_file() and not copy.is_symlink() else None
 
 
 def _input_name(manifest: dict[str, Any] | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,6 +133,7 @@ def _run_all_in_own_groups(
         kwargs["start_new_session"] = True
     procs: list[subprocess.Popen[bytes]] = []
     deadline = time.monotonic() + timeout
+    restore = _terminate_as_interrupt()
     try:
         for i, cmd in enumerate(cmds):
             fds = tuple(pass_fds[i]) if pass_fds and pass_fds[i] else ()
@@ -159,9 +161,76 @@ def _run_all_in_own_groups(
         for proc in procs:
             if proc.poll() is None:
                 _kill_group(proc)
+        restore()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM while LibreOffice runs: handled as Ctrl-C is (its process groups killed, nothing half-written)."""
+
+
+def _terminate_as_interrupt() -> Any:
+    """Make SIGTERM raise Terminated while LibreOffice runs (its default would end this process at once and
+    leave LibreOffice running); returns what puts the previous handler back. Main thread, POSIX only."""
+    import threading
+
+    if os.name == "nt" or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+_PAGE_RE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_COUNT_RE = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+([0-9]+)|/Count\s+([0-9]+)[^>]*?/Type\s*/Pages\b")
+
+
+def pdf_problem(data: bytes) -> str | None:
+    """What is wrong with a PDF LibreOffice wrote, in Chinese, or None: it must be a whole PDF (header,
+    cross-reference, end marker: a full disk or a killed converter cuts it short) with at least one page."""
+    if not data.startswith(b"%PDF-"):
+        return "不是 PDF 文件"
+    tail = data[-2048:]
+    if b"%%EOF" not in tail or (b"startxref" not in tail):
+        return "文件不完整（可能是磁盘已满或转换被中断）"
+    counts = [int(a or b) for a, b in _COUNT_RE.findall(data)]
+    if not _PAGE_RE.search(data) and not any(counts):
+        return "没有任何页面"
+    if counts and max(counts) == 0:
+        return "没有任何页面"
+    return None
 
 
 def convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
+    """Convert documents in `folder` to PDF beside them and check each PDF; return messages for what
+    failed. A damaged PDF is deleted (never archived or recorded) and said."""
+    messages = _convert_pdfs(folder, sources)
+    for name in _pdf_names(sources):
+        path = folder / name
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            data = b""
+            problem: str | None = f"无法读取（{err.strerror or err}）"
+        else:
+            problem = pdf_problem(data)
+        if problem:
+            path.unlink(missing_ok=True)
+            messages.append(
+                f"LibreOffice 生成的“{name}”{problem}，已删除，没有存档。Word 文档已生成，可以重新运行或在 Word 中另存为 PDF。"
+            )
+    return messages
+
+
+def _convert_pdfs(folder: Path, sources: tuple[str, ...]) -> list[str]:
     """Convert documents in `folder` to PDF beside them; return messages for what failed.
 
     With more than one core the documents are shared among LibreOffice processes running at once, each

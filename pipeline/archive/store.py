@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline.archive.manifest import (
     MANIFEST,
     PDF_KEY,
+    READ_LIMIT,
     _input_name,
     _load_manifest,
     _manifest_sans_pdf,
@@ -23,7 +24,7 @@ from pipeline.archive.manifest import (
 from pipeline.archive.naming import _builds_named, _next_free
 from pipeline.archive.pdf import _has_pdfs, _pdf_names, convert_pdfs
 from pipeline.errors import ArchiveError
-from pipeline.fsutil import current_umask
+from pipeline.fsutil import NotRegularFile, current_umask, os_error_reason, read_plain
 
 TMP_PREFIX = ".rectify-tmp-"
 OLD_PREFIX = ".rectify-old-"
@@ -45,14 +46,14 @@ def _same_content(folder: Path, files: dict[str, bytes]) -> bool:
         if present != set(files):
             return False
         for name, data in files.items():
-            existing = (folder / name).read_bytes()
+            existing = read_plain(folder / name, len(data) + READ_LIMIT)  # never through a link, a pipe
             if name == MANIFEST:
                 if existing != data and _manifest_sans_pdf(existing) != _manifest_sans_pdf(data):
                     return False
             elif existing != data:
                 return False
         return True
-    except OSError:
+    except (OSError, NotRegularFile):
         return False
 
 
@@ -136,6 +137,10 @@ def clean_stale(output: Path) -> list[Path]:
     if not output.is_dir():
         return restored
     for p in output.iterdir():
+        if p.is_symlink():  # never ours (mkdtemp makes folders): following it would act on what it points at
+            if p.name.startswith((TMP_PREFIX, OLD_PREFIX)):
+                p.unlink(missing_ok=True)  # the link itself, in our own namespace; never what it points at
+            continue
         if p.is_dir() and (p.name.startswith(TMP_PREFIX) or p.name.startswith(OLD_PREFIX)):
             try:
                 pid = int(p.name.split("-")[2])
@@ -160,10 +165,10 @@ def _restore_old(old: Path, output: Path) -> Path | None:
     """Move the build kept in `old` back to its name when that place is empty; the path, or None."""
     build = old / OLD_BUILD
     try:
-        name = (old / OLD_TARGET).read_text("utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        name = read_plain(old / OLD_TARGET, 4096).decode("utf-8").strip()
+    except (OSError, NotRegularFile, UnicodeDecodeError):
         return None
-    if not build.is_dir() or Path(name).name != name or name in ("", ".", ".."):
+    if build.is_symlink() or not build.is_dir() or Path(name).name != name or name in ("", ".", ".."):
         return None
     target = output / name
     if target.exists() or target.is_symlink():
@@ -209,7 +214,7 @@ def _describe_os_error(err: OSError, where: Path) -> str:
         return f"“{where}”所在的磁盘是只读的，无法写入。请换一个可写的输出位置（--output）。"
     if code == errno.ENAMETOOLONG:
         return f"路径“{where}”太长，无法写入。请换一个路径较短的输出位置（--output）。"
-    return f"无法写入“{where}”（系统提示：{err.strerror or err}）。请检查该位置是否可写，或换一个输出位置（--output）。"
+    return f"无法写入“{where}”：{os_error_reason(err)}。请检查该位置是否可写，或换一个输出位置（--output）。"
 
 
 def _describe_move_error(err: OSError, target: Path) -> str:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from pipeline.fsutil import cache_dir, write_atomic
+from pipeline.fsutil import NotRegularFile, cache_dir, read_plain, write_atomic
 
 # Keys kept: enough for an office's few template folders, small enough to read in no time.
 MAX_KEYS = 32
@@ -57,27 +57,36 @@ def templates_key(directory: Path, names: Iterable[str], contents: Mapping[str, 
     return h.hexdigest()
 
 
+# The record holds MAX_KEYS hex digests: anything much larger is not ours.
+_READ_LIMIT = 64 * 1024
+
+
 def _read(path: Path) -> list[str]:
+    """The keys recorded, or [] when the record is missing, unreadable, not a regular file of this user
+    (a link, a pipe, someone else's file), larger than a record can be, or not a list of strings."""
     try:
-        keys = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        keys = json.loads(read_plain(path, _READ_LIMIT, own=True).decode("utf-8"))
+    except (OSError, ValueError, NotRegularFile, RecursionError):
         return []
     return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
 
 
 def is_checked(key: str | None) -> bool:
     """True when a template set with this key has passed the trial render before."""
-    return key is not None and key in _read(cache_dir() / FILE_NAME)
+    try:
+        return key is not None and key in _read(cache_dir() / FILE_NAME)
+    except OSError:  # no cache folder: check again
+        return False
 
 
 def remember(key: str | None) -> None:
     """Record that the template set with this key passed (most recent last, at most MAX_KEYS kept)."""
     if key is None:
         return
-    folder = cache_dir()
-    path = folder / FILE_NAME
-    keys = [k for k in _read(path) if k != key][-(MAX_KEYS - 1) :] + [key]
     try:
+        folder = cache_dir()
+        path = folder / FILE_NAME
+        keys = [k for k in _read(path) if k != key][-(MAX_KEYS - 1) :] + [key]
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(path, lambda fh: fh.write(json.dumps(keys).encode("utf-8")))
     except OSError:

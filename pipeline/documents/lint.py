@@ -16,7 +16,7 @@ from jinja2.exceptions import TemplateError as JinjaError
 from pipeline.documents import checkcache
 from pipeline.documents.package import TEMPLATE_LIMITS, docx_problems
 from pipeline.documents.registry import DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES, document_context
-from pipeline.documents.render import DocProperties, GroupMergeTemplate, jinja_env, render_docx
+from pipeline.documents.render import DATA_ERRORS, DocProperties, GroupMergeTemplate, jinja_env, render_docx
 from pipeline.documents.sandbox import TemplateLimitError
 from pipeline.errors import TemplateError
 from pipeline.findings import ERROR, WARNING, Finding
@@ -232,6 +232,9 @@ def lint_one(path: Path, context: dict[str, Any], data: bytes | None = None) -> 
     try:
         tpl = GroupMergeTemplate(io.BytesIO(data))
         xml = _parts_xml(tpl)
+    except TemplateLimitError as e:  # too large to compile: refused before any work
+        err("template-too-large", f"{e.chinese}，没有读取。请删减模板中的标签，或把它拆成几个文档。")
+        return found
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         err(
             "template-unreadable",
@@ -422,3 +425,18 @@ def render_checked(path: Path, context: dict[str, Any], props: DocProperties, da
         raise TemplateError(
             f"模板“{path.name}”无法生成：{explain_jinja_error(e)}。请运行 rectify templates check 检查模板。"
         ) from e
+    except DATA_ERRORS as e:
+        raise TemplateError(
+            f"模板“{path.name}”{_data_error_place(e, path, data)}按本台账的数据无法生成"
+            f"（{type(e).__name__}：{e}）。请检查这个标签中的计算（如除以零、取不存在的项），或运行 rectify templates check。"
+        ) from e
+
+
+def _data_error_place(e: Exception, path: Path, data: bytes | None) -> str:
+    """“的标签“…”” naming the tag a data-dependent error came from, or "" when it is not found."""
+    try:
+        raw = data if data is not None else path.read_bytes()
+        tag = failing_tag(e, _parts_xml(GroupMergeTemplate(io.BytesIO(raw))))
+    except Exception:  # noqa: BLE001 - naming the tag is a courtesy; the error itself is reported
+        tag = ""
+    return f"的标签“{tag}”" if tag else ""

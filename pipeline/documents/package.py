@@ -32,8 +32,15 @@ _EMBED_REL_RE = re.compile(
 # Fields that fetch or run something when the document is opened or updated.
 _FIELD_RE = re.compile(
     r"\b(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|DDE|DDEAUTO|LINK|IMPORT|MACROBUTTON|AUTOTEXTLIST"
-    r"|DATABASE)\b"
+    r"|DATABASE|RD|PRINT)\b"
 )
+# A HYPERLINK field to an address outside the document (a bookmark, \l, stays inside).
+_FIELD_LINK_RE = re.compile(r"\bHYPERLINK\b(?![^\\]*\\l\b).*?(://|\\\\|\bmailto:|\bfile:)", re.IGNORECASE)
+# A relationship target that is an address, whatever its TargetMode says.
+_ADDRESS_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|\\\\|//)", re.IGNORECASE)
+_FIELD_NAMES = (b"instrText", b"fldChar", b"instr=", b"fldSimple")
+_ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
 @dataclass(frozen=True)
@@ -60,8 +67,56 @@ class Members:
         return data if isinstance(data, bytes) else b"".join(data)
 
 
-_INSTR_TEXT_RE = re.compile(rb"<w:instrText[^>]*>([^<]*)<")
-_INSTR_ATTR_RE = re.compile(rb'w:instr="([^"]*)"')
+def _unescape(text: str) -> str:
+    """XML character and entity references resolved (&#73; is I to Word)."""
+
+    def one(m: re.Match[str]) -> str:
+        ref = m.group(1)
+        if ref.startswith("#x"):
+            code = int(ref[2:], 16)
+        elif ref.startswith("#"):
+            code = int(ref[1:])
+        else:
+            return _NAMED[ref]
+        return chr(code) if 0 < code <= 0x10FFFF else ""
+
+    return _ENTITY_RE.sub(one, text)
+
+
+# One event of a field as Word reads it: its start, a piece of its instruction, its result, its end.
+_FIELD_TOKEN_RE = re.compile(
+    rb"<(?:[\w.-]+:)?(instrText)(?:\s[^>]*)?>([^<]*)<"
+    rb"|<(?:[\w.-]+:)?fldChar\b[^>]*?(?:[\w.-]+:)?fldCharType\s*=\s*[\"'](begin|separate|end)[\"']"
+    rb"|<(?:[\w.-]+:)?fldSimple\b[^>]*?(?:[\w.-]+:)?instr\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+)
+
+
+def field_instructions(data: bytes) -> list[str]:
+    """The instruction of every field in one XML part, as Word means it: the pieces of a complex field
+    joined across runs (nested fields apart), character references resolved, any namespace prefix.
+    An instruction still open at the end of the part (a field continued in the next) is returned too."""
+    done: list[str] = []
+    stack: list[list[str]] = []  # the instructions being read, innermost last
+    for m in _FIELD_TOKEN_RE.finditer(data):
+        if m.group(1) is not None:
+            if stack:
+                stack[-1].append(m.group(2).decode("utf-8", "replace"))
+            else:  # an instruction outside any begin: Word ignores it, the check does not
+                done.append(m.group(2).decode("utf-8", "replace"))
+        elif m.group(3) is not None:
+            kind = m.group(3)
+            if kind == b"begin":
+                stack.append([])
+            elif stack:
+                done.append("".join(stack.pop()))
+                if kind == b"separate":
+                    stack.append([])  # the result: what follows until the end is not instruction text
+                    stack[-1].append("")
+        else:
+            raw = m.group(4) if m.group(4) is not None else m.group(5)
+            done.append(raw.decode("utf-8", "replace"))
+    done.extend("".join(pieces) for pieces in stack)
+    return [_unescape(text) for text in done if text]
 
 
 def docx_problems(zf: zipfile.ZipFile | Members) -> list[PackageProblem]:
@@ -90,16 +145,24 @@ def docx_problems(zf: zipfile.ZipFile | Members) -> list[PackageProblem]:
             for rel in root.iter(f"{_REL_NS}Relationship") if root is not None else ():
                 rtype = (rel.get("Type") or "").rsplit("/", 1)[-1]
                 target = rel.get("Target") or ""
-                if (rel.get("TargetMode") or "").strip().lower() == "external":
+                if (rel.get("TargetMode") or "").strip().lower() == "external" or _ADDRESS_RE.match(target):
                     found.append(PackageProblem("template-external", name, f"含有外部链接（{rtype}：{target[:120]}）"))
                 elif _EMBED_REL_RE.search(rel.get("Type") or ""):
                     found.append(PackageProblem("template-embedded", name, f"含有嵌入对象（{rtype}：{target[:120]}）"))
         elif name.startswith("word/") and name.endswith(".xml"):
             data = zf.read(name)  # searched as bytes: a large document is not decoded for it
-            instr = b" ".join(_INSTR_TEXT_RE.findall(data) + _INSTR_ATTR_RE.findall(data)).decode("utf-8", "replace")
-            m = _FIELD_RE.search(instr.upper())
-            if m:
-                found.append(PackageProblem("template-external", name, f"含有会读取外部内容的域“{m.group(1)}”"))
+            if any(key in data for key in _FIELD_NAMES):
+                for instr in field_instructions(data):
+                    m = _FIELD_RE.search(instr.upper())
+                    if m:
+                        what = f"含有会读取外部内容的域“{m.group(1)}”"
+                    elif _FIELD_LINK_RE.search(instr):
+                        what = "含有指向外部地址的超链接域（HYPERLINK）"
+                    else:
+                        continue
+                    found.append(PackageProblem("template-external", name, what))
+            if b"mailMerge" in data and re.search(rb"<(?:[\w.-]+:)?mailMerge\b", data):
+                found.append(PackageProblem("template-external", name, "含有邮件合并的数据源设置（mailMerge）"))
             if b"<w:altChunk" in data:
                 found.append(PackageProblem("template-embedded", name, "含有嵌入的外部文档（altChunk）"))
     return list({(p.code, p.part, p.what): p for p in found}.values())

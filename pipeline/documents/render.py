@@ -26,7 +26,8 @@ from pipeline.documents.builtin import is_builtin_bytes
 from pipeline.documents.package import Members, docx_problems
 from pipeline.documents.placement import fit_issuer_mark, place_closing
 from pipeline.documents.preflight import DOC_PROPERTY_MAX
-from pipeline.documents.sandbox import RenderSandbox
+from pipeline.documents.sandbox import RenderSandbox, check_source
+from pipeline.documents.sandbox import render_budget as render_budget  # for api: one budget per build
 from pipeline.errors import TemplateError
 
 if TYPE_CHECKING:
@@ -183,6 +184,12 @@ def _grids_consistent(xml: bytes) -> bool:
     return not tables and not rows
 
 
+# Errors a template's own expression can raise on some data (a division by zero, a missing key, a
+# number added to text): reported against the template and its tag, like a Jinja error.
+DATA_ERRORS: tuple[type[Exception], ...] = (ArithmeticError, LookupError, TypeError, ValueError)
+_RENDER_ERRORS: tuple[type[Exception], ...] = (JinjaTemplateError, *DATA_ERRORS)
+
+
 class GroupMergeTemplate(DocxTemplate):
     """DocxTemplate that also understands `{% vmerge EXPR %}` (per-group vertical merges).
 
@@ -200,6 +207,7 @@ class GroupMergeTemplate(DocxTemplate):
     builtin = False  # the template is one of this version's built-in ones (pipeline.builtin)
 
     def patch_xml(self, src_xml: str) -> str:  # noqa: D102 - docxtpl hook
+        check_source(src_xml)  # before docxtpl's rewrites: a part too large to compile is refused unread
         src_xml = super().patch_xml(src_xml)
         return _VMERGE_CELL_RE.sub(_patch_vmerge_cell, src_xml)
 
@@ -223,7 +231,7 @@ class GroupMergeTemplate(DocxTemplate):
         try:
             template = jinja_env.from_string(src_xml) if jinja_env else Template(src_xml)
             dst_xml = template.render(context)
-        except JinjaTemplateError as first:
+        except _RENDER_ERRORS as first:
             self._raise_with_lines(src_xml, context, jinja_env, first)
         if "{_" in dst_xml or "_}" in dst_xml:
             dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
@@ -245,7 +253,7 @@ class GroupMergeTemplate(DocxTemplate):
         try:
             template = env.from_string(lined) if env else Template(lined)
             template.render(context)
-        except JinjaTemplateError as exc:
+        except _RENDER_ERRORS as exc:
             lineno = getattr(exc, "lineno", None)
             if lineno is not None:
                 line_number = max(lineno - 4, 0)

@@ -9,13 +9,18 @@ the wall-clock time of one render. Breaking a bound raises TemplateLimitError (a
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import time
 from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import StrictUndefined, nodes
-from jinja2.runtime import Context
+from jinja2.filters import make_attrgetter, sync_do_join
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace, pass_eval_context
 
 # Bounds of one render (one template part). Generous for any real ledger, tiny for an attacker.
 MAX_ITERATIONS = 2_000_000  # loop iterations and range items, all loops of one render together
@@ -23,6 +28,9 @@ MAX_STRING = 4_000_000  # characters of any string a template builds
 MAX_OUTPUT = 128_000_000  # characters of one rendered part (a checklist of 10,000 rows is ~26 million, 30,000 ~78)
 MAX_INT_ARG = 10_000  # integer arguments of filters and methods (widths, counts, precisions)
 MAX_SECONDS = 60.0  # wall-clock time of one render
+MAX_BUILD_SECONDS = 180.0  # wall-clock time of all the renders of one build (see render_budget)
+MAX_SOURCE = 16_000_000  # characters of one template part, checked before it is compiled
+MAX_TAGS = 20_000  # {{ }} and {% %} tags of one template part (the shipped templates have under 100)
 
 # Methods a template may call (on strings, the context's dicts and lists). Everything else is refused.
 SAFE_METHODS = frozenset(
@@ -77,7 +85,63 @@ SAFE_METHODS = frozenset(
 _SIZED_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "round", "filesizeformat"})
 # Integers a template may build: bit length of any operand of * and ** (a million-digit number is not a figure).
 _MAX_INT_BITS = 4096
-_FORMAT_WIDTH_RE = re.compile(r"\d{5,}|[*]")
+# A width of five digits, a width taken from the arguments (`*`, or a nested field `{:{}}`).
+_FORMAT_WIDTH_RE = re.compile(r"\d{5,}|[*]|\{[^{}]*\{")
+# Filters that turn their arguments into text: a container argument is weighed before it is printed.
+_TEXT_FILTERS = frozenset(
+    {
+        "string",
+        "pprint",
+        "tojson",
+        "format",
+        "e",
+        "escape",
+        "forceescape",
+        "center",
+        "indent",
+        "truncate",
+        "wordwrap",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "trim",
+        "striptags",
+        "urlencode",
+        "replace",
+        "wordcount",
+    }
+)
+_TAG_RE = re.compile(r"\{[{%]")
+_BUILD_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("rectify_build_deadline", default=None)
+
+
+@contextlib.contextmanager
+def render_budget(seconds: float = MAX_BUILD_SECONDS) -> Iterator[None]:
+    """One time budget for every render inside the block (all the documents of a build): each render
+    still has its own MAX_SECONDS, and none runs past the block's deadline. Nested blocks keep the
+    earlier deadline."""
+    outer = _BUILD_DEADLINE.get()
+    deadline = time.monotonic() + seconds
+    token = _BUILD_DEADLINE.set(deadline if outer is None else min(outer, deadline))
+    try:
+        yield
+    finally:
+        _BUILD_DEADLINE.reset(token)
+
+
+def check_source(source: str) -> None:
+    """Refuse a template part too large to compile (its size and its number of tags), before any work."""
+    if len(source) > MAX_SOURCE:
+        raise TemplateLimitError(
+            f"template of {len(source)} characters exceeds {MAX_SOURCE}",
+            f"模板过大（一个部分超过 {MAX_SOURCE} 个字符）",
+        )
+    tags = 0
+    for _ in _TAG_RE.finditer(source):
+        tags += 1
+        if tags > MAX_TAGS:
+            raise TemplateLimitError(f"more than {MAX_TAGS} tags", f"模板中的标签过多（超过 {MAX_TAGS} 个）")
 
 
 class TemplateLimitError(SecurityError):
@@ -121,6 +185,24 @@ def _check_amplification(name: str, value: Any, args: tuple[Any, ...], kwargs: d
             raise _too_long(len(items) * len(sep))
     if name in ("format", "format_map") and isinstance(value, str) and _FORMAT_WIDTH_RE.search(value):
         raise TemplateLimitError("format width not allowed", "模板的格式化字符串中有过大的宽度或“*”")
+
+
+def _check_growth(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse indent / wordwrap whose result (a width or a string added per line) would pass MAX_STRING."""
+    if not isinstance(value, str):
+        return
+    if name == "indent":
+        width = args[0] if args else kwargs.get("width", 4)
+        per_line = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+        if len(value) + (value.count("\n") + 1) * per_line > MAX_STRING:
+            raise _too_long(len(value) + (value.count("\n") + 1) * per_line)
+    elif name == "wordwrap":
+        width = args[0] if args else kwargs.get("width", 79)
+        wrap = args[2] if len(args) > 2 else kwargs.get("wrapstring", "\n")
+        if isinstance(width, int) and width > 0 and isinstance(wrap, str):
+            size = len(value) + (len(value) // width + 1) * len(wrap)
+            if size > MAX_STRING:
+                raise _too_long(size)
 
 
 def _bounded_binop(op: str, func: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -167,17 +249,113 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, max_seconds: float = MAX_SECONDS) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+        super().__init__(
+            autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False, finalize=self._finalize
+        )
         self.deadline = time.monotonic() + max_seconds
+        build_deadline = _BUILD_DEADLINE.get()
+        if build_deadline is not None:
+            self.deadline = min(self.deadline, build_deadline)
         self.iterations = 0
+        self._weights: dict[int, tuple[Any, int]] = {}  # id -> (container, weight), for this render
+        self._weighing: set[int] = set()
         self.globals.pop("lipsum", None)
         self.filters.pop("safe", None)  # ledger text is always escaped; raw XML would carry fields and links
+        self.filters.pop("urlize", None)  # repeats its arguments once per address: HTML only, of no use in Word
+        self.filters["join"] = self._join
         self.globals["range"] = self._range
         for op in self.intercepted_binops:
-            self.binop_table[op] = _bounded_binop(op, self.binop_table[op])
+            self.binop_table[op] = self._weighed_binop(op, _bounded_binop(op, self.binop_table[op]))
         self.filters = {name: self._bounded_filter(name, f) for name, f in self.filters.items()}
         self.filters["_rectify_iter"] = self._guard_iter
         self.filters["_rectify_str"] = _check_len
+        self.filters["_rectify_concat"] = self._concat_parts
+
+    # -- sizes of values before they become text ---------------------------------------------------
+
+    def weight(self, value: Any) -> int:
+        """About how many characters `value` takes as text (str() or repr()), counted without making
+        the text; containers are weighed once per render (the immutable sandbox cannot change them),
+        and a count stops soon after it passes MAX_STRING."""
+        if isinstance(value, str):
+            return len(value)
+        if isinstance(value, bool) or value is None:
+            return 5
+        if isinstance(value, int):
+            return value.bit_length() // 3 + 2
+        if isinstance(value, Namespace):  # changes with every {% set ns.x %}: never cached
+            attrs = object.__getattribute__(value, "_Namespace__attrs")
+            return 14 + sum(self.weight(k) + self.weight(v) + 4 for k, v in attrs.items())
+        if not isinstance(value, (list, tuple, dict, set, frozenset)):
+            return 24
+        key = id(value)
+        known = self._weights.get(key)
+        if known is not None and known[0] is value:
+            return known[1]
+        if key in self._weighing:  # a container holding itself prints as [...]
+            return 5
+        self._weighing.add(key)
+        try:
+            total = 2
+            items: Iterable[Any] = value.items() if isinstance(value, dict) else value
+            for item in items:
+                total += self.weight(item) + 2
+                if total > MAX_STRING:
+                    break
+        finally:
+            self._weighing.discard(key)
+        self._weights[key] = (value, total)
+        return total
+
+    def _check_weight(self, *values: Any) -> None:
+        total = 0
+        for value in values:
+            total += self.weight(value)
+            if total > MAX_STRING:
+                raise _too_long(total)
+
+    def _finalize(self, value: Any) -> Any:
+        """Every {{ }} value: a container is weighed before it is printed."""
+        if not isinstance(value, str):
+            self._check_weight(value)
+        return value
+
+    @pass_eval_context
+    def _concat_parts(self, eval_ctx: EvalContext, parts: tuple[Any, ...]) -> str:
+        """`a ~ b ~ c`: the parts are weighed before they are joined (Jinja would join, then we'd measure)."""
+        self._check_weight(*parts)
+        return markup_join(parts) if eval_ctx.autoescape else str_join(parts)
+
+    def _bounded_items(self, value: Iterable[Any], sep: Any) -> list[Any]:
+        """The items of a join, counted and weighed one by one: refused before the joined text exists."""
+        items = []
+        step = self.weight(sep)
+        total = 0
+        for item in value:
+            self._tick()
+            total += self.weight(item) + step
+            if total > MAX_STRING:
+                raise _too_long(total)
+            items.append(item)
+        return items
+
+    @pass_eval_context
+    def _join(self, eval_ctx: EvalContext, value: Iterable[Any], d: str = "", attribute: Any = None) -> str:
+        """Jinja's join over any iterable (a range, a generator, a list), bounded as it goes."""
+        if attribute is not None:
+            value = map(make_attrgetter(self, attribute), value)
+        return sync_do_join(eval_ctx, self._bounded_items(value, d), d)
+
+    def _weighed_binop(self, op: str, func: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        if op != "%":
+            return func
+
+        def run(left: Any, right: Any) -> Any:
+            if isinstance(left, str):
+                self._check_weight(left, right)
+            return func(left, right)
+
+        return run
 
     # -- time and loop budget ------------------------------------------------------------------
 
@@ -206,6 +384,7 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Parse, then route every loop through the iteration budget and every `~` through the size check."""
+        check_source(source)
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "_rectify_iter", [], [], None, None, lineno=loop.lineno)
@@ -213,12 +392,17 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
             for field in parent.fields:
                 value = getattr(parent, field, None)
                 if isinstance(value, nodes.Concat):
-                    setattr(parent, field, nodes.Filter(value, "_rectify_str", [], [], None, None, lineno=value.lineno))
+                    setattr(parent, field, self._weighed_concat(value))
                 elif isinstance(value, list):
                     for i, item in enumerate(value):
                         if isinstance(item, nodes.Concat):
-                            value[i] = nodes.Filter(item, "_rectify_str", [], [], None, None, lineno=item.lineno)
+                            value[i] = self._weighed_concat(item)
         return tree
+
+    @staticmethod
+    def _weighed_concat(node: nodes.Concat) -> nodes.Filter:
+        parts = nodes.Tuple(node.nodes, "load", lineno=node.lineno)
+        return nodes.Filter(parts, "_rectify_concat", [], [], None, None, lineno=node.lineno)
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -229,8 +413,11 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
             self._tick()
             if name in _SIZED_FILTERS:
                 _check_int_args(name, (*args[skip:], *kwargs.values()))
+            if name in _TEXT_FILTERS:
+                self._check_weight(*args[skip:], *kwargs.values())
             if len(args) > skip:
                 _check_amplification(name, args[skip], tuple(args[skip + 1 :]), kwargs)
+                _check_growth(name, args[skip], tuple(args[skip + 1 :]), kwargs)
             return _check_len(func(*args, **kwargs))
 
         for attr in ("jinja_pass_arg",):
@@ -257,6 +444,9 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
             _check_int_args(name, (*args, *kwargs.values()))
+            if name == "join" and args:
+                args = (__self._bounded_items(args[0], owner), *args[1:])
+            __self._check_weight(owner, *args, *kwargs.values())
             _check_amplification(name, owner, args, kwargs)
         return _check_len(super().call(__context, __obj, *args, **kwargs))
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet._reader import _cast_number
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.errors import WorkbookError
 from pipeline.ledger import schema
 from pipeline.ledger.sniff import _open, _openpyxl_errors, workbook_bytes
 
@@ -164,7 +165,10 @@ class _CellTypes:
                     return "#VALUE!"
             return value
         if kind == "s":
-            return self.strings[int(text)]
+            index = int(text)
+            if not 0 <= index < len(self.strings):  # -1 would silently take the last string
+                raise IndexError(f"shared string {index} out of range")
+            return self.strings[index]
         if kind == "b":
             return bool(int(text))
         if kind == "d":
@@ -203,6 +207,7 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
     with _openpyxl_errors(data, name), ws._get_source() as src:  # noqa: SLF001 - openpyxl's own way in
         types = _CellTypes.of(wb, ws)
         row_no = 0
+        numbered: set[int] = set()  # rows with an explicit r="…": a second one is refused, not merged
         for _, element in etree.iterparse(
             src, events=("end",), tag=(_ROW, _MERGE), resolve_entities=False, no_network=True, load_dtd=False
         ):
@@ -214,6 +219,14 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
                 continue
             number = attrs.get("r")
             row_no = row_no + 1 if number is None else _row_number(number)
+            if number is not None:
+                if row_no in numbered:
+                    part = getattr(ws, "_worksheet_path", "")
+                    raise WorkbookError(
+                        f"“{name}”的工作表“{ws.title}”中第 {row_no} 行出现了两次（部件 {part}），"
+                        "无法确定以哪一行为准，可能是被改动或损坏的文件。请在 Excel 或 WPS 中打开后重新保存为 .xlsx。"
+                    )
+                numbered.add(row_no)
             if attrs.get("hidden", "").lower() in ("1", "true"):
                 hidden.add(row_no)
             col_no = 0

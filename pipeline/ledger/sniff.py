@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import WorkbookError
-from pipeline.fsutil import NotRegularFile, open_regular
+from pipeline.fsutil import NotRegularFile, open_regular, os_error_reason
 from pipeline.ledger.cellscan import find_bad_cell, find_dtd
 from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem
 from pipeline.zipsafe import zip_problem
@@ -49,7 +49,7 @@ def workbook_bytes(path: Path) -> bytes:
             f"无法读取“{path}”：没有权限进入它所在的文件夹。请确认路径无误，或请管理员开放读取权限。"
         ) from err
     except OSError as err:
-        raise WorkbookError(f"无法读取“{path}”：{err.strerror}。请检查路径和文件名。") from err
+        raise WorkbookError(f"无法读取“{path}”：{os_error_reason(err)}。请检查路径和文件名。") from err
     if not exists:
         raise WorkbookError(f"找不到文件“{path}”。请检查路径和文件名。")
     if is_dir:
@@ -68,7 +68,7 @@ def workbook_bytes(path: Path) -> bytes:
             f"“{name}”不是普通文件（是{err.kind}），无法作为台账读取。请指定 Excel 保存的 .xlsx 文件。"
         ) from err
     except OSError as err:
-        reason = "没有读取权限" if isinstance(err, PermissionError) else err.strerror
+        reason = "没有读取权限" if isinstance(err, PermissionError) else os_error_reason(err)
         raise WorkbookError(
             f"无法读取“{name}”：{reason}。请确认文件存在、有读取权限且没有被其他程序独占打开。"
         ) from err

@@ -45,6 +45,8 @@ class Case:
     builds: bool = False  # a build folder must be written (its documents are validated)
     verify: Callable[[Path, Run], None] | None = None
     file_size: int | None = None  # RLIMIT_FSIZE for the run: writes beyond it fail as on a full disk
+    stdout: str | None = None  # where the command's stdout goes instead of a file (/dev/full: a full disk)
+    environ: Callable[[Path], dict[str, str | None]] | None = None  # variables for the run (None: unset)
 
 
 def _build_with_templates(name: str, edit: Callable[[make.Parts], None]) -> Callable[[Path], list[str]]:
@@ -602,3 +604,209 @@ def _merge_everything(parts: make.Parts, path: Path) -> None:
 
 
 case("wb-merged-range-bomb", _build(_edited(_merge_everything)), 1, r"台账\.xlsx.*合并单元格.*sheet\d\.xml")
+
+
+# --- 8. round 3: values built in one step, fields as Word writes them, an untrusted output folder, the
+# environment ---------------------------------------------------------------------------------------------
+
+_BIG = "{% set s = 'x' * 3000000 %}"
+_ONE_STEP = {
+    "join-over-range": ("{% set s = 'x' * 1000000 %}{{ range(10000)|join(s) }}", "文字过长"),
+    "repr-of-list": (_BIG + "{{ [s] * 1000 }}", "文字过长"),
+    "nested-lists": (_BIG + "{% set a = [s, s] %}{% set b = [a, a, a, a] %}{{ [b, b, b, b] }}", "文字过长"),
+    "concat-chain": (_BIG + "{{ (" + " ~ ".join(["s"] * 80) + ")|length }}", "文字过长"),
+    "indent-lines": ("{% set s = 'x\n' * 1900000 %}{{ s|indent(9000)|length }}", "文字过长"),
+    "nested-format-width": ("{{ '{:{}}'.format('x', '999999999') }}", "宽度"),
+    "many-tags": ("{{ 1 }}" * 30000, "标签过多"),
+}
+for key, (tag, words) in _ONE_STEP.items():
+    case(f"tpl-bomb-{key}", _build_with_templates("通报.docx", make.tag_in_body(tag)), 1, rf"通报\.docx.*{words}")
+
+
+def _field_in(part: str, anchor: str, *pieces: str) -> Callable[[make.Parts], None]:
+    """A complex field whose instruction Word split over one run per piece, put after `anchor` in `part`."""
+    runs = ['<w:r><w:fldChar w:fldCharType="begin"/></w:r>']
+    runs += [f'<w:r><w:instrText xml:space="preserve">{p}</w:instrText></w:r>' for p in pieces]
+    runs += ['<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>',
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r>']
+
+    def edit(parts: make.Parts) -> None:
+        make.sub(parts, part, anchor, anchor + "<w:p>" + "".join(runs) + "</w:p>")
+    return edit
+
+
+def _mail_merge(parts: make.Parts) -> None:
+    import re
+    text = parts["word/settings.xml"].decode("utf-8")
+    text = re.sub(r"(<w:settings\b[^>]*>)", r'\1<w:mailMerge><w:mainDocumentType w:val="formLetters"/>'
+                  r'<w:connectString w:val="Provider=x;Data Source=\\\\srv\\s\\db.mdb"/></w:mailMerge>', text, 1)
+    parts["word/settings.xml"] = text.encode("utf-8")
+
+
+case("tpl-includepicture-split-runs", _build_with_templates("通报.docx", _field_in(
+    "word/document.xml", "<w:body>", " INCLUDEPIC", 'TURE "http://evil.example/x.png" \\d')), 1,
+    r"通报\.docx.*INCLUDEPICTURE")
+case("tpl-ddeauto-split-runs", _check_templates("问题清单.docx", _field_in(
+    "word/document.xml", "<w:body>", " DD", "EAUTO c:\\\\windows\\\\system32\\\\cmd.exe x")), 1,
+    r"问题清单\.docx.*DDEAUTO")
+case("tpl-char-reference", _check_templates("通报.docx", _field_in(
+    "word/document.xml", "<w:body>", " &#73;NCLUDETEXT &quot;x.docx&quot;")), 1, r"通报\.docx.*INCLUDETEXT")
+case("tpl-hyperlink-field", _check_templates("通报.docx", _field_in(
+    "word/document.xml", "<w:body>", ' HYPERLINK "http://evil.example/"')), 1, r"通报\.docx.*超链接域")
+case("tpl-mail-merge-source", _check_templates("通报.docx", _mail_merge), 1, r"通报\.docx.*邮件合并")
+
+
+def _victim(d: Path) -> Path:
+    victim = d / "victim.sh"
+    victim.write_text("echo safe\n", "utf-8")
+    return victim
+
+
+def _index_link(d: Path) -> list[str]:
+    (d / "out").mkdir()
+    (d / "out" / "生成记录.csv").symlink_to(_victim(d))
+    return ["build", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+def _victim_unchanged(d: Path, run: Run) -> None:
+    assert (d / "victim.sh").read_text("utf-8") == "echo safe\n"
+
+
+def _index_fifo(d: Path) -> list[str]:
+    (d / "out").mkdir()
+    os.mkfifo(d / "out" / "生成记录.csv")
+    return ["build", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+def _stale_link(d: Path) -> list[str]:
+    """A .rectify-old-… "left by a killed build" that is a link to a folder elsewhere."""
+    elsewhere = d / "elsewhere"
+    (elsewhere / "build").mkdir(parents=True)
+    (elsewhere / "build" / "keep.txt").write_text("mine", "utf-8")
+    (elsewhere / "target-name.txt").write_text("moved-here", "utf-8")
+    (d / "out").mkdir()
+    (d / "out" / f".rectify-old-{_dead_pid()}-x3").symlink_to(elsewhere, target_is_directory=True)
+    return ["build", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+def _elsewhere_untouched(d: Path, run: Run) -> None:
+    assert (d / "elsewhere" / "build" / "keep.txt").read_text("utf-8") == "mine"
+    assert not (d / "out" / "moved-here").exists()
+
+
+def _formula_name(d: Path) -> list[str]:
+    return ["build", "-o", "out", str(_wb(d, "=HYPERLINK(1).xlsx").relative_to(d))]
+
+
+def _index_cell_is_text(d: Path, run: Run) -> None:
+    import csv
+    with open(d / "out" / "生成记录.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1][2] == "'=HYPERLINK(1).xlsx", rows
+
+
+def _init_through_link(d: Path) -> list[str]:
+    (d / "tpl").mkdir()
+    (d / "tpl" / "通报.docx").symlink_to(d / "victim.docx")  # dangling: the file it names does not exist
+    return ["templates", "init", "tpl"]
+
+
+def _no_victim(d: Path, run: Run) -> None:
+    assert not (d / "victim.docx").exists()
+
+
+def _manifest_link(d: Path) -> list[str]:
+    """The previous build's manifest replaced by a link to a copy elsewhere."""
+    from conftest import TEMPLATES
+    path = _wb(d)
+    (first,) = api.build_many([path], TEMPLATES, d / "out")
+    copy = d / "copied-manifest.json"
+    copy.write_bytes((first.folder / "manifest.json").read_bytes())
+    (first.folder / "manifest.json").unlink()
+    (first.folder / "manifest.json").symlink_to(copy)
+    make.ledger(path, _info(联系电话="0546-1234567"))  # a changed ledger: a second build
+    return ["build", "-o", "out", str(path.relative_to(d))]
+
+
+case("out-index-is-a-link", _index_link, 0, r"生成记录.*符号链接.*没有写入", builds=True, verify=_victim_unchanged)
+case("out-index-is-a-fifo", _index_fifo, 0, r"生成记录.*命名管道.*没有写入", builds=True)
+case("out-stale-folder-is-a-link", _stale_link, 0, r"已生成", builds=True, verify=_elsewhere_untouched)
+case("out-index-formula-ledger-name", _formula_name, 0, r"已生成", builds=True, verify=_index_cell_is_text)
+case("out-templates-init-dangling-link", _init_through_link, 1, r"已存在，不会覆盖.*tpl/通报\.docx", verify=_no_victim)
+case("out-previous-manifest-is-a-link", _manifest_link, 0, r"已生成", builds=True)
+
+
+def _cache_env(d: Path) -> dict[str, str | None]:
+    return {"RECTIFY_CACHE_DIR": str(d / "cache")}
+
+
+def _cache_fifo(d: Path) -> list[str]:
+    (d / "cache").mkdir()
+    os.mkfifo(d / "cache" / "templates-checked.json")
+    return ["build", "-t", "tpl", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+def _cache_nested(d: Path) -> list[str]:
+    (d / "cache").mkdir()
+    (d / "cache" / "templates-checked.json").write_text("[" * 60000 + "]" * 60000, "utf-8")
+    return ["build", "-t", "tpl", "-o", "out", str(_wb(d).relative_to(d))]
+
+
+def _with_templates(setup: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+    def both(d: Path) -> list[str]:
+        make.templates(d / "tpl")
+        return setup(d)
+    return both
+
+
+def _no_home(d: Path) -> dict[str, str | None]:
+    return {"HOME": None, "XDG_CACHE_HOME": None, "RECTIFY_CACHE_DIR": None}
+
+
+def _long_name(d: Path) -> list[str]:
+    (d / "in").mkdir()
+    return ["check", "in/" + "台" * 200 + ".xlsx"]
+
+
+case("env-cache-entry-is-a-fifo", _with_templates(_cache_fifo), 0, r"已生成", builds=True, environ=_cache_env)
+case("env-cache-entry-nested-json", _with_templates(_cache_nested), 0, r"已生成", builds=True, environ=_cache_env)
+case("env-no-home", _with_templates(lambda d: ["build", "-t", "tpl", "-o", "out", str(_wb(d).relative_to(d))]), 0,
+     r"已生成", builds=True, environ=_no_home)
+case("env-stdout-full", _build(_wb), 0, r"^$|已生成", builds=True, stdout="/dev/full")
+case("env-path-too-long", _long_name, 1, r"台{20}.*太长")
+
+
+def _negative_shared_string(parts: make.Parts, path: Path) -> None:
+    """A shared-string index of -1 (Python would quietly take the last string of the table)."""
+    parts["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                     'count="2" uniqueCount="2"><si><t>甲</t></si><si><t>9</t></si></sst>').encode()
+    make.sub(parts, "[Content_Types].xml", "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+             '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    _cell('<c r="A3" t="s"><v>-1</v></c>')(parts, path)
+
+
+def _twice_row(parts: make.Parts, path: Path) -> None:
+    """Row 3 of 问题 written twice, the second with another 编号."""
+    import re
+    part = make.sheet_part(path, "问题")
+    text = parts[part].decode("utf-8")
+    row = re.search(r'<row r="3"[^>]*>.*?</row>', text).group(0)  # type: ignore[union-attr]
+    parts[part] = text.replace(row, row + row.replace("<t>2</t>", "<t>7</t>", 1), 1).encode("utf-8")
+
+
+def _twice_member(d: Path) -> Path:
+    """Two zip members named like the 问题 sheet: Excel and openpyxl may each read another."""
+    import warnings
+    path = _wb(d)
+    part = make.sheet_part(path, "问题")
+    data = make.read_parts(path)[part].replace("<t>2</t>".encode(), "<t>7</t>".encode(), 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(path, "a") as zf:
+            zf.writestr(part, data)
+    return path
+
+
+case("wb-negative-shared-string", _check(_edited(_negative_shared_string)), 1, r"问题!A3.*无法读取")
+case("wb-row-written-twice", _check(_edited(_twice_row)), 1, r"问题.*第 3 行出现了两次.*sheet\d\.xml")
+case("wb-zip-member-twice", _check(_twice_member), 1, r"台账\.xlsx.*sheet\d\.xml.*不止一次")

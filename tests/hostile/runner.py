@@ -50,8 +50,11 @@ def _mapped_bytes() -> int:
 
 
 def run_capped(args: list[str], cwd: Path, time_limit: float = TIME_LIMIT,
-               memory_cap: int = MEMORY_CAP, file_size: int | None = None) -> Run:
-    """Run `rectify ARGS` in `cwd` in a forked, capped child (`file_size`: RLIMIT_FSIZE, a full disk)."""
+               memory_cap: int = MEMORY_CAP, file_size: int | None = None, stdout: str | None = None,
+               environ: dict[str, str | None] | None = None) -> Run:
+    """Run `rectify ARGS` in `cwd` in a forked, capped child (`file_size`: RLIMIT_FSIZE, a full disk;
+    `stdout`: a file to write stdout to instead, such as /dev/full; `environ`: variables set, or unset
+    when None)."""
     out_path, err_path = cwd / ".case-stdout", cwd / ".case-stderr"
     start = time.monotonic()
     pid = os.fork()
@@ -61,7 +64,12 @@ def run_capped(args: list[str], cwd: Path, time_limit: float = TIME_LIMIT,
             os.chdir(cwd)
             limit = _mapped_bytes() + memory_cap
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-            out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            for key, value in (environ or {}).items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            out_fd = os.open(stdout or out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             err_fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out_fd, 1)
             os.dup2(err_fd, 2)

@@ -47,6 +47,7 @@ from pipeline.documents.builder.styles import (
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
 from pipeline.documents.render import normalize_zip
+from pipeline.fsutil import write_atomic
 
 # --------------------------------------------------------------------------------------------------
 # Package-level clean-up and settings
@@ -250,7 +251,8 @@ def _save(doc: DocxDocument, path: Path) -> Path:
                 _hint_east_asian(footer._element)
     buffer = io.BytesIO()
     doc.save(buffer)
-    path.write_bytes(normalize_zip(buffer.getvalue()))
+    data = normalize_zip(buffer.getvalue())
+    write_atomic(path, lambda fh: fh.write(data))  # a link left at the name is replaced, never written through
     return path
 
 
