@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from pipeline.documents import layout
-from pipeline.documents.checklists import checklist_context, checklist_title
+from pipeline.documents.checklists import checklist_context, checklist_title, wrap_name
 from pipeline.documents.notice import header_context, notice_context
 from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger, Measure, Problem
@@ -145,8 +145,9 @@ def closeout_form(ledger: Ledger, p: Problem) -> dict[str, Any]:
     deadlines = [m.deadline for m in measures if m.deadline]
     standing = any(m.deadline is None for m in measures)
     deadline = format_date(max(deadlines)) if deadlines else (schema.STATUS_LONG_TERM if standing else "")
-    results = [sentence(t) for t in p.progress] + [
-        f"措施{no}：{sentence(m.result)}" for no, m in enumerate(measures, start=1) if clean(m.result)
+    # what was done: the problem's progress text, else each measure's 完成情况
+    results = [sentence(t) for t in p.progress if clean(t)] or [
+        f"{no}.{sentence(m.result)}" for no, m in enumerate(measures, start=1) if clean(m.result)
     ]
     evidence = [clean(d.name) for d in ledger.documents if p.id in d.problem_ids]
     done = p.status == schema.STATUS_DONE and all(m.status in schema.FINISHED for m in measures)
@@ -237,7 +238,7 @@ def summary_context(ledger: Ledger) -> dict[str, Any]:
                 "leader": clean(m.leader),
                 "department": clean(m.department),
                 "deadline": deadline_text(m),
-                "status": m.status,
+                "status": wrap_name(m.status, 4),
                 "mark": mark,
             }
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from docx.oxml import parse_xml
 
-from pipeline.documents.builder.gbt import NOTICE_PAGE, W, mm
+from pipeline.documents.builder.gbt import CHECKLIST_PAGE, NOTICE_PAGE, W, mm
 from pipeline.documents.builder.parts import (
     _centre_vertically,
     _new_document,
@@ -38,11 +38,11 @@ FORM_ROWS: tuple[tuple[str, str, float], ...] = (
     ("责任领导", "{{ f.leaders }}", 0),
     ("责任部门", "{{ f.departments }}", 0),
     ("完成时限", "{{ f.deadline }}", 0),
-    ("完成情况", "{{ f.result }}", 30),
+    ("完成情况", "{{ f.result }}", 0),
     ("整改状态", "{{ f.status }}", 0),
-    ("佐证材料", "{{ f.evidence }}", 25),
-    ("申请销号", "{{ f.apply }}\n\n责任部门（盖章）：　　　　　　负责人（签字）：\n\n　　　　　　　　　　　　　　年　　月　　日", 30),
-    ("审核意见", "\n\n\n审核人（签字）：\n\n　　　　　　　　　　　　　　年　　月　　日", 30),
+    ("佐证材料", "{{ f.evidence }}", 15),
+    ("申请销号", "{{ f.apply }}\n\n责任部门（盖章）：　　　　　　负责人（签字）：\n\n　　　　　　　　　　　　　　年　　月　　日", 25),
+    ("审核意见", "\n\n\n审核人（签字）：\n\n　　　　　　　　　　　　　　年　　月　　日", 25),
 )
 LABEL_MM = 28
 
@@ -61,6 +61,13 @@ def build_closeout(path: Path) -> Path:
     issuer = _paragraph(doc, TABLE_ISSUER, "填报单位：{{ issuer }}")
     issuer.add_run().add_tab()
     issuer.add_run("填报日期：{{ date }}")
+    # the style's tab stop is at the landscape text block's right edge: here, the portrait one's
+    issuer._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:tabs {W}><w:tab w:val="right" w:pos="{NOTICE_PAGE.text_width}"/>'
+            f'<w:tab w:val="clear" w:pos="{CHECKLIST_PAGE.text_width}"/></w:tabs>'
+        )
+    )
     table = doc.add_table(rows=len(FORM_ROWS), cols=2)
     width = NOTICE_PAGE.text_width
     _table_properties(table, CHECKLIST_TABLE, width)

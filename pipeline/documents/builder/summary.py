@@ -34,28 +34,28 @@ from pipeline.documents.builder.styles import (
 
 # (header, width mm, body cell, centred); each table's widths add up to the 225 mm text block.
 BY_ASPECT: tuple[tuple[str, float, str, bool], ...] = (
-    ("方面", 61, "{{ r.aspect }}", False),
-    ("问题数", 16, "{{ r.problems }}", True),
-    ("已完成", 16, "{{ r.done }}", True),
-    ("取得阶段性成效", 22, "{{ r.staged }}", True),
-    ("正在推进", 18, "{{ r.ongoing }}", True),
-    ("长期坚持", 18, "{{ r.long_term }}", True),
-    ("问题完成率", 20, "{{ r.problem_rate }}", True),
-    ("措施数", 16, "{{ r.measures }}", True),
-    ("已完成措施", 18, "{{ r.measures_done }}", True),
-    ("措施完成率", 20, "{{ r.measure_rate }}", True),
+    ("方面", 47, "{{ r.aspect }}", False),
+    ("问题数", 15, "{{ r.problems }}", True),
+    ("已完成", 15, "{{ r.done }}", True),
+    ("取得阶段性成效", 30, "{{ r.staged }}", True),
+    ("正在推进", 19, "{{ r.ongoing }}", True),
+    ("长期坚持", 19, "{{ r.long_term }}", True),
+    ("问题完成率", 22, "{{ r.problem_rate }}", True),
+    ("措施数", 15, "{{ r.measures }}", True),
+    ("已完成措施", 22, "{{ r.measures_done }}", True),
+    ("措施完成率", 21, "{{ r.measure_rate }}", True),
 )
 # The mark: a coloured dot and a word, so that it reads in black and white too.
 MARKS = (("red", "FF0000", "●逾期"), ("yellow", "E6A100", "●临期"), ("green", "00A050", "●完成"))
 MEASURES: tuple[tuple[str, float, str, bool], ...] = (
     ("序号", 11, "{{ r.no }}", True),
-    ("问题编号", 15, "{{ r.problem_id }}", True),
-    ("整改措施", 80, "{{ r.action }}", False),
+    ("问题编号", 18, "{{ r.problem_id }}", True),
+    ("整改措施", 70, "{{ r.action }}", False),
     ("责任领导", 25, "{{ r.leader }}", True),
     ("责任部室（单位）", 28, "{{ r.department }}", True),
-    ("完成时限", 26, "{{ r.deadline }}", True),
+    ("完成时限", 34, "{{ r.deadline }}", True),
     ("整改状态", 20, "{{ r.status }}", True),
-    ("标识", 20, "", True),
+    ("标识", 19, "", True),
 )
 
 
