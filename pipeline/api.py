@@ -40,10 +40,10 @@ from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import ERROR, Finding
 from pipeline.ledger import schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
-from pipeline.ledger.rules import SKELETON_PENDING
 from pipeline.ledger.blank import write_blank_ledger
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.reader import read_workbook
+from pipeline.ledger.rules import SKELETON_PENDING
 from pipeline.notice.diff import LedgerDiff, compare
 from pipeline.notice.overdue import DUE_SOON_DAYS, DueMeasure
 from pipeline.notice.overdue import due_measures as _due_measures
@@ -392,7 +392,9 @@ def build_workbook(
             }
         files[archive_manifest.MANIFEST] = archive_manifest.manifest_bytes(record)
         label = set_label(sets)
-        name = naming.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger) + (f"_{label}" if label else ""))
+        name = naming.folder_name(
+            ledger.inspection.issued.isoformat(), build_label(ledger) + (f"_{label}" if label else "")
+        )
         result = store.write_build(
             output, name, files, force=force, pdf=pdf, pdf_sources=tuple(docs), protected=protected
         )

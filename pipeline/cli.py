@@ -380,7 +380,13 @@ def build(
             )
     else:
         results = api.build_many(
-            paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf, sets=sets, problem_ids=problem_ids
+            paths,
+            _templates_or_default(templates_dir),
+            output,
+            force=force,
+            pdf=pdf,
+            sets=sets,
+            problem_ids=problem_ids,
         )
     for r in results:
         _print_build(r, verbose)

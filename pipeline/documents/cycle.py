@@ -70,9 +70,7 @@ def party_notice_context(ledger: Ledger) -> dict[str, Any]:
     """The notice's context over every problem, plus the official documents' keys."""
     info = ledger.inspection
     context = notice_context(internal_ledger(ledger))
-    context.update(
-        {"addressee": "", "attachments": [], "secret": clean(info.secret), "copy_no": clean(info.copy_no)}
-    )
+    context.update({"addressee": "", "attachments": [], "secret": clean(info.secret), "copy_no": clean(info.copy_no)})
     return context
 
 
