@@ -24,9 +24,20 @@ from pipeline import __version__
 from pipeline.archive import manifest as archive_manifest
 from pipeline.archive import naming, store
 from pipeline.documents import preflight
-from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
+from pipeline.documents.registry import (
+    ALL_SETS_WORD,
+    DEFAULT_SET,
+    DOCUMENT_SETS,
+    DOCUMENTS,
+    DOCUMENTS_BY_TEMPLATE,
+    SET_ALIASES,
+    TEMPLATE_NAMES,
+    DocumentSpec,
+    documents_of,
+    parse_sets,
+)
 from pipeline.errors import PipelineError, UsageError
-from pipeline.findings import Finding
+from pipeline.findings import ERROR, Finding
 from pipeline.fsutil import NotRegularFile, os_error_reason
 from pipeline.invocation import command_name
 from pipeline.ledger import schema, sniff
@@ -34,6 +45,7 @@ from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.reader import read_workbook
+from pipeline.ledger.rules import SKELETON_PENDING
 from pipeline.notice.diff import LedgerDiff, compare
 from pipeline.notice.overdue import DUE_SOON_DAYS, DueMeasure
 from pipeline.notice.overdue import due_measures as _due_measures
@@ -241,21 +253,54 @@ class BuildResult:
         return self.status == "failed"
 
 
-def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
-    """Render every registered document for a checked ledger, keyed by output file name."""
+def document_sets(text: str | None) -> tuple[str, ...]:
+    """The document sets a clerk named (`--docs 整改方案,销号`, 全部 for all; the default set when none),
+    or a UsageError listing the names there are."""
+    sets = parse_sets(text)
+    if isinstance(sets, list):
+        known = "、".join(f"{name}（{what}）" for name, what in DOCUMENT_SETS.items())
+        raise UsageError(
+            f"没有名为“{'、'.join(sets)}”的文档。可以选择：{known}；“{ALL_SETS_WORD}”为以上全部。"
+            "多个名称之间用逗号或顿号隔开，如：--docs 整改方案,整改情况报告。"
+        )
+    return sets
+
+
+def set_label(sets: tuple[str, ...]) -> str:
+    """How a build's folder and history name its sets: "" for the default set, else 全部 or the names."""
+    if sets == (DEFAULT_SET,):
+        return ""
+    return ALL_SETS_WORD if sets == tuple(DOCUMENT_SETS) else "、".join(sets)
+
+
+def render_documents(
+    ledger: Ledger,
+    tset: TemplateSet,
+    documents: tuple[DocumentSpec, ...] = DOCUMENTS,
+    problem_ids: tuple[str, ...] = (),
+) -> dict[str, bytes]:
+    """Render the documents (the default set unless told) for a checked ledger, keyed by output file name;
+    a per-problem document (销号表) for the problems `problem_ids` names (all when empty)."""
     render, lint, _ = _render_stage()
     with render.render_budget():  # one time budget for all the documents, each render still bounded
-        return _render_each(ledger, tset, render, lint)
+        return _render_each(ledger, tset, render, lint, documents, problem_ids)
 
 
-def _render_each(ledger: Ledger, tset: TemplateSet, render: ModuleType, lint: ModuleType) -> dict[str, bytes]:
+def _render_each(
+    ledger: Ledger,
+    tset: TemplateSet,
+    render: ModuleType,
+    lint: ModuleType,
+    documents: tuple[DocumentSpec, ...],
+    problem_ids: tuple[str, ...],
+) -> dict[str, bytes]:
     info = ledger.inspection
     out = {}
-    for spec in DOCUMENTS:
+    for spec in documents:
         # each document's own title in its properties, without the title's line breaks
         props = render.DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer, when=info.issued)
         rendered = lint.render_checked(
-            tset.path(spec.template), spec.context(ledger), props, data=tset.data(spec.template)
+            tset.path(spec.template), spec.context_for(ledger, problem_ids), props, data=tset.data(spec.template)
         )
         out[spec.output] = render.place_parts(
             render.first_section_on_page_one(rendered), sealed=info.sealed != schema.NO
@@ -270,19 +315,29 @@ def manifest(
     workbook_bytes: bytes,
     tset: TemplateSet,
     files: dict[str, bytes],
+    sets: tuple[str, ...] = (DEFAULT_SET,),
+    problem_ids: tuple[str, ...] = (),
 ) -> dict[str, object]:
-    """The manifest describing one build (no clock time: identical builds give identical bytes)."""
+    """The manifest describing one build (no clock time: identical builds give identical bytes). A build of
+    other sets than the default names them (文档) and the problems its 销号 forms cover (销号问题)."""
+    used = dict.fromkeys(d.template for d in documents_of(sets))
+    chosen: dict[str, object] = {}
+    if sets != (DEFAULT_SET,):
+        chosen["文档"] = list(sets)
+        if problem_ids:
+            chosen["销号问题"] = list(problem_ids)
     return {
         "工具": "rectify",
         "版本": __version__,
         "成文日期": ledger.inspection.issued.isoformat(),
         "标题": compose_title(ledger),
+        **chosen,
         "输入": {
             "文件名": workbook.name,
             "大小": len(workbook_bytes),
             "sha256": archive_manifest.sha256(workbook_bytes),
         },
-        "模板": {name: archive_manifest.sha256(tset.data(name)) for name in TEMPLATE_NAMES},
+        "模板": {name: archive_manifest.sha256(tset.data(name)) for name in used},
         "输出": [{"文件名": n, "大小": len(d), "sha256": archive_manifest.sha256(d)} for n, d in files.items()],
         "统计": ledger.counts.as_dict(),
         "警告": [f.as_dict() for f in check.warnings],
@@ -296,8 +351,11 @@ def build_workbook(
     force: bool = False,
     pdf: bool = False,
     protected: set[Path] | None = None,
+    sets: tuple[str, ...] = (DEFAULT_SET,),
+    problem_ids: tuple[str, ...] = (),
 ) -> BuildResult:
-    """Check one workbook and, when it has no errors, write its build folder.
+    """Check one workbook and, when it has no errors, write its build folder with the documents of `sets`
+    (the 销号 forms for `problem_ids` only, when given).
 
     `protected` holds the folders this run has already reported; --force never replaces them, and the
     folder this build reports is added to it.
@@ -324,11 +382,23 @@ def build_workbook(
             message=f"有 {len(check.errors)} 个错误，没有生成任何文件。",
         )
     ledger = check.ledger
+    documents = documents_of(sets)
+    refused = _not_ready(ledger, check, documents, problem_ids)
+    if refused:
+        # the skeleton warnings become the errors they are for these documents, in their place
+        turned = {(f.sheet, f.cell) for f in refused if f.code == "skeleton-text"}
+        kept = [f for f in check.findings if not (f.code == SKELETON_PENDING and (f.sheet, f.cell) in turned)]
+        return BuildResult(
+            workbook=workbook,
+            status="failed",
+            check=CheckResult(ledger=None, findings=(*kept, *refused)),
+            message=f"有 {len(refused)} 个错误妨碍生成所选的文档，没有生成任何文件。",
+        )
     try:
-        docs = render_documents(ledger, tset)
+        docs = render_documents(ledger, tset, documents, problem_ids)
         files = dict(docs)
         files[safe_filename(workbook.name)] = workbook_bytes
-        record = manifest(ledger, check, workbook, workbook_bytes, tset, docs)
+        record = manifest(ledger, check, workbook, workbook_bytes, tset, docs, sets, problem_ids)
         previous = previous_build(output, workbook.name, ledger)
         if previous is not None:
             record[archive_manifest.CHANGES_KEY] = {
@@ -337,7 +407,10 @@ def build_workbook(
                 **previous[1].as_dict(),
             }
         files[archive_manifest.MANIFEST] = archive_manifest.manifest_bytes(record)
-        name = naming.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
+        label = set_label(sets)
+        name = naming.folder_name(
+            ledger.inspection.issued.isoformat(), build_label(ledger) + (f"_{label}" if label else "")
+        )
         result = store.write_build(
             output, name, files, force=force, pdf=pdf, pdf_sources=tuple(docs), protected=protected
         )
@@ -356,6 +429,7 @@ def build_workbook(
                 STATUS_WORDS[result.status],
                 changes or "（首次生成）",
                 datetime.now().isoformat(sep=" ", timespec="seconds"),
+                "、".join(sets),
             )
         except OSError as err:
             result.pdf_messages.append(
@@ -378,6 +452,42 @@ def build_workbook(
         changes=changes,
         warnings_as_before=same_warnings,
     )
+
+
+def _not_ready(
+    ledger: Ledger, check: CheckResult, documents: tuple[DocumentSpec, ...], problem_ids: tuple[str, ...]
+) -> list[Finding]:
+    """Why the chosen documents cannot be built although the ledger checks: skeleton text left in a 正文 part
+    one of them prints (a warning for the notice alone, an error here, at its cell), 销号 problems the ledger
+    does not have."""
+    sections = {s for d in documents for s in d.sections}
+    rows = {p.row for p in ledger.narrative if p.section in sections}
+    found = [
+        Finding(ERROR, "skeleton-text", f.sheet, f.cell, f.message, f.header)
+        for f in check.warnings
+        if f.code == SKELETON_PENDING and _row_of(f.cell) in rows
+    ]
+    if problem_ids and any(d.per_problem for d in documents):
+        known = {p.id for p in ledger.problems}
+        missing = [i for i in problem_ids if i not in known]
+        if missing:
+            found.append(
+                Finding(
+                    ERROR,
+                    "closeout-unknown-problem",
+                    schema.PROBLEMS.name,
+                    "",
+                    f"“问题”表中没有编号为“{'、'.join(missing)}”的问题，无法生成它们的销号表。"
+                    "请核对 --problems 后的编号（与“问题”表〔编号〕列一致）。",
+                    "编号",
+                )
+            )
+    return found
+
+
+def _row_of(cell: str) -> int:
+    digits = "".join(c for c in cell if c.isdigit())
+    return int(digits) if digits else 0
 
 
 # How the archive's index names what a build did.
@@ -406,15 +516,22 @@ def build_many(
     force: bool = False,
     pdf: bool = False,
     progress: Callable[[Path], None] | None = None,
+    sets: tuple[str, ...] = (DEFAULT_SET,),
+    problem_ids: tuple[str, ...] = (),
 ) -> list[BuildResult]:
-    """Build every workbook; one failing does not stop the others. Templates are checked first."""
+    """Build every workbook (the documents of `sets`); one failing does not stop the others. Templates are
+    checked first."""
     _, lint, _ = _render_stage()
     with TemplateSet(templates_dir) as tset:
         lint.require_valid(tset.directory, {name: tset.data(name) for name in TEMPLATE_NAMES if not tset.builtin(name)})
         results = []
         reported: set[Path] = set()  # folders of this run: a later workbook never replaces them
         for wb in workbooks:
-            results.append(build_workbook(wb, tset, output, force=force, pdf=pdf, protected=reported))
+            results.append(
+                build_workbook(
+                    wb, tset, output, force=force, pdf=pdf, protected=reported, sets=sets, problem_ids=problem_ids
+                )
+            )
             if progress:
                 progress(wb)
         return results
@@ -488,6 +605,10 @@ __all__ = [
     "LedgerDiff",
     "DueMeasure",
     "TemplateSet",
+    "document_sets",
+    "set_label",
+    "DOCUMENT_SETS",
+    "SET_ALIASES",
     "DUE_SOON_DAYS",
     "SHEET_ORDER",
     "KINDS",

@@ -18,7 +18,7 @@ import click
 
 from pipeline import __version__, api
 from pipeline.api import CheckResult, Finding
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, UsageError
 from pipeline.invocation import command_name
 from pipeline.text.dates import format_date, parse_date_text
 from pipeline.text.names import display_text
@@ -331,14 +331,41 @@ def _write_utf8(text: str) -> None:
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
 @click.option("-v", "--verbose", is_flag=True, help="列出全部警告（默认与上次生成相同的警告只给出数目）。")
+@click.option(
+    "--docs",
+    "docs",
+    metavar="文档",
+    default=None,
+    help="要生成的文档，多个用逗号隔开：" + "、".join(api.DOCUMENT_SETS) + "，或“全部”；不指定时生成通报和四个清单。",
+)
+@click.option(
+    "--problems",
+    "problems",
+    metavar="编号",
+    default=None,
+    help="只为这些问题生成销号表（“问题”表的编号，多个用逗号隔开）；不指定时每个问题一页。",
+)
 def build(
-    workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool, verbose: bool
+    workbooks: tuple[Path, ...],
+    output: Path,
+    templates_dir: Path | None,
+    force: bool,
+    pdf: bool,
+    verbose: bool,
+    docs: str | None,
+    problems: str | None,
 ) -> None:
-    """检查台账并生成全部文档（Word）。
+    """检查台账并生成文档（Word）。
 
     不指定文件时处理 input 文件夹中的全部台账（跳过 Excel 的 ~$ 临时文件）。
+    默认生成通报和问题、任务、责任、督办四个清单；--docs 选择其他文档（整改方案、整改情况报告、党内通报、
+    销号、汇总，或“全部”），生成的文件夹名写明所选文档。
     有错误的台账不生成任何文件；退出码为 1 表示至少一个台账失败。
     """
+    sets = api.document_sets(docs)
+    problem_ids = tuple(p for p in re.split(r"[,，、;；\s]+", problems or "") if p)
+    if problem_ids and "销号" not in sets:
+        raise UsageError("--problems 只用于销号表，请同时选择销号，如：--docs 销号 --problems 1,3。")
     paths = api.find_workbooks(workbooks, DEFAULT_INPUT, command="build")
     if len(paths) > 1:
         with click.progressbar(length=len(paths), label="生成中", file=sys.stderr) as bar:
@@ -349,9 +376,19 @@ def build(
                 force=force,
                 pdf=pdf,
                 progress=lambda _p: bar.update(1),
+                sets=sets,
+                problem_ids=problem_ids,
             )
     else:
-        results = api.build_many(paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf)
+        results = api.build_many(
+            paths,
+            _templates_or_default(templates_dir),
+            output,
+            force=force,
+            pdf=pdf,
+            sets=sets,
+            problem_ids=problem_ids,
+        )
     for r in results:
         _print_build(r, verbose)
     if len(results) > 1:

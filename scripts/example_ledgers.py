@@ -22,6 +22,27 @@ def _measure(mid: int, pid: str, action: str, target: str, leader: str, dept: st
             "department": dept, "deadline": deadline, "status": status, "result": result}
 
 
+def cycle_narrative(who: str, kind: str = "巡察") -> list[dict[str, Any]]:
+    """正文 rows for the other documents of the rectification cycle (整改方案, 整改情况报告, 主要负责人报告),
+    worded for `who` (the 党组 that rectifies)."""
+    return [
+        {"section": "方案总体要求", "heading": "指导思想",
+         "text": f"以习近平新时代中国特色社会主义思想为指导，坚决落实{{{kind}组}}反馈意见，把{kind}整改作为重大政治任务抓紧抓实。"},
+        {"section": "方案总体要求", "heading": "总体要求",
+         "text": "对反馈的{方面数}个方面{问题数}个具体问题逐项制定整改措施，明确责任领导、责任部门和完成时限。"},
+        {"section": "方案组织领导", "heading": "",
+         "text": f"成立{who}{kind}整改工作领导小组。\n组  长：党组书记\n副组长：党组成员\n成  员：各处室主要负责人"},
+        {"section": "方案工作要求", "heading": "压实整改责任",
+         "text": "党组书记履行第一责任人责任，班子成员落实“一岗双责”。"},
+        {"section": "方案工作要求", "heading": "严格督查问效",
+         "text": "建立整改台账，实行销号管理，每月调度一次整改进展。"},
+        {"section": "报告未完成原因", "heading": "",
+         "text": "尚未完成的事项需要较长时间持续推进，已明确责任领导和完成时限。"},
+        {"section": "主要负责人报告", "heading": "",
+         "text": f"本人主持召开党组会议研究部署{kind}整改工作，带头认领整改任务，定期听取整改进展情况汇报。"},
+    ]
+
+
 XUNSHI: dict[str, Any] = {
     "info": {
         "issuer": "中共江河省农业农村厅党组", "unit": "省农业农村厅党组", "deployer": "省委",
@@ -34,6 +55,9 @@ XUNSHI: dict[str, Any] = {
         "title_progress": "巡视反馈问题整改进展情况",
         "title_plans": "下一步工作打算",
         "show_status": "是",
+        "head": "厅党组书记、厅长 ×××",
+        "secret": "秘密★1年",
+        "copy_no": "000001",
     },
     "problems": [
         {"id": "1", "aspect": "关于贯彻落实党中央决策部署和省委工作要求方面",
@@ -108,6 +132,7 @@ XUNSHI: dict[str, Any] = {
          "text": "把巡视整改与日常工作结合起来，以制度建设巩固整改成果。"},
         {"section": "结束语", "heading": "",
          "text": "欢迎广大干部群众对巡视整改落实情况进行监督。如有意见建议，请及时向我们反映。"},
+        *cycle_narrative("厅党组", "巡视"),
     ],
     "documents": [
         {"name": "《全省高标准农田建后管护办法》", "kind": "制定", "date": date(2024, 10, 20), "problem_ids": "1"},
@@ -145,6 +170,7 @@ TOTALS_ONLY: dict[str, Any] = {
          "text": "对正在整改的{正在推进数}个问题，严格按照时限要求推进，确保整改到位。"},
         {"section": "结束语", "heading": "",
          "text": "欢迎广大干部群众对巡察整改落实情况进行监督。"},
+        *cycle_narrative("局党组", "巡察"),
     ],
     "documents": [],
 }
@@ -197,6 +223,7 @@ FOUR_LEVELS: dict[str, Any] = {
         {"section": "今后打算", "heading": "",
          "text": "医院党委将持续巩固整改成果，对需要长期坚持的事项常抓不懈。"},
         {"section": "结束语", "heading": "", "text": "欢迎广大干部群众对巡察整改落实情况进行监督。"},
+        *cycle_narrative("医院党委", "巡察"),
     ],
     "documents": [
         {"name": "《党委会议事规则》", "kind": "修订", "date": date(2024, 8, 20), "problem_ids": "1"},
@@ -238,6 +265,7 @@ NO_ASPECTS: dict[str, Any] = {
          "text": "{巡察组}反馈问题{问题数}个，局党组制定整改措施{措施数}项。截至目前，{整改状态句}。"},
         {"section": "今后打算", "heading": "持续抓好整改", "text": "对尚未完成的问题，挂图作战、限期销号。"},
         {"section": "结束语", "heading": "", "text": "欢迎社会各界对巡察整改落实情况进行监督。"},
+        *cycle_narrative("党组", "巡察"),
     ],
     "documents": [],
 }

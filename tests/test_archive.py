@@ -22,10 +22,10 @@ from pipeline import api
 from pipeline.archive.naming import folder_name
 from pipeline.archive.pdf import find_soffice
 from pipeline.archive.store import TMP_PREFIX
-from pipeline.documents.registry import TEMPLATE_NAMES
+from pipeline.documents.registry import DOCUMENTS
 from pipeline.text.names import safe_filename
 
-DOCS = [f"{i:02d}_{n}" for i, n in enumerate(TEMPLATE_NAMES, start=1)]
+DOCS = [d.output for d in DOCUMENTS]  # the default set
 
 
 def test_build_folder_contents_and_manifest(example_copy, tmp_path):

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
-CHECKLIST_NAMES = TEMPLATE_NAMES[1:]
+CHECKLIST_NAMES = tuple(c.file_name for c in CHECKLISTS)
 PROPS = DocProperties(title="测试", author="测试", when=date(2024, 12, 20))
 
 
@@ -130,7 +130,19 @@ def style_by_name(styles_root, name: str):
 
 
 def test_template_names_and_paths(tmp_path):
-    assert TEMPLATE_NAMES == ("通报.docx", "问题清单.docx", "任务清单.docx", "责任清单.docx", "督办清单.docx")
+    assert TEMPLATE_NAMES == (
+        "通报.docx",
+        "问题清单.docx",
+        "任务清单.docx",
+        "责任清单.docx",
+        "督办清单.docx",
+        "党内通报.docx",
+        "整改方案.docx",
+        "整改情况报告.docx",
+        "主要负责人报告.docx",
+        "销号表.docx",
+        "整改台账汇总表.docx",
+    )
     paths = build_templates(tmp_path / "new")
     assert [p.name for p in paths] == list(TEMPLATE_NAMES)
     assert all(p.is_file() for p in paths)

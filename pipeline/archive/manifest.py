@@ -33,7 +33,7 @@ PDF_KEY = "PDF"  # the manifest's list of PDFs; left out when comparing builds (
 CHANGES_KEY = "与上次相比"
 # The archive's index, one row per build written, readable in Excel (UTF-8 with BOM).
 INDEX = "生成记录.csv"
-INDEX_HEADER = ("生成时间", "文件夹", "台账", "成文日期", "结果", "与上次相比")
+INDEX_HEADER = ("生成时间", "文件夹", "台账", "成文日期", "结果", "与上次相比", "文档")
 
 
 def _load_manifest(data: bytes) -> dict[str, Any] | None:
@@ -109,8 +109,12 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
     return [f for _, _, f in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def append_index(output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str, when: str) -> None:
-    """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it).
+def append_index(
+    output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str, when: str, documents: str = ""
+) -> None:
+    """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it);
+    `documents` names the document sets it wrote (an index begun before sets existed gets the column in its
+    rows, not in its header).
 
     One append of one line: a build running at the same time adds its own line, never rewrites this one.
     The index is opened only as a regular file of its own (NotRegularFile for a link, pipe or device), and
@@ -120,7 +124,7 @@ def append_index(output: Path, folder: Path, workbook: str, issued: str, status:
 
     path = Path(output) / INDEX
     line = io.StringIO()
-    cells = [when, display_text(folder.name), display_text(workbook), issued, status, changes]
+    cells = [when, display_text(folder.name), display_text(workbook), issued, status, changes, documents]
     csv.writer(line).writerow([_cell(c) for c in cells])
     data = line.getvalue().encode("utf-8")
     with open_append_plain(path) as fh:

@@ -39,6 +39,10 @@ class Inspection:
     issuer_mark: str = ""  # the 版头's 发文机关标志; empty: 发文机关 + 文件
     attachments: str | None = None  # 是: the checklists are labelled 附件1/2/3
     sealed: str | None = None  # 否: the 落款 without seal (GB/T 9704 7.3.5.2); else sealed (7.3.5.1)
+    addressee: str = ""  # 主送机关 of the 整改方案 and 整改情况报告; "" = 部署机关 + 巡察办
+    head: str = ""  # 主要负责人 (post and name), the signature of the head's report
+    secret: str = ""  # 密级 printed on the 党内通报
+    copy_no: str = ""  # 份号 printed on the 党内通报
     kind: str = schema.XUNCHA  # 巡察 or 巡视
     opening: str = ""  # the office's own 导语 (with placeholders); "" = composed
     numbering: str = ""  # 编号方式: a scheme name or pattern; "" = 标准

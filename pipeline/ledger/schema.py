@@ -71,6 +71,22 @@ SECTION_BASIC = "基本情况"
 SECTION_PLANS = "今后打算"
 SECTION_CLOSING = "结束语"
 SECTIONS = (SECTION_BASIC, SECTION_PLANS, SECTION_CLOSING)
+# 正文 parts the other documents of the rectification cycle print (the notice ignores them): the 整改方案's
+# 指导思想和总体要求, 组织领导 (the 整改工作领导小组) and 工作要求; the 整改情况报告's account of what is still
+# open and why; the 主要负责人组织落实整改情况报告's text.
+SECTION_PLAN_AIMS = "方案总体要求"
+SECTION_PLAN_LEADERSHIP = "方案组织领导"
+SECTION_PLAN_REQUIREMENTS = "方案工作要求"
+SECTION_REPORT_OPEN = "报告未完成原因"
+SECTION_HEAD_REPORT = "主要负责人报告"
+CYCLE_SECTIONS = (
+    SECTION_PLAN_AIMS,
+    SECTION_PLAN_LEADERSHIP,
+    SECTION_PLAN_REQUIREMENTS,
+    SECTION_REPORT_OPEN,
+    SECTION_HEAD_REPORT,
+)
+NARRATIVE_SECTIONS = SECTIONS + CYCLE_SECTIONS
 # What a 基本信息 "…标题" row may say instead of a title.
 TITLE_OMIT_WORDS = ("不印", "不印出", "省略", "删除", "不要")
 TITLE_NONE_WORDS = ("无标题", "不要标题", "不加标题", "无")
@@ -358,6 +374,31 @@ INFO = Sheet(
             "（GB/T 9704 7.3.5.1，公开印发的通报通常如此）；选“否”时署名右空二字，成文日期首字比署名首字右移二字"
             "（7.3.5.2）。",
         ),
+        # Rows for the other documents of the rectification cycle (整改方案, 整改情况报告, 党内通报).
+        Column(
+            "addressee",
+            "主送机关",
+            example="市委巡察办",
+            help="选填。整改方案和整改情况报告的主送机关；不填为“部署机关＋巡察办”（如“市委巡察办”）。",
+        ),
+        Column(
+            "head",
+            "主要负责人",
+            example="党组书记、主席 ×××",
+            help="选填。主要负责人组织落实整改情况报告的落款（职务和姓名）。",
+        ),
+        Column(
+            "secret",
+            "密级",
+            example="秘密★1年",
+            help="选填。党内通报首页左上角印的密级和保密期限（如“秘密★1年”）；不填不印。",
+        ),
+        Column(
+            "copy_no",
+            "份号",
+            example="000001",
+            help="选填。党内通报首页左上角印的份号（一般为6位阿拉伯数字）；不填不印。",
+        ),
     ),
 )
 
@@ -514,10 +555,12 @@ NARRATIVE = Sheet(
             "部分",
             CHOICE,
             required=True,
-            choices=SECTIONS,
-            width=12,
+            choices=NARRATIVE_SECTIONS,
+            width=14,
             help="“基本情况”印在“一、整改工作基本情况”下，“今后打算”印在“三、今后整改工作打算”下，"
-            "“结束语”印在文末（联系方式自动附在其后）。",
+            "“结束语”印在文末（联系方式自动附在其后）。其余各项只印在其他文档中：“方案总体要求”“方案组织领导”"
+            "“方案工作要求”印在整改方案中，“报告未完成原因”印在整改情况报告中，“主要负责人报告”印在主要负责人"
+            "组织落实整改情况报告中。",
         ),
         Column(
             "heading",
@@ -607,6 +650,36 @@ NARRATIVE_SKELETON: tuple[tuple[str, str, str], ...] = (
     ),
     (SECTION_PLANS, "进一步完善长效机制", "【请改写】……"),
     (SECTION_CLOSING, "", "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
+    # The other documents' parts: a build of the notice alone does not need them rewritten (a warning);
+    # a build of the document that prints one does.
+    (
+        SECTION_PLAN_AIMS,
+        "指导思想",
+        "【请改写】以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，坚决落实{巡察组}反馈意见，"
+        "把巡察整改作为重大政治任务抓紧抓实。",
+    ),
+    (
+        SECTION_PLAN_AIMS,
+        "总体要求",
+        "【请改写】坚持问题导向、目标导向，对反馈的{方面数}个方面{问题数}个具体问题逐项制定整改措施，"
+        "做到件件有着落、事事有回音。",
+    ),
+    (
+        SECTION_PLAN_LEADERSHIP,
+        "",
+        "【请改写】成立××党组巡察整改工作领导小组，负责整改工作的组织领导和统筹协调。\n"
+        "组  长：×××（党组书记）\n副组长：×××（党组成员、副主席）\n成  员：×××、×××、×××\n"
+        "领导小组办公室设在办公室，负责日常工作。",
+    ),
+    (SECTION_PLAN_REQUIREMENTS, "提高政治站位", "【请改写】……"),
+    (SECTION_PLAN_REQUIREMENTS, "压实整改责任", "【请改写】……"),
+    (SECTION_PLAN_REQUIREMENTS, "严格督查问效", "【请改写】……"),
+    (SECTION_REPORT_OPEN, "", "【请改写】尚未完成的事项需要较长时间推进，……"),
+    (
+        SECTION_HEAD_REPORT,
+        "",
+        "【请改写】作为整改第一责任人，本人主持召开专题会议研究部署整改工作，……",
+    ),
 )
 CHOICES_SHEET = "_下拉选项"
 KV_HEADERS = ("项目", "内容", "说明")

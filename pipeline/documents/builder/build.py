@@ -6,7 +6,10 @@ import sys
 from pathlib import Path
 
 from pipeline.documents.builder.checklist import _build_checklist
+from pipeline.documents.builder.closeout import build_closeout
 from pipeline.documents.builder.notice import _build_notice
+from pipeline.documents.builder.official import OFFICIAL_TEMPLATES, build_official
+from pipeline.documents.builder.summary import build_summary
 from pipeline.documents.builtin import DIGESTS_FILE
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
@@ -20,13 +23,20 @@ from pipeline.documents.registry import TEMPLATE_NAMES
 
 
 def build_templates(directory: Path) -> list[Path]:
-    """Write the four templates into `directory` (created if needed); the same bytes on every run."""
+    """Write every registered template into `directory` (created if needed), in registry order; the same
+    bytes on every run."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = [_build_notice(directory / TEMPLATE_NAMES[0])]
     for checklist in CHECKLISTS:
         paths.append(_build_checklist(checklist, directory / checklist.file_name))
-    return paths
+    for name in OFFICIAL_TEMPLATES:
+        paths.append(build_official(directory / name))
+    paths.append(build_closeout(directory / "销号表.docx"))
+    paths.append(build_summary(directory / "整改台账汇总表.docx"))
+    order = {name: i for i, name in enumerate(TEMPLATE_NAMES)}
+    assert sorted(p.name for p in paths) == sorted(TEMPLATE_NAMES)  # one template per registered name
+    return sorted(paths, key=lambda p: order[p.name])
 
 
 def default_directory() -> Path:
