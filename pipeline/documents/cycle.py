@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.documents import layout
 from pipeline.documents.checklists import checklist_context, checklist_title, wrap_name
-from pipeline.documents.notice import header_context, notice_context
+from pipeline.documents.notice import format_attachment_notes, header_context, notice_context
 from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger, Measure, Problem
 from pipeline.notice.cycle import deadline_text, head_report_outline, plan_outline, report_outline
@@ -44,7 +44,8 @@ def _official(ledger: Ledger, title: str, blocks: list[dict[str, Any]], **extra:
         "printer": base["printer"],
         "printed": base["printed"],
         "addressee": addressee(ledger),
-        "attachments": [],
+        "attachment_notes": [],
+        "sealed": base["sealed"],
         "secret": "",
         "copy_no": "",
         **header_context(ledger),
@@ -70,7 +71,7 @@ def party_notice_context(ledger: Ledger) -> dict[str, Any]:
     """The notice's context over every problem, plus the official documents' keys."""
     info = ledger.inspection
     context = notice_context(internal_ledger(ledger))
-    context.update({"addressee": "", "attachments": [], "secret": clean(info.secret), "copy_no": clean(info.copy_no)})
+    context.update({"addressee": "", "secret": clean(info.secret), "copy_no": clean(info.copy_no)})
     return context
 
 
@@ -90,7 +91,7 @@ def attachment_title(ledger: Ledger, template_name: str) -> str:
 def plan_context(ledger: Ledger) -> dict[str, Any]:
     blocks = [b.as_dict() for b in plan_outline(ledger)]
     names = [attachment_title(ledger, name) for name in PLAN_ATTACHMENTS]
-    return _official(ledger, plan_title(ledger), blocks, attachments=names)
+    return _official(ledger, plan_title(ledger), blocks, attachment_notes=format_attachment_notes(names))
 
 
 def plan_attachment_context(ledger: Ledger, template_name: str) -> dict[str, Any]:

@@ -105,9 +105,14 @@ def attachment_notes(ledger: Ledger) -> list[str]:
     if ledger.inspection.attachments != schema.YES:
         return []
     numbered = sorted((c.attachment, c.file_name) for c in layout.CHECKLISTS if c.attachment)
-    if len(numbered) == 1:
-        return ["附件：" + checklist_title(ledger, numbered[0][1])]
-    notes = [f"{n}.{checklist_title(ledger, name)}" for n, name in numbered]
+    return format_attachment_notes([checklist_title(ledger, name) for _, name in numbered])
+
+
+def format_attachment_notes(names: list[str]) -> list[str]:
+    """The 附件说明's lines for these attachment names: "附件：1.…" then "2.…" (a single one unnumbered)."""
+    if len(names) <= 1:
+        return ["附件：" + n for n in names]
+    notes = [f"{n}.{name}" for n, name in enumerate(names, start=1)]
     return ["附件：" + notes[0], *notes[1:]]
 
 

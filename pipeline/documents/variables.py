@@ -84,9 +84,6 @@ CHECKLIST_VARIABLES: dict[str, str] = {v.name: v.help for v in CHECKLIST_VARIABL
 # the notice's.
 OFFICIAL_EXTRA_SPEC: tuple[Variable, ...] = (
     Variable("addressee", "主送机关（整改方案、整改情况报告；不印时为空）", since="0.2.0"),
-    Variable(
-        "attachments", "附件说明的附件名称列表（整改方案：问题清单、任务清单、责任清单），没有时为空", since="0.2.0"
-    ),
     Variable("secret", "密级和保密期限（党内通报，基本信息〔密级〕），没有时为空", since="0.2.0"),
     Variable("copy_no", "份号（党内通报，基本信息〔份号〕），没有时为空", since="0.2.0"),
 )

@@ -16,7 +16,7 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.text.paragraph import Paragraph
 
-from pipeline.documents.builder.gbt import HEITI, LATIN, SIZE_3, W, chars
+from pipeline.documents.builder.gbt import HEITI, LATIN, W
 from pipeline.documents.builder.notice import _build_notice
 from pipeline.documents.builder.parts import _save, _style_name
 from pipeline.documents.builder.styles import BODY
@@ -45,27 +45,17 @@ def _before(anchor: Paragraph, text: str, ind: str = "", hei: bool = False) -> P
 
 
 FLUSH_LEFT = f'<w:ind {W} w:firstLineChars="0" w:firstLine="0"/>'
-# 附件说明: two characters in, and "附件：" (three characters) hanging, so that the second and later
-# attachments' numbers line up under the first one's.
-ATTACHMENT_FIRST = (
-    f'<w:ind {W} w:leftChars="500" w:left="{chars(500, SIZE_3)}" '
-    f'w:hangingChars="300" w:hanging="{chars(300, SIZE_3)}" w:firstLineChars="0"/>'
-)
-
-
-ATTACHMENT_NEXT = f'<w:ind {W} w:leftChars="500" w:left="{chars(500, SIZE_3)}" w:firstLineChars="0" w:firstLine="0"/>'
 
 
 def build_official(path: Path) -> Path:
     """Write one official document's template (see the module docstring).
 
-    Context: the notice's (pipeline.documents.variables.OFFICIAL_VARIABLES) plus copy_no, secret,
-    addressee and attachments (a list of attachment names)."""
+    Context: the notice's (pipeline.documents.variables.OFFICIAL_VARIABLES) plus copy_no, secret and
+    addressee; the 附件说明 is the notice's own (attachment_notes)."""
     _build_notice(path)
     doc = Document(str(path))
     paragraphs = doc.paragraphs
     title = next(p for p in paragraphs if p.text == "{{ title }}")
-    signature = next(p for p in paragraphs if p.text == "{%p if signature or date %}")
     first = paragraphs[0]
     # 份号 on the first line, 密级 (黑体) on the next, top left of the first page.
     _before(first, "{%p if copy_no %}")
@@ -79,16 +69,5 @@ def build_official(path: Path) -> Path:
     _before(after_title, "{%p if addressee %}")
     _before(after_title, "{{ addressee }}：", FLUSH_LEFT)
     _before(after_title, "{%p endif %}")
-    # 附件说明 between the body and the 落款, one blank line below the body.
-    _before(signature, "{%p if attachments %}")
-    _before(signature, "")
-    _before(signature, "{%p for a in attachments %}")
-    _before(signature, "{%p if loop.first %}")
-    _before(signature, "附件：{{ loop.index }}.{{ a }}", ATTACHMENT_FIRST)
-    _before(signature, "{%p else %}")
-    _before(signature, "{{ loop.index }}.{{ a }}", ATTACHMENT_NEXT)
-    _before(signature, "{%p endif %}")
-    _before(signature, "{%p endfor %}")
-    _before(signature, "{%p endif %}")
     doc.core_properties.title = OFFICIAL_TEMPLATES[path.name]
     return _save(doc, path)
