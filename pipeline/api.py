@@ -28,9 +28,11 @@ from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLA
 from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import Finding
 from pipeline.invocation import command_name
-from pipeline.ledger import schema, sniff
+from pipeline.ledger import exporter, importer, schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
+from pipeline.ledger.exporter import ExportResult
+from pipeline.ledger.importer import ImportResult
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.reader import read_workbook
 from pipeline.notice.diff import LedgerDiff, compare
@@ -459,6 +461,18 @@ def write_default_templates(directory: Path) -> list[Path]:
     return _render_stage()[2].build_templates(directory)
 
 
+def import_ledger(source: Path, output: Path | None = None, sheet: str | None = None) -> ImportResult:
+    """Convert an office's one-sheet 整改台账 (.xlsx/.xls/.et/.ods) into a new ledger; the source is not written."""
+    return importer.import_ledger(Path(source), Path(output) if output is not None else None, sheet)
+
+
+def export_ledger(ledger: Path, output: Path | None = None, source: Path | None = None) -> ExportResult:
+    """Write an imported ledger's statuses, progress and new measures back into a copy of the original layout."""
+    return exporter.export_ledger(
+        Path(ledger), Path(output) if output is not None else None, Path(source) if source is not None else None
+    )
+
+
 __all__ = [
     "init_ledger",
     "check_file",
@@ -471,12 +485,16 @@ __all__ = [
     "check_templates",
     "due_measures",
     "write_default_templates",
+    "import_ledger",
+    "export_ledger",
     "BuildResult",
     "CheckResult",
     "Finding",
     "LedgerDiff",
     "DueMeasure",
     "TemplateSet",
+    "ImportResult",
+    "ExportResult",
     "DUE_SOON_DAYS",
     "SHEET_ORDER",
     "KINDS",
