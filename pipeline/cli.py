@@ -433,7 +433,7 @@ def import_cmd(source: Path, output: Path | None, sheet: str | None) -> None:
     for line in result.report():
         click.echo(line)
     click.echo(f"已导入：{result.output}（以上说明也写在其中的“填写说明”表末尾）")
-    click.echo(f"下一步：补填后运行 rectify check {api.command_arg(result.output)}")
+    click.echo(f"下一步：补填后运行 {command_name()} check {api.command_arg(result.output)}")
 
 
 @cli.command("export")

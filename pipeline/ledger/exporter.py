@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 
 from pipeline.errors import UsageError, WorkbookError
 from pipeline.fsutil import write_new_file
+from pipeline.invocation import command_name
 from pipeline.ledger import schema
 from pipeline.ledger.assemble import check_workbook
 from pipeline.ledger.importrecord import RECORD_SHEET, read_record
@@ -54,14 +55,14 @@ def _ledger_values(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dic
         first = "；".join(f"{f.location} {f.message}" for f in errors[:3])
         raise WorkbookError(
             f"“{path.name}”的问题、措施表有 {len(errors)} 个错误，没有导出（{first}）。"
-            f"请先运行 rectify check {path.name}，改正后再导出。"
+            f"请先运行 {command_name()} check {path.name}，改正后再导出。"
         )
     wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True, keep_links=False)
     record = read_record(wb)
     if record is None:
         raise WorkbookError(
             f"“{path.name}”不是用 rectify import 导入的台账（没有“{RECORD_SHEET}”记录），"
-            "不知道原台账的格式，无法导出。请对巡察办的原台账运行 rectify import，在导入得到的台账上更新后再导出。"
+            f"不知道原台账的格式，无法导出。请对巡察办的原台账运行 {command_name()} import，在导入得到的台账上更新后再导出。"
         )
 
     def table(key: str) -> dict[str, dict[str, Any]]:

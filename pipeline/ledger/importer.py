@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.errors import UsageError, WorkbookError
 from pipeline.fsutil import write_new_file
+from pipeline.invocation import command_name
 from pipeline.ledger import schema
 from pipeline.ledger.blank import blank_workbook
 from pipeline.ledger.importrecord import RECORD_MARK, write_record
@@ -486,7 +487,7 @@ def choose_sheet(source: Source, name: str | None = None) -> Layout:
     ):
         raise WorkbookError(
             f"“{source.path.name}”是本工具自己的台账（有“问题”“措施”等工作表），不需要导入。"
-            f"请直接运行 rectify check {source.path.name} 检查它。"
+            f"请直接运行 {command_name()} check {source.path.name} 检查它。"
         )
     sheets = [s for s in source.sheets if name is None or s.name == name]
     if name is not None and not sheets:
@@ -506,7 +507,7 @@ def choose_sheet(source: Source, name: str | None = None) -> Layout:
     )
     own = {sh.name for sh in schema.SHEETS}
     if own & {s.name for s in source.sheets}:
-        hint = "它像是本工具自己的台账（有“问题”“措施”等工作表），不需要导入，请直接用 rectify check 检查。"
+        hint = f"它像是本工具自己的台账（有“问题”“措施”等工作表），不需要导入，请直接用 {command_name()} check 检查。"
     else:
         hint = "请确认选对了文件；如果表头用了别的列名，请把列名改为常用说法后再导入。"
     raise WorkbookError(
