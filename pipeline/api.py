@@ -40,9 +40,11 @@ from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import ERROR, Finding
 from pipeline.fsutil import NotRegularFile, os_error_reason
 from pipeline.invocation import command_name
-from pipeline.ledger import schema, sniff
+from pipeline.ledger import exporter, importer, schema, sniff
 from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
+from pipeline.ledger.exporter import ExportResult
+from pipeline.ledger.importer import ImportResult
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.reader import read_workbook
 from pipeline.ledger.rules import SKELETON_PENDING
@@ -587,6 +589,18 @@ def write_default_templates(directory: Path) -> list[Path]:
     return _render_stage()[2].build_templates(directory)
 
 
+def import_ledger(source: Path, output: Path | None = None, sheet: str | None = None) -> ImportResult:
+    """Convert an office's one-sheet 整改台账 (.xlsx/.xls/.et/.ods) into a new ledger; the source is not written."""
+    return importer.import_ledger(Path(source), Path(output) if output is not None else None, sheet)
+
+
+def export_ledger(ledger: Path, output: Path | None = None, source: Path | None = None) -> ExportResult:
+    """Write an imported ledger's statuses, progress and new measures back into a copy of the original layout."""
+    return exporter.export_ledger(
+        Path(ledger), Path(output) if output is not None else None, Path(source) if source is not None else None
+    )
+
+
 __all__ = [
     "init_ledger",
     "check_file",
@@ -599,6 +613,8 @@ __all__ = [
     "check_templates",
     "due_measures",
     "write_default_templates",
+    "import_ledger",
+    "export_ledger",
     "BuildResult",
     "CheckResult",
     "Finding",
@@ -609,6 +625,8 @@ __all__ = [
     "set_label",
     "DOCUMENT_SETS",
     "SET_ALIASES",
+    "ImportResult",
+    "ExportResult",
     "DUE_SOON_DAYS",
     "SHEET_ORDER",
     "KINDS",

@@ -449,6 +449,58 @@ def diff(old: Path, new: Path, as_json: bool) -> None:
         click.echo(f"  {line}")
 
 
+@cli.command("import")
+@click.argument("source", metavar="原台账", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    metavar="台账.xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="导入得到的台账（默认：原台账旁边的“原名-台账.xlsx”）；不会覆盖已有文件。",
+)
+@click.option("--sheet", metavar="工作表", default=None, help="要导入的工作表（默认：第一个像台账的工作表）。")
+def import_cmd(source: Path, output: Path | None, sheet: str | None) -> None:
+    """把巡察办规定格式的单表整改台账（Excel 新旧格式、WPS 表格或 LibreOffice 表格）转换为本工具的台账，并列出每一列、每一行的去向。
+
+    原台账不会被修改。导入后按提示补填“基本信息”，再运行 rectify check。
+    """
+    result = api.import_ledger(source, output, sheet)
+    assert result.output is not None  # set when the ledger has been written
+    for line in result.report():
+        click.echo(line)
+    click.echo(f"已导入：{result.output}（以上说明也写在其中的“填写说明”表末尾）")
+    click.echo(f"下一步：补填后运行 {command_name()} check {api.command_arg(result.output)}")
+
+
+@cli.command("export")
+@click.argument("ledger", metavar="台账.xlsx", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    metavar="回报台账.xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="写出的回报台账（默认：台账旁边的“原台账名-回报.xlsx”）；不会覆盖已有文件。",
+)
+@click.option(
+    "--source",
+    metavar="原台账",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="导入时的原台账（默认：在台账旁边按导入时的文件名查找）。",
+)
+def export_cmd(ledger: Path, output: Path | None, source: Path | None) -> None:
+    """把用 rectify import 导入的台账中的整改状态、进展和新增措施写回原台账的格式，供报送巡察办。"""
+    result = api.export_ledger(ledger, output, source)
+    click.echo(f"已按原台账“{result.source.name}”的格式写出：{result.output}")
+    click.echo(f"写回 {len(result.changed)} 处改动，新增 {len(result.added)} 行。")
+    for line in result.changed + result.added:
+        click.echo(f"  {line}")
+    for note in result.notes:
+        click.echo(f"  注意：{note}")
+
+
 @cli.group()
 def templates() -> None:
     """模板相关命令：检查模板、生成默认模板。"""

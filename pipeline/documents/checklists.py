@@ -24,6 +24,8 @@ _sentence = sentence
 
 
 def _deadline(m: Measure) -> str:
+    if m.deadline_text:
+        return m.deadline_text
     return format_date(m.deadline) if m.deadline else schema.STATUS_LONG_TERM
 
 

@@ -28,7 +28,7 @@ from pipeline.ledger.rules import (
     _check_status_consistency,
     _split_ids,
 )
-from pipeline.text.dates import LooseDate
+from pipeline.text.dates import LooseDate, WrittenDeadline
 from pipeline.text.punct import find_halfwidth_punct, is_chinese, normalize_punct, split_paragraphs, strip_typed_number
 
 
@@ -323,14 +323,17 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
             id=v["id"],
             problem_id=v["problem_id"],
             action=v["action"],
-            target=v["target"],
+            target=v["target"] or "",
             leader=v["leader"],
             department=v["department"],
             partner=v["partner"] or "",
-            deadline=None if v["deadline"] == schema.STATUS_LONG_TERM else v["deadline"],
+            deadline=None
+            if v["deadline"] == schema.STATUS_LONG_TERM
+            else (v["deadline"].day if isinstance(v["deadline"], WrittenDeadline) else v["deadline"]),
             result=v["result"] or "",
             status=v["status"],
             row=r.row,
+            deadline_text=v["deadline"].text if isinstance(v["deadline"], WrittenDeadline) else "",
         )
         for r, v in measure_rows
         if all(v[c.key] is not None for c in schema.MEASURES.columns if c.required)

@@ -12,7 +12,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from pipeline.findings import Collector
 from pipeline.ledger import schema
 from pipeline.ledger.reader import RawCell, RawTable
-from pipeline.text.dates import LooseDate, parse_date_text, parse_loose_date
+from pipeline.text.dates import LooseDate, WrittenDeadline, parse_date_text, parse_loose_date, parse_written_deadline
 from pipeline.text.punct import find_control_chars, is_chinese
 
 REPEATED_PUNCT_RE = re.compile(r"([，、；。：])\1")
@@ -186,9 +186,11 @@ class _Converter:
         exact = self._date(raw, col, where)
         return LooseDate.of(exact) if exact is not None else None
 
-    def _deadline(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | str | None:
+    def _deadline(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | str | WrittenDeadline | None:
         if isinstance(raw, str) and raw.strip() in schema.LONG_TERM_WORDS:
             return schema.STATUS_LONG_TERM
+        if isinstance(raw, str) and parse_date_text(raw) is None and parse_written_deadline(raw) is not None:
+            return parse_written_deadline(raw)  # 2024年12月底前, 立行立改: kept as written
         if isinstance(raw, str) and parse_date_text(raw) is None:
             self.out.error(
                 "bad-date",

@@ -107,6 +107,7 @@ class Measure:
     result: str
     status: str
     row: int = 0
+    deadline_text: str = ""  # a deadline written in words (2024年12月底前, 立行立改), printed as written
 
 
 @dataclass(frozen=True)

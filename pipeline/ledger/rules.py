@@ -12,6 +12,7 @@ from pipeline.ledger import schema
 from pipeline.ledger.model import Inspection, Ledger
 from pipeline.ledger.numbering import title_choice
 from pipeline.ledger.reader import RawRow, RawTable
+from pipeline.text.dates import WrittenDeadline
 from pipeline.text.names import correct_doc_number
 from pipeline.text.punct import normalize_punct
 
@@ -198,7 +199,7 @@ def _check_deadlines(
     if table is None:
         return
     for row, v in rows:
-        deadline = v["deadline"]
+        deadline = v["deadline"].day if isinstance(v["deadline"], WrittenDeadline) else v["deadline"]
         if not isinstance(deadline, date):
             continue
         where = (table.title, _cell(table, row, "deadline"))

@@ -491,9 +491,8 @@ MEASURES = Sheet(
             "target",
             "整改目标",
             LONGTEXT,
-            required=True,
             width=30,
-            help="措施要达到的目标。",
+            help="选填。措施要达到的目标（多数巡察办的台账没有这一列）。",
             example="中心组学习按计划开展，全年不少于12次",
         ),
         Column(

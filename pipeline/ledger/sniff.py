@@ -26,7 +26,7 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 
 log = logging.getLogger(__name__)
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def workbook_bytes(path: Path) -> bytes:
@@ -74,10 +74,10 @@ def workbook_bytes(path: Path) -> bytes:
         ) from err
     head = data[:8]
     size = len(data)
-    ole = data[8 : 8 + (1 << 20)] if head == _OLE2_MAGIC else b""
+    ole = data[8 : 8 + (1 << 20)] if head == OLE2_MAGIC else b""
     if size == 0:
         raise WorkbookError(f"“{name}”是空文件（0 字节）。请用 Excel 或 WPS 重新保存台账。")
-    if head == _OLE2_MAGIC:
+    if head == OLE2_MAGIC:
         if _ENCRYPTION_MARK in ole:
             raise WorkbookError(
                 f"“{name}”设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后另存为 .xlsx。"
@@ -156,3 +156,11 @@ def _open(data: bytes, name: str) -> Any:
     with _openpyxl_errors(data, name):
         # keep_links=False: external links are never followed or kept.
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+
+
+def load_whole(data: bytes, name: str) -> Any:
+    """The whole workbook in openpyxl's normal mode (every cell with its merged ranges; formulas' cached values),
+    for a reader that needs a sheet as laid out rather than the ledger's columns (an office's own ledger, read
+    by `rectify import`). `data` as `workbook_bytes` returned it; openpyxl's failures as WorkbookError."""
+    with _openpyxl_errors(data, name):
+        return load_workbook(io.BytesIO(data), data_only=True, keep_links=False)

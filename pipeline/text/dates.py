@@ -139,6 +139,35 @@ def parse_loose_date(s: str) -> LooseDate | None:
     return LooseDate(int(m["y"]), int(m["m"]), None, m["part"] or "")
 
 
+# Deadlines offices write as words or as the end of a period (2024年12月底前, 年底前, 立行立改): kept as
+# written for the documents; the day, when the words give one with its year, for the checks and 督办.
+DEADLINE_WORDS = ("立行立改", "持续推进", "长期坚持", "长期", "持续整改", "常态化推进", "年底前", "年内")
+_DEADLINE_BEFORE_RE = re.compile(r"(?P<when>.+?)\s*(?:前|以前|之前)?(?:完成)?")
+
+
+@dataclass(frozen=True)
+class WrittenDeadline:
+    """A deadline kept as written; `day` is the last day it allows, or None when it names none."""
+
+    text: str
+    day: date | None
+
+
+def parse_written_deadline(s: str) -> WrittenDeadline | None:
+    """ "2024年12月底前" → (text, 2024-12-31); "立行立改" → (text, None); None when it is neither a
+    listed word nor a date or month with an optional 前."""
+    if not isinstance(s, str):
+        return None
+    text = unicodedata.normalize("NFKC", s).strip()
+    if text in DEADLINE_WORDS:
+        return WrittenDeadline(s.strip(), None)
+    m = _DEADLINE_BEFORE_RE.fullmatch(text)
+    loose = parse_loose_date(m["when"]) if m else None
+    if loose is None:
+        return None
+    return WrittenDeadline(s.strip(), loose.last)
+
+
 def format_loose_range(start: LooseDate, end: LooseDate) -> str:
     """A period as printed: 2024年3月25日至6月7日, 2022年8月下旬至9月底 (the year once when it repeats)."""
     if start == end:
