@@ -49,21 +49,28 @@ def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
     return loaded
 
 
-def _index_times(output: Path) -> dict[str, str]:
-    """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
+def index_rows(output: Path) -> dict[str, dict[str, str]]:
+    """Folder name → the latest row output/生成记录.csv holds for it, keyed by INDEX_HEADER's names ({} when the
+    index is missing or unreadable; a field a row lacks is "")."""
     import csv
 
     path = Path(output) / INDEX
-    times: dict[str, str] = {}
+    rows: dict[str, dict[str, str]] = {}
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                folder, when = row.get("文件夹") or "", row.get("生成时间") or ""
-                if folder and when >= times.get(folder, ""):
-                    times[folder] = when
+            for raw in csv.DictReader(fh):
+                row = {k: v if isinstance(v, str) else "" for k, v in raw.items() if isinstance(k, str)}
+                folder, when = row.get("文件夹", ""), row.get("生成时间", "")
+                if folder and when >= rows.get(folder, {}).get("生成时间", ""):
+                    rows[folder] = row
     except (OSError, UnicodeDecodeError, csv.Error):
         return {}
-    return times
+    return rows
+
+
+def _index_times(output: Path) -> dict[str, str]:
+    """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
+    return {folder: row.get("生成时间", "") for folder, row in index_rows(output).items()}
 
 
 def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -> list[Path]:
