@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 from pipeline import __version__
 from pipeline.archive import manifest as archive_manifest
 from pipeline.archive import naming, store
+from pipeline.archive import pdf as archive_pdf
 from pipeline.documents import preflight
 from pipeline.documents.registry import (
     ALL_SETS_WORD,
@@ -601,6 +602,69 @@ def export_ledger(ledger: Path, output: Path | None = None, source: Path | None 
     )
 
 
+# -- what the page (pipeline.web) needs beyond the commands -------------------------------------------------------
+
+# The largest workbook file the reader opens: the page refuses a bigger upload before reading its body.
+MAX_FILE_BYTES = sniff.MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """One earlier build of a ledger, as output/生成记录.csv records it (the page's 历史)."""
+
+    folder: Path
+    when: str
+    issued: str
+    status: str
+    changes: str
+
+
+def build_history(output: Path, input_name: str) -> list[BuildRecord]:
+    """Earlier builds of the ledger file `input_name` in `output`, newest first: each folder whose manifest
+    names that file, with the latest line 生成记录.csv holds for it (empty fields when it holds none)."""
+    output = Path(output)
+    rows = archive_manifest.index_rows(output)
+    records = []
+    for folder in reversed(archive_manifest.builds_of(output, input_name)):
+        row = rows.get(folder.name, {})
+        records.append(
+            BuildRecord(
+                folder=folder,
+                when=row.get("生成时间", ""),
+                issued=row.get("成文日期", ""),
+                status=row.get("结果", ""),
+                changes=row.get("与上次相比", ""),
+            )
+        )
+    return records
+
+
+def open_templates(directory: Path | None = None) -> TemplateSet:
+    """The templates of `directory` (None: the built-in ones), each read once and checked as `build_many` checks
+    them (raises TemplateError): build_workbook with it builds as `build` does. The caller closes it; a caller
+    that builds many times (the page) keeps the built-in set and opens a folder's afresh for each build, so that
+    a template edited meanwhile is checked and used."""
+    tset = TemplateSet(directory)
+    try:
+        _, lint, _ = _render_stage()
+        lint.require_valid(tset.directory, {name: tset.data(name) for name in TEMPLATE_NAMES if not tset.builtin(name)})
+    except BaseException:
+        tset.close()
+        raise
+    return tset
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice command, when it is installed (the archive's own search)."""
+    return archive_pdf.find_soffice()
+
+
+def convert_pdfs(folder: Path, names: Iterable[str]) -> list[str]:
+    """PDFs of the documents `names` in `folder`, written beside them by one-shot LibreOffice processes as
+    `build --pdf` makes them; Chinese messages for what failed (LibreOffice missing, a time-out)."""
+    return archive_pdf.convert_pdfs(Path(folder), tuple(names))
+
+
 __all__ = [
     "init_ledger",
     "check_file",
@@ -630,4 +694,10 @@ __all__ = [
     "DUE_SOON_DAYS",
     "SHEET_ORDER",
     "KINDS",
+    "MAX_FILE_BYTES",
+    "BuildRecord",
+    "build_history",
+    "open_templates",
+    "find_soffice",
+    "convert_pdfs",
 ]

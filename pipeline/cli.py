@@ -22,6 +22,7 @@ from pipeline.errors import PipelineError, UsageError
 from pipeline.invocation import command_name
 from pipeline.text.dates import format_date, parse_date_text
 from pipeline.text.names import display_text
+from pipeline.web import serve as serve_page
 
 # Where the commands look when no folder is named: the working folder's input/, templates/ and output/
 # (the library itself assumes no working folder).
@@ -526,6 +527,52 @@ def templates_init(directory: Path) -> None:
     """在指定文件夹中生成全部默认模板，供修改版头、字体或措辞。不会覆盖已有文件。"""
     for path in api.write_default_templates(directory):
         click.echo(f"已生成模板：{path}")
+
+
+# -- rectify serve: the page ------------------------------------------------------------------------------------
+
+# The ledgers the page offers as examples: the working folder's input/ (what `build` builds by default) and
+# examples/, as the repository and the offline bundle lay them out.
+EXAMPLE_FOLDERS = (DEFAULT_INPUT, Path("examples"))
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUTPUT,
+    help=f"生成结果放在哪个文件夹（默认：{DEFAULT_OUTPUT}，与 rectify build 相同）。",
+)
+@click.option(
+    "-t",
+    "--templates",
+    "templates_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
+)
+@click.option("--port", metavar="端口", type=int, default=8765, help="端口号（默认：8765；0 表示任选一个空闲端口）。")
+@click.option(
+    "--host",
+    metavar="地址",
+    default="127.0.0.1",
+    help="监听的地址（默认：127.0.0.1，只允许本机访问）；改为其他地址会让局域网中的电脑也能连接（仍需口令）。",
+)
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器（地址会显示在窗口中）。")
+def serve(output: Path, templates_dir: Path | None, port: int, host: str, no_browser: bool) -> None:
+    """打开整改台账助手网页：新建台账、检查并标出问题、生成并逐页查看文档、历史、比较、督办。"""
+    serve_page(
+        output,
+        api.template_folder(_templates_or_default(templates_dir)),
+        examples=EXAMPLE_FOLDERS,
+        host=host,
+        port=port,
+        open_browser=not no_browser,
+        echo=click.echo,
+    )
 
 
 def _tolerant_streams() -> None:

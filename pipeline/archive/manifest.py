@@ -53,22 +53,29 @@ def _manifest_sans_pdf(data: bytes) -> dict[str, Any] | None:
     return loaded
 
 
-def _index_times(output: Path) -> dict[str, str]:
-    """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
+def index_rows(output: Path) -> dict[str, dict[str, str]]:
+    """Folder name → the latest row output/生成记录.csv holds for it, keyed by INDEX_HEADER's names ({} when the
+    index is missing or unreadable; a field a row lacks is "")."""
     import csv
     import io
 
     path = Path(output) / INDEX
-    times: dict[str, str] = {}
+    rows: dict[str, dict[str, str]] = {}
     try:
         text = read_plain(path, READ_LIMIT).decode("utf-8-sig")
-        for row in csv.DictReader(io.StringIO(text, newline="")):
-            folder, when = _cell_value(row.get("文件夹") or ""), row.get("生成时间") or ""
-            if folder and when >= times.get(folder, ""):
-                times[folder] = when
+        for raw in csv.DictReader(io.StringIO(text, newline="")):
+            row = {k: v if isinstance(v, str) else "" for k, v in raw.items() if isinstance(k, str)}
+            folder, when = _cell_value(row.get("文件夹", "")), row.get("生成时间", "")
+            if folder and when >= rows.get(folder, {}).get("生成时间", ""):
+                rows[folder] = row
     except (OSError, NotRegularFile, UnicodeDecodeError, csv.Error):
         return {}
-    return times
+    return rows
+
+
+def _index_times(output: Path) -> dict[str, str]:
+    """Folder name → the latest time the index records for it ("" when the index is missing or unreadable)."""
+    return {folder: row.get("生成时间", "") for folder, row in index_rows(output).items()}
 
 
 # A cell starting with one of these is a formula to Excel (and to WPS): the index writes it after an apostrophe.
