@@ -129,3 +129,21 @@ def test_wording_helpers() -> None:
     assert wording.apply_pattern("在“{方面}”方面", "政治建设") == "在“政治建设”方面"
     assert wording.apply_pattern("在“｛ 方面 ｝”方面", "政治建设") == "在“政治建设”方面"
     assert wording.check_pattern("pattern_aspect", "在“｛方面｝”方面") is None
+
+
+def test_the_guide_lists_every_wording_row_with_an_example(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from pipeline.ledger import schema
+    from pipeline.ledger.blank import write_blank_ledger
+
+    keys = [c.key for c in schema.INFO.columns]
+    block = keys[keys.index("runin_basic"):keys.index("period_years") + 1]
+    assert [k for k, _ in wording.GUIDE] == block
+    path = write_blank_ledger(tmp_path / "台账.xlsx")
+    rows = [[c.value for c in row] for row in load_workbook(path)[schema.GUIDE_SHEET].iter_rows()]
+    start = next(i for i, r in enumerate(rows) if r[0] == "【通报的措辞】")
+    listed = {r[0]: r for r in rows[start + 2:start + 2 + len(block)]}
+    for key in block:
+        col = schema.INFO.column(key)
+        assert col.example and listed[col.header][2] == col.example and listed[col.header][3], key

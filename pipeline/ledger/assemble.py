@@ -239,7 +239,7 @@ def _check_wording(table: RawTable, values: dict[str, Any], out: Collector) -> N
         if values.get(key):
             problem = wording.check_pattern(key, values[key])
             if problem:
-                error(key, problem, f"例：{table.spec.column(key).example}；不需要时留空。")
+                error(key, problem, f"请改为如“{table.spec.column(key).example}”的写法；不需要时留空。")
                 values[key] = ""
     if values.get("status_words"):
         _, problems = wording.parse_status_words(values["status_words"])

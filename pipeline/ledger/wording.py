@@ -27,7 +27,7 @@ def check_pattern(key: str, text: str) -> str | None:
     if others:
         return f"只能用占位符{{{slot}}}，不能用“{{{others[0]}}}”"
     if names.count(slot) != 1:
-        return f"要含一个{{{slot}}}，标明{slot}的文字放在哪里（如“在“{{{slot}}}”方面”）"
+        return f"要含一个{{{slot}}}，标明{slot}的文字放在哪里"
     return None
 
 
@@ -79,3 +79,21 @@ def parse_status_words(text: str) -> tuple[dict[str, str], list[str]]:
             continue
         words[status] = pieces[1].strip()
     return words, problems
+
+
+# The fill-in guide's table of these rows: (基本信息 key, what the notice then prints, ⏎ = a new paragraph).
+# Each row's example value is its schema example; a test checks that every issue-20 row is listed here.
+GUIDE: tuple[tuple[str, str], ...] = (
+    ("runin_basic", "一是加强组织领导。…… ⏎ 二是压实整改责任。…… ⏎ （一段没有小标题的说明） ⏎ 一是完善制度。……"),
+    ("runin_plans", "（一）进一步提高政治站位。…… ⏎ （二）进一步持续深化整改。……"),
+    ("status_position", "一是……。 ⏎ 整改状态：已完成。 ⏎ 整改进展……"),
+    ("status_label", "整改情况：已完成。"),
+    ("status_stop", "整改状态：已完成"),
+    ("status_words", "整改状态：已整改到位。（固定状态“已完成”）"),
+    ("pattern_aspect", "（一）在“政治建设”方面"),
+    ("pattern_problem", "1.关于“学习贯彻不深入”问题的整改"),
+    ("pattern_item", "一是反馈问题：学习计划执行不力。"),
+    ("progress_label", "整改情况：修订了……（每个具体问题整改进展的第一段）"),
+    ("rate_digits", "问题完成率98.71%"),
+    ("period_years", "2024年3月25日至2024年6月7日"),
+)
