@@ -2,7 +2,9 @@
 
 One case per structure an office may need (巡视, its own 导语, each numbering scheme, sections retitled or
 left out, a second 正文 heading level, status lines with the completion rate, totals only, vague dates,
-typed numbering). The expected paragraphs are text files under tests/expected/structures/; regenerate
+typed numbering; issue 20's wording rows: run-in markers of 正文 restarting after an unnumbered paragraph, the
+status line before the progress with the office's label and words, label patterns and a progress label, a 导语
+of two paragraphs, rates to two decimals with both years of the period). The expected paragraphs are text files under tests/expected/structures/; regenerate
 them with `RECTIFY_REGEN=1 pytest tests/test_structures.py` and read the diff before committing.
 """
 
