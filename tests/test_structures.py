@@ -2,7 +2,9 @@
 
 One case per structure an office may need (巡视, its own 导语, each numbering scheme, sections retitled or
 left out, a second 正文 heading level, status lines with the completion rate, totals only, vague dates,
-typed numbering). The expected paragraphs are text files under tests/expected/structures/; regenerate
+typed numbering; issue 20's wording rows: run-in markers of 正文 restarting after an unnumbered paragraph, the
+status line before the progress with the office's label and words, label patterns and a progress label, a 导语
+of two paragraphs, rates to two decimals with both years of the period). The expected paragraphs are text files under tests/expected/structures/; regenerate
 them with `RECTIFY_REGEN=1 pytest tests/test_structures.py` and read the diff before committing.
 """
 
@@ -80,6 +82,43 @@ def _typed_numbers(d: dict[str, Any]) -> None:
     d["info"]["title_basic"] = "一、整改工作开展情况"
 
 
+def _runin_markers(marker_basic: str, marker_plans: str) -> Change:
+    """基本情况 and 今后打算 with their own run-in markers, an unnumbered paragraph in the middle of each."""
+    def change(d: dict[str, Any]) -> None:
+        d["info"].update(runin_basic=marker_basic, runin_plans=marker_plans)
+        d["narrative"][:3] = [
+            {"section": "基本情况", "heading": "", "text": "共指出{方面数}个方面、{问题数}个具体问题。"},
+            {"section": "基本情况", "heading": "加强领导", "text": "成立领导小组。"},
+            {"section": "基本情况", "heading": "压实责任", "text": "逐项明确责任领导。"},
+            {"section": "基本情况", "heading": "", "text": "在制度建设方面："},  # numbering starts again after it
+            {"section": "基本情况", "heading": "完善制度", "text": "制定或修订制度文件{制度文件数}项。"},
+            {"section": "基本情况", "heading": "抓好落实", "text": "开展督查。"},
+            {"section": "今后打算", "heading": "", "text": "下一步。"},
+            {"section": "今后打算", "heading": "深化整改", "text": "盯住时限。"},
+            {"section": "今后打算", "heading": "完善机制", "text": "建章立制。"},
+        ]
+    return change
+
+
+def _status_line_before(d: dict[str, Any]) -> None:
+    d["info"].update(show_status="是", status_position="进展前", status_label="整改情况", status_stop="否",
+                     status_words="已完成=已整改到位；阶段性成效=基本完成")  # an alias names a status too
+
+
+def _label_patterns(d: dict[str, Any]) -> None:
+    d["info"].update(pattern_aspect="在“{方面}”方面", pattern_problem="关于“{问题}”问题的整改",
+                     pattern_item="反馈问题：{具体问题}", progress_label="整改情况")
+    for p, aspect in zip(d["problems"], ("政治建设", "政治建设", "作风建设")):
+        p["aspect"] = aspect
+    d["problems"][0]["progress"] = "已经整改。\n建立长效机制。"  # the label opens the first paragraph only
+
+
+def _rates_and_years(d: dict[str, Any]) -> None:
+    d["info"].update(rate_digits=2, period_years="是")
+    d["narrative"][1]["text"] = ("{巡察时间}开展巡察。截至目前，问题完成率{问题完成率}，"
+                                 "{措施数}项措施已完成{已完成措施数}项，措施完成率{措施完成率}。")
+
+
 CASES: dict[str, Change] = {
     "巡视": _xunshi,
     "导语": _info(opening="根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}进行了巡察，并于{反馈日期}"
@@ -96,6 +135,15 @@ CASES: dict[str, Change] = {
     "只公布总数": _totals_only,
     "模糊日期": _info(start="2022年8月下旬", end="2022年9月底", feedback="2022年11月", issued=date(2023, 3, 1)),
     "序号已手填": _typed_numbers,
+    # Issue 20: the wording offices use (each a 基本信息 row; left empty, the notice is as before)
+    "段首编号-一是和1.": _runin_markers("一是", "1."),
+    "段首编号-无和（一）": _runin_markers("无", "（一）"),
+    "状态行-进展前": _status_line_before,
+    "状态行-一起首段首": _all(_status_line_before, _info(numbering="（一）起首")),
+    "标题格式和进展标签": _label_patterns,
+    "导语分段": _info(opening="根据{部署机关}统一部署，{巡察时间}，{巡察组}对{被巡察单位}进行了巡察。\n"
+                          "现将整改进展情况予以公布：\n"),
+    "完成率小数和全年份": _rates_and_years,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from pipeline.documents import layout
 from pipeline.documents.checklists import _sentence, checklist_title
@@ -10,6 +10,7 @@ from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.numbering import NumberingScheme
 from pipeline.ledger.numbering import label as outline_label
+from pipeline.ledger.wording import apply_pattern
 from pipeline.notice.outline import build_outline, clean, grouped, sentence, settings_of
 from pipeline.notice.titles import break_title, compose_title
 from pipeline.text.dates import format_date
@@ -28,8 +29,16 @@ def contacts(ledger: Ledger) -> str:
     return ""
 
 
-def _legacy_aspects(ledger: Ledger, scheme: NumberingScheme) -> list[dict[str, Any]]:
-    """The nested `aspects` key of templates written before blocks existed (numbered by the scheme)."""
+def _legacy_aspects(
+    ledger: Ledger, scheme: NumberingScheme, patterns: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The nested `aspects` key of templates written before blocks existed (numbered by the scheme, in the
+    office's label patterns)."""
+    patterns = patterns or {}
+
+    def shown(level: str, text: str) -> str:
+        return apply_pattern(patterns.get(level, ""), clean(text))
+
     aspects = []
     problem_no = 0
     for a_no, (aspect, headings) in enumerate(grouped(ledger.public_problems).items(), start=1):
@@ -44,14 +53,22 @@ def _legacy_aspects(ledger: Ledger, scheme: NumberingScheme) -> list[dict[str, A
                 item = ""
                 if p.item:
                     i_no += 1
-                    item = outline_label(scheme.item.marker, i_no) + sentence(p.item)
+                    item = outline_label(scheme.item.marker, i_no) + sentence(shown("item", p.item))
                 items.append(
                     {"heading": item, "paragraphs": [clean(t) for t in p.progress if clean(t)], "status": p.status}
                 )
             problems.append(
-                {"heading": outline_label(scheme.problem.marker, problem_no) + clean(heading), "items": items}
+                {
+                    "heading": outline_label(scheme.problem.marker, problem_no) + clean(shown("problem", heading)),
+                    "items": items,
+                }
             )
-        aspects.append({"heading": outline_label(scheme.aspect.marker, a_no) + clean(aspect), "problems": problems})
+        aspects.append(
+            {
+                "heading": outline_label(scheme.aspect.marker, a_no) + clean(shown("aspect", aspect)),
+                "problems": problems,
+            }
+        )
     return aspects
 
 
@@ -82,10 +99,11 @@ def notice_context(ledger: Ledger) -> dict[str, Any]:
         "issuer": clean(info.issuer),
         "kind": info.kind,
         "blocks": [b.as_dict() for b in blocks],
-        "intro": next((b.text for b in blocks if b.section == "intro"), ""),
+        # one string as before: a 导语 of several paragraphs keeps its line breaks for old templates
+        "intro": "\n".join(b.text for b in blocks if b.section == "intro"),
         "headings": headings,
         "basic": run_ins("basic"),
-        "aspects": _legacy_aspects(ledger, settings.scheme),
+        "aspects": _legacy_aspects(ledger, settings.scheme, settings.patterns),
         "plans": run_ins("plans"),
         "closing": closing,
         "attachment_notes": attachment_notes(ledger),

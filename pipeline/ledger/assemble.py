@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from pipeline.findings import ERROR, WARNING, Collector, Finding
 from pipeline.ledger import placeholders as figures
-from pipeline.ledger import schema
+from pipeline.ledger import schema, wording
 from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import NumberingScheme, title_choice
@@ -209,6 +209,7 @@ def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collect
         printed, title = title_choice(values.get(key) or "")
         if printed and title:
             values[key] = _strip_number(table, cells.get(key), key, values[key], out)
+    _check_wording(table, values, out)
     for key in ("opening", *_TITLE_KEYS):
         for name in figures.unknown(values.get(key) or ""):
             header = table.spec.column(key).header
@@ -220,6 +221,52 @@ def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collect
                 "如果要印出花括号本身，请改用其他符号。",
                 header,
             )
+
+
+_STATUS_LINE_KEYS = ("status_position", "status_label", "status_stop", "status_words")
+
+
+def _check_wording(table: RawTable, values: dict[str, Any], out: Collector) -> None:
+    """Issue 20's wording rows: label patterns hold their own placeholder, status words name statuses, the
+    rate's decimals are 0–4; status-line rows without 印出整改状态 do nothing (a warning says so)."""
+    cells = table.fields
+
+    def error(key: str, problem: str, advice: str) -> None:
+        header = table.spec.column(key).header
+        out.error("bad-wording", table.title, cells[key].coord, f"〔{header}〕{problem}。{advice}", header)
+
+    for key in wording.PATTERN_SLOTS:
+        if values.get(key):
+            problem = wording.check_pattern(key, values[key])
+            if problem:
+                error(key, problem, f"请改为如“{table.spec.column(key).example}”的写法；不需要时留空。")
+                values[key] = ""
+    if values.get("status_words"):
+        _, problems = wording.parse_status_words(values["status_words"])
+        if problems:
+            error(
+                "status_words",
+                "；".join(problems),
+                "请写成“已完成=已整改到位；取得阶段性成效=基本完成”，等号前是固定的整改状态。",
+            )
+            values["status_words"] = ""
+    digits = values.get("rate_digits")
+    if digits is not None and not 0 <= digits <= 4:
+        error("rate_digits", f"“{digits}”超出范围", "请填写 0 至 4 之间的整数，或留空（印到整数）。")
+        values["rate_digits"] = None
+    if values.get("show_status") != schema.YES:
+        for key in _STATUS_LINE_KEYS:
+            cell = cells.get(key)
+            if cell is not None and not cell.empty:
+                header = table.spec.column(key).header
+                out.warn(
+                    "status-line-off",
+                    table.title,
+                    cell.coord,
+                    f"〔{header}〕只在〔印出整改状态〕为“是”时起作用，现在通报中不印状态行。"
+                    "需要状态行时请把〔印出整改状态〕改为“是”，否则可以清空这一格。",
+                    header,
+                )
 
 
 def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
@@ -252,6 +299,8 @@ def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
         values[f"{key}_as_written"] = None if when[key].exact else when[key]
     values["kind"] = kind_of(table)
     values["show_status"] = values["show_status"] == schema.YES
+    for key in ("runin_basic", "runin_plans", "status_position"):
+        values[key] = values[key] or ""
     texts = {
         k: (v if v is not None else "")
         for k, v in values.items()

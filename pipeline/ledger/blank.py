@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import UsageError
 from pipeline.fsutil import write_new_file
-from pipeline.ledger import numbering, schema
+from pipeline.ledger import numbering, schema, wording
 from pipeline.ledger import placeholders as figures
 
 # Rows of the blank ledger that get dropdowns and formats.
@@ -349,6 +349,25 @@ def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
             "部分的序号只数印出标题的部分。",
         )
     )
+    rows.append(())
+    rows.append(
+        (
+            "【通报的措辞】",
+            "基本信息中下列各行都是选填，不填时通报照旧；它们只改通报，三个清单仍印“问题”表的原文和固定的整改状态。",
+        )
+    )
+    rows.append(("项目", "", "填写示例", "效果（⏎ 表示另起一段）", "说明"))
+    for key, effect in wording.GUIDE:
+        col = schema.INFO.column(key)
+        rows.append(
+            (
+                _label(col, kind),
+                "",
+                schema.for_kind(col.example, kind),
+                schema.for_kind(effect, kind),
+                _help(col, kind, example=False),
+            )
+        )
     rows.append(())
     rows.append(
         (

@@ -56,6 +56,19 @@ class Inspection:
     declared_staged: int | None = None
     declared_ongoing: int | None = None
     declared_long_term: int | None = None
+    # Issue 20's wording choices ("" / None = as before; see schema.INFO for each row)
+    runin_basic: str = ""  # run-in marker of 基本情况's 小标题: one of schema.RUNIN_MARKERS
+    runin_plans: str = ""
+    status_position: str = ""  # 进展前 / 进展后 ("" = after)
+    status_label: str = ""  # "" = 整改状态：; 无 = none
+    status_stop: str | None = None  # 否: no full stop after the status line
+    status_words: str = ""  # "已完成=已整改到位；…": the office's word per status, in the status line
+    pattern_aspect: str = ""  # "在“{方面}”方面"
+    pattern_problem: str = ""
+    pattern_item: str = ""
+    progress_label: str = ""  # "整改情况：" before each specific problem's progress
+    rate_digits: int | None = None  # decimals of {问题完成率} {措施完成率}
+    period_years: str | None = None  # 是: {巡察时间} prints the end date's year even when it repeats
     # The dates as written when only a month or part of one is known (2022年8月下旬); None = the exact
     # day above. `start`, `end`, `feedback` then hold the period's last day.
     start_as_written: LooseDate | None = None

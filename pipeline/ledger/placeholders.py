@@ -30,11 +30,25 @@ class Placeholder:
     by_status: bool = False
 
 
-def _percent(part: int, whole: int) -> str:
-    """76% (rounded half up to a whole percent); 0% when there is nothing to count."""
+def _percent(part: int, whole: int, digits: int | None = None) -> str:
+    """76% (rounded half up to a whole percent, or to `digits` decimals: 98.71%); 0% when there is nothing
+    to count."""
+    scale = 10 ** (digits or 0)
     if whole <= 0:
-        return "0%"
-    return f"{(200 * part + whole) // (2 * whole)}%"
+        return "0%" if scale == 1 else f"0.{'0' * (digits or 0)}%"
+    q = (200 * scale * part + whole) // (2 * whole)
+    if scale == 1:
+        return f"{q}%"
+    return f"{q // scale}.{q % scale:0{digits}d}%"
+
+
+def _period(ledger: Ledger) -> str:
+    """巡察起止日期: 2024年3月25日至6月7日; both years when 基本信息〔巡察时间写全年份〕 says 是."""
+    info = ledger.inspection
+    start, end = info.when("start"), info.when("end")
+    if info.period_years == schema.YES and start != end:
+        return f"{start.text()}至{end.text()}"
+    return format_loose_range(start, end)
 
 
 def _done(ledger: Ledger) -> int:
@@ -86,9 +100,9 @@ REGISTRY: tuple[Placeholder, ...] = (
     Placeholder("巡察", "“巡察”或“巡视”（随基本信息中的“巡视巡察”）", "巡察", lambda l: l.inspection.kind),
     Placeholder(
         "巡察时间",
-        "巡察起止日期，同年时后一个日期不写年份",
+        "巡察起止日期，同年时后一个日期不写年份（基本信息〔巡察时间写全年份〕为“是”时两个日期都写年份）",
         "2024年3月25日至6月7日",
-        lambda l: format_loose_range(l.inspection.when("start"), l.inspection.when("end")),
+        _period,
     ),
     Placeholder(
         "巡察开始日期",
@@ -154,9 +168,9 @@ REGISTRY: tuple[Placeholder, ...] = (
     ),
     Placeholder(
         "问题完成率",
-        "已完成数占问题数的百分比，四舍五入到整数",
+        "已完成数占问题数的百分比，四舍五入到整数（或基本信息〔完成率小数位数〕所填的位数）",
         "63%",
-        lambda l: _percent(_done(l), l.counts.problems),
+        lambda l: _percent(_done(l), l.counts.problems, l.inspection.rate_digits),
         by_status=True,
     ),
     Placeholder("已完成措施数", "状态为“已完成”的整改措施数（按“措施”表）", "50", _measure_count(schema.STATUS_DONE)),
@@ -165,9 +179,11 @@ REGISTRY: tuple[Placeholder, ...] = (
     Placeholder("长期坚持措施数", "状态为“长期坚持”的整改措施数", "5", _measure_count(schema.STATUS_LONG_TERM)),
     Placeholder(
         "措施完成率",
-        "已完成措施数占“措施”表措施数的百分比，四舍五入到整数",
+        "已完成措施数占“措施”表措施数的百分比，四舍五入到整数（或〔完成率小数位数〕所填的位数）",
         "68%",
-        lambda l: _percent(l.counts.measures_by_status[schema.STATUS_DONE], l.counts.measures_counted),
+        lambda l: _percent(
+            l.counts.measures_by_status[schema.STATUS_DONE], l.counts.measures_counted, l.inspection.rate_digits
+        ),
     ),
     Placeholder(
         "整改状态句",

@@ -95,6 +95,12 @@ TITLE_NONE_WORDS = ("无标题", "不要标题", "不加标题", "无")
 # dropdown). Each is a pattern of four levels: section / 方面 / 问题 / 具体问题.
 NUMBERING_NAMES = ("标准", "无方面", "四级标题", "（一）起首")
 
+# Run-in markers a 正文 part may choose (基本情况段首编号, 今后打算段首编号); 无 = the 小标题 without a number.
+RUNIN_MARKERS = ("（一）", "一是", "1.", "（1）", "无")
+# Where the status line goes (状态行位置), relative to the progress paragraphs.
+STATUS_BEFORE, STATUS_AFTER = "进展前", "进展后"
+STATUS_LINE_POSITIONS = (STATUS_BEFORE, STATUS_AFTER)
+
 # Words accepted in a deadline cell instead of a date, for measures that never close.
 LONG_TERM_WORDS = ("长期坚持", "长期")
 
@@ -398,6 +404,111 @@ INFO = Sheet(
             "份号",
             example="000001",
             help="选填。党内通报首页左上角印的份号（一般为6位阿拉伯数字）；不填不印。",
+        ),
+        # Issue 20: the wording offices use at every level (run-in markers of 正文, the status line, label
+        # patterns of the progress part, the precision of rates, both years of the inspection period).
+        # Every row optional: left empty, the notice prints as before.
+        Column(
+            "runin_basic",
+            "基本情况段首编号",
+            CHOICE,
+            choices=RUNIN_MARKERS,
+            width=10,
+            example="一是",
+            help="选填。“基本情况”部分段首小标题的编号：（一）、一是、1.、（1）或“无”（只印小标题不编号）；"
+            "不填时按编号方式（标准为（一）（二））。填写后，中间隔着一段没有小标题的段落时重新从头编号"
+            "（如“一是……二是……”＋一段说明＋“一是……”）。",
+        ),
+        Column(
+            "runin_plans",
+            "今后打算段首编号",
+            CHOICE,
+            choices=RUNIN_MARKERS,
+            width=10,
+            example="（一）",
+            help="选填。“今后打算”部分段首小标题的编号，可选值同〔基本情况段首编号〕；不填为一是、二是。"
+            "填写后，隔着一段没有小标题的段落时重新从头编号。",
+        ),
+        Column(
+            "status_position",
+            "状态行位置",
+            CHOICE,
+            choices=STATUS_LINE_POSITIONS,
+            width=10,
+            example="进展前",
+            help="选填。〔印出整改状态〕为“是”时状态行的位置：“进展后”（不填即此）印在整改进展之后，"
+            "“进展前”印在具体问题（或问题）标题之后、整改进展之前。",
+        ),
+        Column(
+            "status_label",
+            "状态行标签",
+            width=14,
+            example="整改情况：",
+            help="选填。状态行开头的文字，不填为“整改状态：”；以汉字结尾时自动加冒号；填“无”则只印状态。",
+        ),
+        Column(
+            "status_stop",
+            "状态行句号",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            example="否",
+            help="选填。状态行末尾是否加句号，不填为“是”（“整改状态：已完成。”）。",
+        ),
+        Column(
+            "status_words",
+            "状态行用词",
+            width=40,
+            example="已完成=已整改到位；取得阶段性成效=基本完成",
+            help="选填。状态行中改用本单位的说法：写成“固定状态=本单位说法”，多项用分号隔开；"
+            "没有写到的状态照印固定说法。只改通报的状态行，三个清单仍用固定说法。",
+        ),
+        Column(
+            "pattern_aspect",
+            "方面标题格式",
+            width=30,
+            example="在“{方面}”方面",
+            help="选填。通报中方面标题的写法，{方面}处换成“问题”表的〔方面〕，如“在“{方面}”方面”；"
+            "不填照印〔方面〕。只用于通报，三个清单照印原文。",
+        ),
+        Column(
+            "pattern_problem",
+            "问题标题格式",
+            width=30,
+            example="关于“{问题}”问题的整改",
+            help="选填。通报中问题标题的写法，{问题}处换成〔问题〕，如“关于“{问题}”问题的整改”；只用于通报。",
+        ),
+        Column(
+            "pattern_item",
+            "具体问题标题格式",
+            width=30,
+            example="反馈问题：{具体问题}",
+            help="选填。通报中具体问题的写法，{具体问题}处换成〔具体问题〕，如“反馈问题：{具体问题}”；只用于通报。",
+        ),
+        Column(
+            "progress_label",
+            "整改进展标签",
+            width=14,
+            example="整改情况：",
+            help="选填。印在每个具体问题整改进展第一段开头的文字，如“整改情况：”；以汉字结尾时自动加冒号。",
+        ),
+        Column(
+            "rate_digits",
+            "完成率小数位数",
+            INT,
+            width=10,
+            example="2",
+            help="选填。{问题完成率}{措施完成率}保留的小数位数（0至4），四舍五入，如填2印“98.71%”；不填为0（“99%”）。",
+        ),
+        Column(
+            "period_years",
+            "巡察时间写全年份",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            example="是",
+            help="选填。选“是”时{巡察时间}的结束日期也写年份（“2024年3月25日至2024年6月7日”）；"
+            "不填为“否”：同年时不重复年份。",
         ),
     ),
 )

@@ -12,14 +12,23 @@ pattern such as "一、/无/1./一是"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from pipeline.ledger import placeholders as figures
-from pipeline.ledger import schema
+from pipeline.ledger import schema, wording
 from pipeline.ledger.model import Ledger, Paragraph, Problem
-from pipeline.ledger.numbering import _END_PUNCT, HEADING_STYLE, LEAD_STYLE, NumberingScheme, below, label, title_choice
+from pipeline.ledger.numbering import (
+    _END_PUNCT,
+    HEADING_STYLE,
+    LEAD_STYLE,
+    NONE_WORD,
+    NumberingScheme,
+    below,
+    label,
+    title_choice,
+)
 from pipeline.text.punct import normalize_newlines, normalize_punct, split_paragraphs, strip_control_chars
 
 # --------------------------------------------------------------------------------------------------
@@ -82,6 +91,19 @@ class NoticeSettings:
     sections: tuple[SectionSpec, ...]
     show_status: bool
     opening: str  # with placeholders
+    # The wording an office chooses (issue 20); the defaults print as before.
+    runin: Mapping[str, str | None] = field(default_factory=dict)  # section key → marker ("" 无); None = scheme's
+    status_before: bool = False  # the status line before the progress paragraphs
+    status_label: str = wording.DEFAULT_STATUS_LABEL
+    status_stop: bool = True  # a full stop after the status line
+    status_words: Mapping[str, str] = field(default_factory=dict)  # fixed status → the office's word
+    patterns: Mapping[str, str] = field(default_factory=dict)  # aspect / problem / item → "在“{方面}”方面"
+    progress_label: str = ""  # before each specific problem's first progress paragraph
+
+    def status_line(self, status: str) -> str:
+        """The status line of one specific problem: 整改状态：已完成。 by default."""
+        line = self.status_label + self.status_words.get(status, status)
+        return line + "。" if self.status_stop else line
 
 
 SECTION_KEYS = ("basic", "progress", "plans", "closing")
@@ -111,11 +133,23 @@ def settings_of(ledger: Ledger) -> NoticeSettings:
     for key in SECTION_KEYS:
         printed, title = title_choice(getattr(info, SECTION_TITLE_FIELD[key]))
         sections.append(SectionSpec(key, DEFAULT_TITLES[key] if title is None else title, printed))
+    runin_keys = {"basic": info.runin_basic, "plans": info.runin_plans}
     return NoticeSettings(
         scheme=NumberingScheme.parse(info.numbering),
         sections=tuple(sections),
         show_status=info.show_status,
         opening=info.opening or DEFAULT_OPENING,
+        runin={k: (None if not v else "" if v == NONE_WORD else v) for k, v in runin_keys.items()},
+        status_before=info.status_position == schema.STATUS_BEFORE,
+        status_label=wording.status_label(info.status_label),
+        status_stop=info.status_stop != schema.NO,
+        status_words=wording.parse_status_words(info.status_words)[0],
+        patterns={
+            "aspect": info.pattern_aspect.strip(),
+            "problem": info.pattern_problem.strip(),
+            "item": info.pattern_item.strip(),
+        },
+        progress_label=wording.with_colon(info.progress_label),
     )
 
 
@@ -204,10 +238,18 @@ class _Writer:
 
 
 def _narrative(
-    w: _Writer, section: str, level: int, rows: Iterable[Paragraph], sub: str, runin: str, values: dict[str, str]
+    w: _Writer,
+    section: str,
+    level: int,
+    rows: Iterable[Paragraph],
+    sub: str,
+    runin: str,
+    values: dict[str, str],
+    restart: bool = False,
 ) -> None:
     """正文 rows of one section: standalone headings (小标题 without 内容) numbered `sub`; run-in headings
-    numbered `runin` at first, then the level under `sub` once a standalone heading has opened."""
+    numbered `runin` at first, then the level under `sub` once a standalone heading has opened. With
+    `restart` (an office's own marker), the run-in numbers start again after a paragraph without 小标题."""
     standalone = 0
     run_ins = 0
     runin_marker = runin
@@ -220,6 +262,8 @@ def _narrative(
             w.heading(section, level + 1, label(sub, standalone), sub, heading, role="narrative-heading")
             continue
         paras = split_paragraphs(figures.fill(p.text, values))
+        if restart and not heading and paras:
+            run_ins = 0
         if heading:
             run_ins += 1
             w.heading(
@@ -244,8 +288,10 @@ def grouped(problems: Iterable[Problem]) -> dict[str, dict[str, list[Problem]]]:
     return groups
 
 
-def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: bool, level: int) -> None:
-    """The problems, numbered by the scheme: 方面 → 问题 → 具体问题 → progress paragraphs (→ status)."""
+def _progress(w: _Writer, ledger: Ledger, settings: NoticeSettings, level: int) -> None:
+    """The problems, numbered by the scheme: 方面 → 问题 → 具体问题 → progress paragraphs (→ status), each
+    heading in the office's label pattern when it chose one."""
+    scheme, show_status, patterns = settings.scheme, settings.show_status, settings.patterns
     problem_no = 0
     depth = level
     for a_no, (aspect, headings) in enumerate(grouped(ledger.public_problems).items(), start=1):
@@ -257,7 +303,7 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
                 a_level,
                 label(scheme.aspect.marker, a_no),
                 scheme.aspect.marker,
-                aspect,
+                wording.apply_pattern(patterns.get("aspect", ""), clean(aspect)),
                 role="aspect",
                 run_in=scheme.aspect.run_in,
             )
@@ -271,7 +317,7 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
                 a_level + 1,
                 label(scheme.problem.marker, problem_no),
                 scheme.problem.marker,
-                heading,
+                wording.apply_pattern(patterns.get("problem", ""), clean(heading)),
                 role="problem",
                 run_in=scheme.problem.run_in,
                 status=rows[0].status if len(same) == 1 else "",
@@ -286,16 +332,20 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
                         a_level + 2,
                         label(scheme.item.marker, item_no),
                         scheme.item.marker,
-                        p.item,
+                        wording.apply_pattern(patterns.get("item", ""), clean(p.item)),
                         role="item",
                         run_in=scheme.item.run_in,
                         status=p.status,
                         as_sentence=True,
                     )
-                for text in p.progress:
-                    w.paragraph("progress", a_level + 2, text, role="progress", status=p.status)
-                if show_status:
-                    w.paragraph("progress", a_level + 2, f"整改状态：{p.status}。", role="status", status=p.status)
+                status_line = settings.status_line(p.status) if show_status else ""
+                if status_line and settings.status_before:
+                    w.paragraph("progress", a_level + 2, status_line, role="status", status=p.status)
+                for n, text in enumerate(t for t in p.progress if clean(t)):
+                    shown = settings.progress_label + clean(text) if n == 0 else text
+                    w.paragraph("progress", a_level + 2, shown, role="progress", status=p.status)
+                if status_line and not settings.status_before:
+                    w.paragraph("progress", a_level + 2, status_line, role="status", status=p.status)
                 w.flush()
 
 
@@ -307,7 +357,9 @@ def build_outline(
     values = figures.values(ledger)
     scheme = settings.scheme
     w = _Writer()
-    w.paragraph("intro", 0, figures.fill(settings.opening, values), role="intro")
+    # A line break in the 导语 cell starts a new paragraph (the guide says 可换行分段), as in 正文.
+    for text in split_paragraphs(figures.fill(settings.opening, values)):
+        w.paragraph("intro", 0, text, role="intro")
     narrative = {s: [p for p in ledger.narrative if p.section == s] for s in schema.SECTIONS}
     number = 0
     for spec in settings.sections:
@@ -318,12 +370,17 @@ def build_outline(
             number += 1
             marker = scheme.section.marker or "一、"
             w.heading(spec.key, 1, label(marker, number), marker, figures.fill(spec.title, values), role="section")
+        chosen = settings.runin.get(spec.key)
         if spec.key == "basic":
-            _narrative(w, "basic", 1, narrative[schema.SECTION_BASIC], scheme.sub, scheme.sub, values)
+            runin = scheme.sub if chosen is None else chosen
+            rows = narrative[schema.SECTION_BASIC]
+            _narrative(w, "basic", 1, rows, scheme.sub, runin, values, restart=chosen is not None)
         elif spec.key == "progress":
-            _progress(w, ledger, scheme, settings.show_status, 1)
+            _progress(w, ledger, settings, 1)
         elif spec.key == "plans":
-            _narrative(w, "plans", 1, narrative[schema.SECTION_PLANS], scheme.sub, "一是", values)
+            runin = "一是" if chosen is None else chosen
+            rows = narrative[schema.SECTION_PLANS]
+            _narrative(w, "plans", 1, rows, scheme.sub, runin, values, restart=chosen is not None)
         elif spec.key == "closing":
             texts = [
                 t for p in narrative[schema.SECTION_CLOSING] for t in split_paragraphs(figures.fill(p.text, values))
