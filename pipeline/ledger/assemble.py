@@ -13,6 +13,7 @@ from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
+from pipeline.ledger.similar import check_similar
 from pipeline.ledger.rules import (
     _TITLE_KEYS,
     _check_deadlines,
@@ -177,7 +178,8 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
     if not value:
         return value
     stripped, removed = strip_typed_number(value)
-    if removed and cell is not None:
+    # A merged block is one cell in Excel: warn at its top-left cell only (the covered cells cannot be selected).
+    if removed and cell is not None and (not cell.origin or cell.origin == cell.coord):
         header = table.spec.column(key).header
         out.warn(
             "typed-numbering",
@@ -373,6 +375,11 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         _check_deadlines(tables.get("measures"), measure_rows, inspection, out)
     _check_status_consistency(tables, problem_rows, measure_rows, out)
     _check_layout(tables, problem_rows, narrative_rows, out, inspection)
+    if scheme.aspect.shown:
+        check_similar(ptable, problem_rows, "aspect", out)
+    check_similar(ptable, problem_rows, "heading", out, scope="aspect")
+    check_similar(tables.get("measures"), measure_rows, "leader", out)
+    check_similar(tables.get("measures"), measure_rows, "department", out)
 
     ledger = None
     if inspection is not None:
