@@ -142,3 +142,44 @@ def test_typed_number_in_a_merged_aspect_block_is_one_warning_at_its_first_cell(
     typed = [f.cell for f in result.findings if f.code == "typed-numbering"]
     assert typed == [f"{col}2"]
     assert result.ledger.problems[1].aspect == "关于甲方面"
+
+
+# -- status words the clerk typed ---------------------------------------------------------------------------------
+
+def _aliases(d: dict[str, Any]) -> None:
+    d["info"]["show_status"] = "是"
+    d["problems"][1]["status"] = "基本完成"
+    d["measures"][1]["status"] = "推进中"
+    d["measures"].extend(dict(d["measures"][1], id=str(i)) for i in (4, 5))
+
+
+def test_status_alias_is_noted_once_at_its_first_cell_and_summarised(make_ledger):
+    result = check_file(make_ledger(_aliases))
+    assert result.ok
+    notes = {(f.sheet, f.cell): f.message for f in result.findings if f.code == "status-alias"}
+    pcol, mcol = col_letter("problems", "status"), col_letter("measures", "status")
+    assert set(notes) == {("问题", f"{pcol}3"), ("措施", f"{mcol}3")}
+    assert "“基本完成”按固定的状态“取得阶段性成效”统计" in notes[("问题", f"{pcol}3")]
+    assert f"另有 2 处同样的写法（{mcol}5、{mcol}6）" in notes[("措施", f"{mcol}3")]
+    assert "〔状态照写〕" in notes[("措施", f"{mcol}3")]
+    assert result.ledger.problems[1].status == "取得阶段性成效"
+
+
+def test_own_status_words_are_printed_when_chosen(make_ledger, tmp_path):
+    from helpers import build, texts
+
+    def own(d: dict[str, Any]) -> None:
+        _aliases(d)
+        d["info"]["own_status_words"] = "是"
+    for change, shown in ((_aliases, "整改状态：取得阶段性成效。"), (own, "整改状态：基本完成。")):
+        result = build(make_ledger(change), tmp_path / shown)
+        notice = texts(result.folder / "01_通报.docx")
+        assert shown in notice
+        tasks = "".join(texts(result.folder / "03_任务清单.docx"))
+        cells = _table_text(result.folder / "03_任务清单.docx")
+        assert ("推进中" in cells) == (change is own), tasks
+
+
+def _table_text(path):
+    from docx import Document
+    return [c.text.replace("\n", "") for t in Document(str(path)).tables for r in t.rows for c in r.cells]

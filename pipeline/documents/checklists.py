@@ -108,6 +108,7 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
     if template_name == OVERDUE:
         return _due_rows(ledger, width)
     rows: list[dict[str, Any]] = []
+    own = ledger.inspection.own_status_words
     for aspect, headings in grouped(ledger.problems).items():
         for heading, problems in headings.items():
             for p in problems:
@@ -120,7 +121,7 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                             "item": clean(p.item),
                             "item_text": clean(p.item) or clean(heading),
                             "problem_id": p.id,
-                            "status": wrap_name(p.status, width.get("status", 99)),
+                            "status": wrap_name(p.shown_status(own), width.get("status", 99)),
                             "public": schema.YES if p.public else schema.NO,
                             "action": clean(m.action) if m else "",
                             "target": clean(m.target) if m else "",
@@ -129,7 +130,7 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                             "partner": wrap_name(m.partner, width.get("partner", 99)) if m else "",
                             "deadline": _deadline(m) if m else "",
                             "result": clean(m.result) if m else "",
-                            "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
+                            "measure_status": wrap_name(m.shown_status(own), width.get("measure_status", 99)) if m else "",
                         }
                     )
     if checklist.by_owner:
@@ -158,7 +159,7 @@ def _due_rows(ledger: Ledger, width: dict[str, int]) -> list[dict[str, Any]]:
                 "item_text": (clean(p.item) or clean(p.heading)) if p else "",
                 "problem_id": m.problem_id,
                 "deadline": _deadline(m),
-                "measure_status": m.status,
+                "measure_status": m.shown_status(ledger.inspection.own_status_words),
                 "state": d.state,
                 "days": d.days,
             }

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from pipeline.findings import ERROR, WARNING, Collector, Finding
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
-from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
+from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter, report_aliases
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
@@ -141,7 +141,11 @@ def _rows(table: RawTable | None, out: Collector) -> list[tuple[RawRow, dict[str
             if values[col.key] is None and col.default is not None and (cell is None or cell.empty):
                 values[col.key] = col.default
             _check_strings(table, col.key, cell, values[col.key], out)
+        status_cell = row.get("status")
+        alias = conv.aliased.get(status_cell.coord) if status_cell is not None else None
+        values["status_text"] = alias[0] if alias else ""
         result.append((row, values))
+    report_aliases(table, conv.aliased, out)
     return result
 
 
@@ -254,6 +258,7 @@ def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
         values[f"{key}_as_written"] = None if when[key].exact else when[key]
     values["kind"] = kind_of(table)
     values["show_status"] = values["show_status"] == schema.YES
+    values["own_status_words"] = values["own_status_words"] == schema.YES
     texts = {
         k: (v if v is not None else "")
         for k, v in values.items()
@@ -316,6 +321,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
             status=v["status"],
             public=(v["public"] != schema.NO),
             row=r.row,
+            status_text=v["status_text"],
         )
         for r, v in problem_rows
         if all(v[k] is not None for k in ("id", "heading", "progress", "status"))
@@ -333,6 +339,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
             result=v["result"] or "",
             status=v["status"],
             row=r.row,
+            status_text=v["status_text"],
         )
         for r, v in measure_rows
         if all(v[c.key] is not None for c in schema.MEASURES.columns if c.required)

@@ -46,6 +46,7 @@ class Inspection:
     title_plans: str = ""
     title_closing: str = ""
     show_status: bool = False
+    own_status_words: bool = False  # 状态照写: print a status as the clerk wrote it (基本完成), not the fixed word
     declared_aspects: int | None = None
     declared_done: int | None = None
     declared_staged: int | None = None
@@ -85,6 +86,11 @@ class Problem:
     status: str
     public: bool
     row: int = 0
+    status_text: str = ""  # the status as written when it was a usual word (基本完成), else ""
+
+    def shown_status(self, own_words: bool) -> str:
+        """The status as the documents print it: the clerk's own word when 状态照写 is chosen."""
+        return self.status_text if own_words and self.status_text else self.status
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,11 @@ class Measure:
     result: str
     status: str
     row: int = 0
+    status_text: str = ""  # the status as written when it was a usual word (推进中), else ""
+
+    def shown_status(self, own_words: bool) -> str:
+        """The status as the documents print it: the clerk's own word when 状态照写 is chosen."""
+        return self.status_text if own_words and self.status_text else self.status
 
 
 @dataclass(frozen=True)

@@ -295,7 +295,8 @@ def _progress(w: _Writer, ledger: Ledger, scheme: NumberingScheme, show_status: 
                 for text in p.progress:
                     w.paragraph("progress", a_level + 2, text, role="progress", status=p.status)
                 if show_status:
-                    w.paragraph("progress", a_level + 2, f"整改状态：{p.status}。", role="status", status=p.status)
+                    shown = p.shown_status(ledger.inspection.own_status_words)
+                    w.paragraph("progress", a_level + 2, f"整改状态：{shown}。", role="status", status=p.status)
                 w.flush()
 
 
