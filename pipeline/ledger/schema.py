@@ -64,6 +64,12 @@ def for_kind(text: str, kind: str) -> str:
     return text.replace(XUNCHA, XUNSHI) if kind == XUNSHI else text
 
 
+def example_for_kind(text: str, kind: str) -> str:
+    """An example worded for the ledger's kind: a 巡视 is run by a province (省委第一巡视组, 十二届省委第五轮巡视)."""
+    text = for_kind(text, kind)
+    return text.replace("七届市委", "十二届省委").replace("市委", "省委") if kind == XUNSHI else text
+
+
 YES, NO = "是", "否"
 DOC_MADE, DOC_REVISED = "制定", "修订"
 
@@ -605,7 +611,8 @@ NARRATIVE_SKELETON: tuple[tuple[str, str, str], ...] = (
         "【请改写】对已经完成的事项适时开展“回头看”，对正在推进的事项盯住时限、挂账督办，……",
     ),
     (SECTION_PLANS, "进一步完善长效机制", "【请改写】……"),
-    (SECTION_CLOSING, "", "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
+    # {巡察} prints 巡察 or 巡视 as the ledger's kind says, so this one sentence needs no rewriting
+    (SECTION_CLOSING, "", "欢迎广大干部群众对{巡察}整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
 )
 CHOICES_SHEET = "_下拉选项"
 KV_HEADERS = ("项目", "内容", "说明")
