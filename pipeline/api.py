@@ -288,6 +288,7 @@ def build_workbook(
     force: bool = False,
     pdf: bool = False,
     protected: set[Path] | None = None,
+    replace_edited: bool = False,
 ) -> BuildResult:
     """Check one workbook and, when it has no errors, write its build folder.
 
@@ -331,7 +332,14 @@ def build_workbook(
         files[archive_manifest.MANIFEST] = archive_manifest.manifest_bytes(record)
         name = naming.folder_name(ledger.inspection.issued.isoformat(), build_label(ledger))
         result = store.write_build(
-            output, name, files, force=force, pdf=pdf, pdf_sources=tuple(docs), protected=protected
+            output,
+            name,
+            files,
+            force=force or replace_edited,
+            pdf=pdf,
+            pdf_sources=tuple(docs),
+            protected=protected,
+            replace_edited=replace_edited,
         )
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
@@ -393,6 +401,7 @@ def build_many(
     force: bool = False,
     pdf: bool = False,
     progress: Callable[[Path], None] | None = None,
+    replace_edited: bool = False,
 ) -> list[BuildResult]:
     """Build every workbook; one failing does not stop the others. Templates are checked first."""
     _, lint, _ = _render_stage()
@@ -401,7 +410,11 @@ def build_many(
         results = []
         reported: set[Path] = set()  # folders of this run: a later workbook never replaces them
         for wb in workbooks:
-            results.append(build_workbook(wb, tset, output, force=force, pdf=pdf, protected=reported))
+            results.append(
+                build_workbook(
+                    wb, tset, output, force=force, pdf=pdf, protected=reported, replace_edited=replace_edited
+                )
+            )
             if progress:
                 progress(wb)
         return results

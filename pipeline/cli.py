@@ -329,10 +329,21 @@ def _write_utf8(text: str) -> None:
     help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
 )
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
+@click.option(
+    "--replace-edited",
+    is_flag=True,
+    help="与 --force 相同，且被替换的文件夹中有修改过的文件时也替换（修改过的文件先复制到“已修改的文件-时间”文件夹）。",
+)
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
 @click.option("-v", "--verbose", is_flag=True, help="列出全部警告（默认与上次生成相同的警告只给出数目）。")
 def build(
-    workbooks: tuple[Path, ...], output: Path, templates_dir: Path | None, force: bool, pdf: bool, verbose: bool
+    workbooks: tuple[Path, ...],
+    output: Path,
+    templates_dir: Path | None,
+    force: bool,
+    replace_edited: bool,
+    pdf: bool,
+    verbose: bool,
 ) -> None:
     """检查台账并生成全部文档（Word）。
 
@@ -349,9 +360,12 @@ def build(
                 force=force,
                 pdf=pdf,
                 progress=lambda _p: bar.update(1),
+                replace_edited=replace_edited,
             )
     else:
-        results = api.build_many(paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf)
+        results = api.build_many(
+            paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf, replace_edited=replace_edited
+        )
     for r in results:
         _print_build(r, verbose)
     if len(results) > 1:

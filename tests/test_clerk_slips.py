@@ -62,3 +62,55 @@ def test_xunshi_blank_filled_prints_xunshi_in_the_closing(tmp_path):
     assert not result.failed, result.message
     notice = "".join(texts(result.folder / "01_通报.docx"))
     assert "欢迎广大干部群众对巡视整改落实情况进行监督" in notice and "巡察" not in notice
+
+
+# -- builds never lose work ---------------------------------------------------------------------------------------
+
+def _hand_edit(docx_path):
+    """Add a sentence to a document as a clerk would in Word (a new paragraph in document.xml)."""
+    import io
+    import zipfile
+    data = docx_path.read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                body = body.replace(b"</w:body>", b"<w:p><w:r><w:t>\xe6\x89\x8b\xe5\x8a\xa0\xe7\x9a\x84\xe4\xb8\x80\xe5\x8f\xa5\xe3\x80\x82</w:t></w:r></w:p></w:body>")
+            dst.writestr(item, body)
+    docx_path.write_bytes(buf.getvalue())
+
+
+def test_force_refuses_to_replace_a_hand_edited_build_and_names_the_file(make_ledger, tmp_path, capsys):
+    from helpers import run, texts
+    out = tmp_path / "out"
+    first = make_ledger(name="台账.xlsx")
+    code, _, _ = run(["build", "-o", str(out), str(first)], capsys)
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    _hand_edit(folder / "01_通报.docx")
+    edited = (folder / "01_通报.docx").read_bytes()
+    second = make_ledger(lambda d: d["problems"][0].update(progress="又有新进展。"), name="台账.xlsx")
+    code, stdout, stderr = run(["build", "-o", str(out), "--force", str(second)], capsys)
+    assert code == 1
+    assert "01_通报.docx 与生成时不同" in stderr and "--replace-edited" in stderr and "Traceback" not in stderr
+    assert (folder / "01_通报.docx").read_bytes() == edited  # nothing replaced
+    assert [p for p in out.iterdir() if p.is_dir()] == [folder]  # nothing else written
+    # told to replace anyway: the edited file is kept aside, and the terminal says where
+    code, stdout, stderr = run(["build", "-o", str(out), "--replace-edited", str(second)], capsys)
+    assert code == 0, stderr
+    (aside,) = [p for p in out.iterdir() if p.name.startswith("已修改的文件-")]
+    kept = aside / folder.name / "01_通报.docx"
+    assert kept.read_bytes() == edited and "手加的一句。" in "".join(texts(kept))
+    assert str(aside / folder.name) in stdout
+    assert "又有新进展。" in "".join(texts(folder / "01_通报.docx"))
+
+
+def test_force_over_an_unedited_build_replaces_it_without_asking(make_ledger, tmp_path, capsys):
+    from helpers import run
+    out = tmp_path / "out"
+    run(["build", "-o", str(out), str(make_ledger(name="台账.xlsx"))], capsys)
+    second = make_ledger(lambda d: d["problems"][0].update(progress="又有新进展。"), name="台账.xlsx")
+    code, stdout, _ = run(["build", "-o", str(out), "--force", str(second)], capsys)
+    assert code == 0 and "已替换" in stdout
+    assert not [p for p in out.iterdir() if p.name.startswith("已修改的文件-")]

@@ -133,6 +133,11 @@ def test_force_replaces_the_newest_build_says_so_and_warns_about_pdfs(make_ledge
     folders = sorted(p for p in out.iterdir() if p.is_dir())
     assert [p.name for p in folders] == [folders[0].name, folders[0].name + "-2"]
     (folders[1] / "01_通报.pdf").write_bytes(b"%PDF-1.4 stand-in")  # as if built with --pdf
+    import hashlib
+    import json
+    manifest = json.loads((folders[1] / "manifest.json").read_text("utf-8"))
+    manifest["PDF"] = [{"文件名": "01_通报.pdf", "sha256": hashlib.sha256(b"%PDF-1.4 stand-in").hexdigest()}]
+    (folders[1] / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     code, text, _ = run(["build", "-o", str(out), "--force", str(versions[2])], capsys)
     assert code == 0
     assert f"已替换 {folders[1].resolve()}" in text  # the newest, not the first

@@ -133,3 +133,33 @@ def _input_name(manifest: dict[str, Any] | None) -> str | None:
     entry = manifest.get("输入") if isinstance(manifest, dict) else None
     name = entry.get("文件名") if isinstance(entry, dict) else None
     return name if isinstance(name, str) else None
+
+
+def edited_files(folder: Path) -> list[str]:
+    """Files in a build folder that differ from what its manifest recorded, or that it never recorded (hand
+    edits, a document saved under a new name): what replacing the folder would lose. Word's ~$ lock files and
+    the manifest itself are not counted."""
+    folder = Path(folder)
+    manifest = manifest_of(folder)
+    if manifest is None:
+        return []
+    recorded: dict[str, str] = {}
+    for key in ("输出", PDF_KEY):
+        entries = manifest.get(key)
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("文件名"), str):
+                recorded[entry["文件名"]] = str(entry.get("sha256"))
+    source = manifest.get("输入")
+    name = _input_name(manifest)
+    if name is not None and isinstance(source, dict):
+        recorded[safe_filename(name)] = str(source.get("sha256"))
+    edited = []
+    try:
+        for p in sorted(folder.iterdir()):
+            if p.name == MANIFEST or p.name.startswith("~$") or not p.is_file():
+                continue
+            if recorded.get(p.name) != sha256(p.read_bytes()):
+                edited.append(p.name)
+    except OSError:
+        return edited
+    return edited
