@@ -3,6 +3,7 @@ inspection, change reports, and the smaller slips a clerk new to the tool made."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -114,3 +115,29 @@ def test_force_over_an_unedited_build_replaces_it_without_asking(make_ledger, tm
     code, stdout, _ = run(["build", "-o", str(out), "--force", str(second)], capsys)
     assert code == 0 and "已替换" in stdout
     assert not [p for p in out.iterdir() if p.name.startswith("已修改的文件-")]
+
+
+# -- change reports --------------------------------------------------------------------------------------------
+
+def test_change_report_counts_each_measure_once_and_diff_shows_the_changed_words(make_ledger, capsys):
+    from helpers import run
+    long = "已召开专题会议三次，研究部署整改工作，制定整改方案，明确责任分工，逐项推进整改，建立工作台账，定期调度。"
+
+    def before(d: dict[str, Any]) -> None:
+        d["problems"][0]["progress"] = long
+        for m in d["measures"]:
+            m["status"] = "正在推进" if m["id"] != "3" else m["status"]
+            m["deadline"] = m["deadline"] if m["id"] == "3" else date(2025, 6, 30)
+
+    def after(d: dict[str, Any]) -> None:
+        before(d)
+        d["problems"][0]["progress"] = long.replace("三次", "五次")
+        d["measures"][0].update(status="已完成", result="已完成。")
+        d["measures"][1].update(status="已完成", leader="党组书记、主席")
+    old, new = make_ledger(before), make_ledger(after)
+    result = api.diff_ledgers(old, new)
+    assert result.summary() == "问题：1个有变化；措施：2项有变化，其中2项已完成"
+    code, text, _ = run(["diff", str(old), str(new)], capsys)
+    assert code == 0
+    (line,) = [l for l in text.splitlines() if "整改进展" in l]
+    assert "［三→五］次" in line and "专题会议" in line
