@@ -230,7 +230,9 @@ class BuildResult:
     check: CheckResult | None = None
     message: str = ""
     notes: list[str] = field(default_factory=list)
-    previous: Path | None = None  # the newest earlier build of the same ledger
+    previous: Path | None = None  # the newest earlier build of the same inspection (whatever the file is called)
+    newest: Path | None = None  # the newest build of the same inspection after this one (None: this one)
+    builds: int = 0  # how many builds of the same inspection the output folder holds
     changes: str = ""  # what changed since it, in one line
     warnings_as_before: bool = False  # the same warnings as that build's (summarised unless --verbose)
 
@@ -276,9 +278,16 @@ def manifest(
         },
         "模板": {name: archive_manifest.sha256(tset.data(name)) for name in TEMPLATE_NAMES},
         "输出": [{"文件名": n, "大小": len(d), "sha256": archive_manifest.sha256(d)} for n, d in files.items()],
+        archive_manifest.INSPECTION_KEY: dict(zip(archive_manifest.INSPECTION_FIELDS, inspection_key(ledger))),
         "统计": ledger.counts.as_dict(),
         "警告": [f.as_dict() for f in check.warnings],
     }
+
+
+def inspection_key(ledger: Ledger) -> tuple[str, str, str]:
+    """What identifies an inspection across ledger files: (被巡察单位, 巡察组, 巡察轮次)."""
+    info = ledger.inspection
+    return (info.unit, info.group, info.round)
 
 
 def build_workbook(
@@ -356,11 +365,15 @@ def build_workbook(
                 STATUS_WORDS[result.status],
                 changes or "（首次生成）",
                 datetime.now().isoformat(sep=" ", timespec="seconds"),
+                " ".join(inspection_key(ledger)),
+                previous[0].name if previous is not None else "",
             )
         except OSError as err:
             result.pdf_messages.append(
                 f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。生成的文件不受影响。"
             )
+    history = archive_manifest.builds_of_inspection(output, inspection_key(ledger), workbook.name)
+    newest = history[-1] if history and history[-1] != result.folder else None
     earlier = archive_manifest.manifest_of(previous[0]) if previous is not None else None
     same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
     return BuildResult(
@@ -372,6 +385,8 @@ def build_workbook(
         previous=previous[0] if previous else None,
         changes=changes,
         warnings_as_before=same_warnings,
+        newest=newest,
+        builds=len(history),
     )
 
 
@@ -380,8 +395,9 @@ STATUS_WORDS = {"written": "新建", "replaced": "替换"}
 
 
 def previous_build(output: Path, input_name: str, ledger: Ledger) -> tuple[Path, LedgerDiff] | None:
-    """The newest earlier build of the ledger file `input_name` in `output`, and what changed since."""
-    for folder in reversed(archive_manifest.builds_of(output, input_name)):
+    """The newest earlier build of the same inspection in `output` (a build of before the inspection was
+    recorded: of the ledger file `input_name`), and what changed since."""
+    for folder in reversed(archive_manifest.builds_of_inspection(output, inspection_key(ledger), input_name)):
         copy = archive_manifest.archived_input(folder)
         if copy is None:
             continue

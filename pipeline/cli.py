@@ -395,6 +395,11 @@ def _print_build(r: api.BuildResult, verbose: bool = False) -> None:
         click.echo(f"{r.workbook.name}：{verb} {folder}")
         if r.previous is not None:
             click.echo(f"  与上次生成（{r.previous.name}）相比：{r.changes}。")
+    kind = r.check.ledger.inspection.kind if r.check.ledger is not None else "巡察"
+    if r.newest is not None:
+        click.echo(f"  注意：同一{kind}最新的生成结果是 {r.newest.resolve()}，不是这个文件夹。")
+    elif r.builds > 1:
+        click.echo(f"  这是同一{kind}的 {r.builds} 次生成中最新的一次（output 中较早的文件夹可以删去或移走）。")
     if warnings and r.warnings_as_before and not verbose:
         click.echo(f"  有 {len(warnings)} 个警告，与上次生成时相同（不影响生成；加 --verbose 列出）。")
     elif warnings:

@@ -141,3 +141,28 @@ def test_change_report_counts_each_measure_once_and_diff_shows_the_changed_words
     assert code == 0
     (line,) = [l for l in text.splitlines() if "整改进展" in l]
     assert "［三→五］次" in line and "专题会议" in line
+
+
+# -- history follows the inspection ---------------------------------------------------------------------------
+
+def test_a_ledger_saved_under_a_new_name_is_compared_with_the_same_inspections_builds(make_ledger, tmp_path, capsys):
+    import csv
+    from helpers import run
+    out = tmp_path / "out"
+    first = make_ledger(name="台账.xlsx")
+    renamed = make_ledger(lambda d: d["measures"][1].update(status="已完成"), name="台账（1月更新）.xlsx")
+    other = make_ledger(lambda d: d["info"].update(unit="另一单位党组", doc_number="示〔2024〕9号"), name="别的.xlsx")
+    run(["build", "-o", str(out), str(first)], capsys)
+    code, text, _ = run(["build", "-o", str(out), str(renamed)], capsys)
+    assert code == 0
+    assert "（首次生成）" not in (out / "生成记录.csv").read_text("utf-8-sig").splitlines()[-1]
+    assert "与上次生成（" in text and "1项有变化，其中1项已完成" in text
+    assert "这是同一巡察的 2 次生成中最新的一次" in text
+    code, text, _ = run(["build", "-o", str(out), str(other)], capsys)  # another inspection: its own history
+    assert "与上次生成" not in text and "最新" not in text
+    code, text, _ = run(["build", "-o", str(out), str(first)], capsys)  # the old file again: already built
+    assert "已存在且内容相同" in text and "注意：同一巡察最新的生成结果是" in text
+    rows = list(csv.DictReader(open(out / "生成记录.csv", encoding="utf-8-sig")))
+    assert [r["巡察"] for r in rows] == ["示例单位党组 市委第一巡察组 七届市委第五轮巡察"] * 2 + [
+        "另一单位党组 市委第一巡察组 七届市委第五轮巡察"]
+    assert rows[1]["取代"] == rows[0]["文件夹"] and rows[0]["取代"] == "" and rows[2]["取代"] == ""
