@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +24,7 @@ from pipeline import __version__
 from pipeline.archive import manifest as archive_manifest
 from pipeline.archive import naming, store
 from pipeline.documents import preflight
+from pipeline.documents.checklists import task_numbers as _task_numbers
 from pipeline.documents.registry import DOCUMENTS, DOCUMENTS_BY_TEMPLATE, TEMPLATE_NAMES
 from pipeline.errors import PipelineError, UsageError
 from pipeline.findings import Finding
@@ -298,6 +299,7 @@ def build_workbook(
     pdf: bool = False,
     protected: set[Path] | None = None,
     replace_edited: bool = False,
+    as_of: date | None = None,
 ) -> BuildResult:
     """Check one workbook and, when it has no errors, write its build folder.
 
@@ -325,12 +327,14 @@ def build_workbook(
             check=check,
             message=f"有 {len(check.errors)} 个错误，没有生成任何文件。",
         )
-    ledger = check.ledger
+    ledger = check.ledger if as_of is None else replace(check.ledger, as_of=as_of)
     try:
         docs = render_documents(ledger, tset)
         files = dict(docs)
         files[safe_filename(workbook.name)] = workbook_bytes
         record = manifest(ledger, check, workbook, workbook_bytes, tset, docs)
+        if as_of is not None:
+            record["督办截至"] = as_of.isoformat()  # the 督办清单 counts from this day, not the 成文日期
         previous = previous_build(output, workbook.name, ledger)
         if previous is not None:
             record[archive_manifest.CHANGES_KEY] = {
@@ -418,6 +422,7 @@ def build_many(
     pdf: bool = False,
     progress: Callable[[Path], None] | None = None,
     replace_edited: bool = False,
+    as_of: date | None = None,
 ) -> list[BuildResult]:
     """Build every workbook; one failing does not stop the others. Templates are checked first."""
     _, lint, _ = _render_stage()
@@ -428,7 +433,14 @@ def build_many(
         for wb in workbooks:
             results.append(
                 build_workbook(
-                    wb, tset, output, force=force, pdf=pdf, protected=reported, replace_edited=replace_edited
+                    wb,
+                    tset,
+                    output,
+                    force=force,
+                    pdf=pdf,
+                    protected=reported,
+                    replace_edited=replace_edited,
+                    as_of=as_of,
                 )
             )
             if progress:
@@ -441,6 +453,11 @@ def check_templates(directory: Path | None = None) -> list[Finding]:
     _, lint, _ = _render_stage()
     with TemplateSet(directory) as tset:
         return lint.lint(tset.directory)
+
+
+def task_numbers(ledger: Ledger) -> dict[str, int]:
+    """Each measure's 序号 in the 任务清单, by measure 编号."""
+    return _task_numbers(ledger)
 
 
 def due_measures(ledger: Ledger, as_of: date) -> list[DueMeasure]:

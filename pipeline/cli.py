@@ -210,14 +210,20 @@ DUE_LINES = 30
 def _print_due(ledger: Any, as_of: date) -> None:
     """The counts of measures overdue and due soon as of a day, and the measures themselves."""
     items = api.due_measures(ledger, as_of)
+    task_no = api.task_numbers(ledger)
     late = sum(1 for d in items if d.overdue)
     click.echo(
         f"督办（截至{format_date(as_of)}）：逾期未完成 {late} 项，{api.DUE_SOON_DAYS} 天内到期 {len(items) - late} 项。"
     )
+    if as_of != ledger.inspection.issued:
+        click.echo(
+            f"  （生成的督办清单按成文日期{format_date(ledger.inspection.issued)}统计；要按这一天生成，"
+            f"请运行 {command_name()} build --as-of {as_of.isoformat()}。）"
+        )
     for d in items[:DUE_LINES]:
         m = d.measure
         deadline = format_date(m.deadline) if m.deadline is not None else "长期坚持"
-        click.echo(f"  {d.state:<8}  措施 {m.id}  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}")
+        click.echo(f"  {d.state:<8}  措施 {m.id}（任务号 {task_no.get(m.id, '')}）  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}")
     if len(items) > DUE_LINES:
         click.echo(f"  ……另有 {len(items) - DUE_LINES} 项，见生成的督办清单。")
 
@@ -335,6 +341,13 @@ def _write_utf8(text: str) -> None:
     help="与 --force 相同，且被替换的文件夹中有修改过的文件时也替换（修改过的文件先复制到“已修改的文件-时间”文件夹）。",
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateParam(),
+    default=None,
+    help="督办清单按这一天统计逾期和即将到期的措施（默认成文日期），如 --as-of 2025-01-20。",
+)
 @click.option("-v", "--verbose", is_flag=True, help="列出全部警告（默认与上次生成相同的警告只给出数目）。")
 def build(
     workbooks: tuple[Path, ...],
@@ -343,6 +356,7 @@ def build(
     force: bool,
     replace_edited: bool,
     pdf: bool,
+    as_of: date | None,
     verbose: bool,
 ) -> None:
     """检查台账并生成全部文档（Word）。
@@ -361,10 +375,17 @@ def build(
                 pdf=pdf,
                 progress=lambda _p: bar.update(1),
                 replace_edited=replace_edited,
+                as_of=as_of,
             )
     else:
         results = api.build_many(
-            paths, _templates_or_default(templates_dir), output, force=force, pdf=pdf, replace_edited=replace_edited
+            paths,
+            _templates_or_default(templates_dir),
+            output,
+            force=force,
+            pdf=pdf,
+            replace_edited=replace_edited,
+            as_of=as_of,
         )
     for r in results:
         _print_build(r, verbose)

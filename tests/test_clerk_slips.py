@@ -166,3 +166,39 @@ def test_a_ledger_saved_under_a_new_name_is_compared_with_the_same_inspections_b
     assert [r["巡察"] for r in rows] == ["示例单位党组 市委第一巡察组 七届市委第五轮巡察"] * 2 + [
         "另一单位党组 市委第一巡察组 七届市委第五轮巡察"]
     assert rows[1]["取代"] == rows[0]["文件夹"] and rows[0]["取代"] == "" and rows[2]["取代"] == ""
+
+
+# -- the 督办清单 for any date, and the task number ----------------------------------------------------------------
+
+def _late(d: dict[str, Any]) -> None:
+    m = d["measures"]
+    m[1].update(deadline=date(2024, 11, 30), status="正在推进", department="组织部")
+    # measure 9 belongs to problem 1: 2nd in the 任务清单, last on the sheet
+    m.append(dict(m[1], id="9", problem_id="1", deadline=date(2025, 1, 10), department="组织部", action="措施九"))
+    m.append(dict(m[1], id="10", problem_id="3", deadline=date(2024, 10, 31), department="组织部", action="措施十"))
+
+
+def _rows(path) -> list[list[str]]:
+    from docx import Document
+    return [[c.text for c in row.cells] for t in Document(str(path)).tables for row in t.rows[1:]]
+
+
+def test_build_as_of_a_day_lists_the_overdue_most_late_first_with_the_task_number(make_ledger, tmp_path, capsys):
+    from helpers import run, texts
+    ledger = make_ledger(_late)
+    code, text, _ = run(["build", "-o", str(tmp_path / "a"), "--as-of", "2025-02-01", str(ledger)], capsys)
+    assert code == 0, text
+    (folder,) = [p for p in (tmp_path / "a").iterdir() if p.is_dir()]
+    doc = folder / "05_督办清单.docx"
+    assert "截至2025年2月1日，逾期未完成的整改措施3项" in "".join(texts(doc))
+    # 序号, 部室, 领导, 任务号, 措施, 具体问题, 时限, 督办情况: most overdue first within the department
+    assert [[r[0], r[3], r[7]] for r in _rows(doc)] == [["1", "5", "逾期93天"], ["2", "3", "逾期63天"],
+                                                         ["3", "2", "逾期22天"]]
+    assert '"督办截至": "2025-02-01"' in (folder / "manifest.json").read_text("utf-8")
+    # the 责任清单 says the same number as the 任务清单 for each measure
+    tasks = {r[3]: r[0] for r in _rows(folder / "03_任务清单.docx")}  # 整改措施 → 序号
+    owners = _rows(folder / "04_责任清单.docx")
+    assert owners and all(tasks[r[4]] == r[3] for r in owners)
+    # check for the same day points at the build that prints it
+    code, text, _ = run(["check", "--as-of", "2025-02-01", str(ledger)], capsys)
+    assert "build --as-of 2025-02-01" in text and "措施 10（任务号 5）" in text

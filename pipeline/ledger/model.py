@@ -145,6 +145,12 @@ class Ledger:
     measures: tuple[Measure, ...]
     narrative: tuple[Paragraph, ...]
     documents: tuple[Document, ...]
+    as_of: date | None = None  # the day the 督办清单 counts from (build --as-of); None: the 成文日期
+
+    @property
+    def due_date(self) -> date:
+        """The day overdue and due-soon measures are counted from: --as-of, else the 成文日期."""
+        return self.as_of or self.inspection.issued
 
     @property
     def aspects(self) -> tuple[str, ...]:
