@@ -117,7 +117,7 @@ def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "
                     )
                 found.extend(inside)
             else:
-                found.append(p)
+                found.append(_with_extension(p))
         return found
     if not default_folder.is_dir():
         raise UsageError(
@@ -128,6 +128,21 @@ def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "
     if not found:
         raise UsageError(f"“{default_folder}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
     return found
+
+
+def _with_extension(path: Path) -> Path:
+    """The workbook a name without its extension means (Explorer hides .xlsx): 台账 → 台账.xlsx when only
+    that exists."""
+    try:
+        if path.exists() or path.suffix.lower() in (".xlsx", ".xlsm"):
+            return path
+        for ext in (".xlsx", ".xlsm"):
+            candidate = path.with_name(path.name + ext)
+            if candidate.is_file():
+                return candidate
+    except (OSError, ValueError):
+        pass
+    return path
 
 
 def _is_dir(path: Path) -> bool:

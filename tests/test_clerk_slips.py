@@ -202,3 +202,89 @@ def test_build_as_of_a_day_lists_the_overdue_most_late_first_with_the_task_numbe
     # check for the same day points at the build that prints it
     code, text, _ = run(["check", "--as-of", "2025-02-01", str(ledger)], capsys)
     assert "build --as-of 2025-02-01" in text and "措施 10（任务号 5）" in text
+
+
+# -- the smaller slips ------------------------------------------------------------------------------------------
+
+def _findings(path, code):
+    return [(f.sheet, f.cell, f.message) for f in api.check_file(path).findings if f.code == code]
+
+
+def test_zero_documents_figure_is_warned_at_the_sentence(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["documents"].clear()
+        d["narrative"][1]["text"] = "共制定或修订制度文件{制度文件数}项。"
+    ((sheet, cell, message),) = _findings(make_ledger(change), "zero-figure")
+    assert (sheet, cell) == ("正文", f"{col_letter('narrative', 'text')}3") and "0项" in message
+
+
+def test_declared_aspects_under_a_scheme_without_aspects_is_no_mismatch(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["info"].update(numbering="无方面", declared_aspects=3)
+        for p in d["problems"]:
+            p["aspect"] = ""
+    path = make_ledger(change)
+    assert [f for f in api.check_file(path).findings if f.code == "declared-total-mismatch"] == []
+    # under the standard scheme the same declared number still draws the warning
+    assert _findings(make_ledger(lambda d: d["info"].update(declared_aspects=3)), "declared-total-mismatch")
+
+
+def test_progress_section_with_no_public_problem_is_warned(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        for p in d["problems"]:
+            p["public"] = "否"
+    ((sheet, cell, message),) = _findings(make_ledger(change), "no-public-problems")
+    assert sheet == "问题" and "不印" in message
+
+
+def test_typed_number_at_the_start_of_running_text_is_said_not_removed(make_ledger):
+    def change(d: dict[str, Any]) -> None:
+        d["narrative"][2]["text"] = "一是下一步继续整改。"
+        d["problems"][0]["progress"] = "1.已经整改。"
+    path = make_ledger(change)
+    hits = {(s, c) for s, c, _ in _findings(path, "typed-numbering")}
+    assert hits == {("正文", f"{col_letter('narrative', 'text')}4"), ("问题", f"{col_letter('problems', 'progress')}2")}
+    ledger = api.check_file(path).ledger
+    assert ledger.problems[0].progress == ("1.已经整改。",)
+
+
+def test_deadline_passed_message_points_at_real_columns(make_ledger):
+    ((_, _, message),) = _findings(make_ledger(lambda d: d["measures"][1].update(deadline=date(2024, 11, 30))),
+                                   "deadline-passed")
+    assert "〔状态〕" in message and "〔完成情况〕" in message
+
+
+def test_unknown_column_is_named_at_its_header(make_ledger):
+    def edit(wb: Any) -> None:
+        ws = wb["措施"]
+        ws.cell(row=1, column=12, value="备注")
+        ws.cell(row=2, column=12, value="已报领导")
+    ((sheet, cell, message),) = _findings(make_ledger(edit=edit), "unknown-column")
+    assert (sheet, cell) == ("措施", "L1") and "“备注”列" in message and "不会进入任何文档" in message
+
+
+def test_red_header_without_doc_number_is_warned(make_ledger):
+    from conftest import info_cell
+    ((sheet, cell, _),) = _findings(make_ledger(lambda d: d["info"].update(red_header="是")),
+                                    "red-header-without-number")
+    assert (sheet, cell) == ("基本信息", info_cell("red_header"))
+    assert not _findings(make_ledger(lambda d: d["info"].update(red_header="是", doc_number="示〔2024〕1号")),
+                         "red-header-without-number")
+
+
+def test_workbook_named_without_its_extension_is_found(make_ledger, capsys, monkeypatch):
+    from helpers import run
+    path = make_ledger(name="台账.xlsx")
+    monkeypatch.chdir(path.parent)
+    code, text, err = run(["check", "台账"], capsys)
+    assert code == 0 and "检查通过" in text, err
+
+
+def test_blank_example_dates_show_as_dates_not_hashes():
+    wb = blank_workbook()
+    cell = wb["措施"][f"{col_letter('measures', 'deadline')}2"]
+    assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_guide_says_cc_entries_are_separated_by_commas():
+    assert "逗号" in schema.INFO.column("cc").help and "顿号" not in schema.INFO.column("cc").help

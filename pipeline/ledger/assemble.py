@@ -25,6 +25,7 @@ from pipeline.ledger.rules import (
     _check_layout,
     _check_narrative_text,
     _check_placeholders,
+    _check_printed_gaps,
     _check_references,
     _check_status_consistency,
     _split_ids,
@@ -196,6 +197,24 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
     return stripped
 
 
+def _warn_typed_number_in_text(table: RawTable, cell: RawCell | None, key: str, value: str | None, out: Collector) -> None:
+    """A number typed at the start of running text (正文 内容, 整改进展) is printed as typed: said, not removed
+    (the text may mean it), so that a doubled 一是一是 or 1.1. is not published unnoticed."""
+    if not value or cell is None or (cell.origin and cell.origin != cell.coord):
+        return
+    _, removed = strip_typed_number(value)
+    if removed:
+        header = table.spec.column(key).header
+        out.warn(
+            "typed-numbering",
+            table.title,
+            cell.coord,
+            f"〔{header}〕以编号“{removed}”开头，通报中照印。通报会自动给段落编号（如“一是”“（一）”），"
+            f"如果这个编号是手填的，请删去，否则可能印成两个编号；是正文本身的一部分则可以不理会。",
+            header,
+        )
+
+
 def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collector) -> None:
     """编号方式, the section titles and 导语: valid values, no typed numbers, known placeholders."""
     cells = table.fields
@@ -310,6 +329,10 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     for r, v in narrative_rows:
         assert ntable is not None  # rows come from the table
         v["heading"] = _strip_number(ntable, r.get("heading"), "heading", v["heading"], out)
+        _warn_typed_number_in_text(ntable, r.get("text"), "text", v["text"], out)
+    for r, v in problem_rows:
+        assert ptable is not None  # rows come from the table
+        _warn_typed_number_in_text(ptable, r.get("progress"), "progress", v["progress"], out)
     problems = [
         # Groups are formed on the text as printed, so "(甲)" and "（甲）" are one aspect.
         Problem(
@@ -406,6 +429,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         )
         _check_internal(ptable, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
+        _check_printed_gaps(info_table, ptable, ntable, narrative_rows, ledger, out)
     _check_doc_number(info_table, out)
     kind = inspection.kind if inspection is not None else kind_of(info_table)
     result_findings = tuple(_for_kind(f, kind) for f in out.findings)

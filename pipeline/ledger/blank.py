@@ -250,6 +250,8 @@ def _example_row(ws: Worksheet, spec: schema.Sheet, kind: str = schema.XUNCHA) -
             value = datetime.strptime(col.example, "%Y-%m-%d")
         if value:
             cell = ws.cell(row=2, column=c, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd"  # openpyxl's default has the time: "###" in a narrow column
             cell.font = _EXAMPLE_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
