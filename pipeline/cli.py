@@ -223,7 +223,9 @@ def _print_due(ledger: Any, as_of: date) -> None:
     for d in items[:DUE_LINES]:
         m = d.measure
         deadline = format_date(m.deadline) if m.deadline is not None else "长期坚持"
-        click.echo(f"  {d.state:<8}  措施 {m.id}（任务号 {task_no.get(m.id, '')}）  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}")
+        click.echo(
+            f"  {d.state:<8}  措施 {m.id}（任务号 {task_no.get(m.id, '')}）  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}"
+        )
     if len(items) > DUE_LINES:
         click.echo(f"  ……另有 {len(items) - DUE_LINES} 项，见生成的督办清单。")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
 from conftest import col_letter
 
 from pipeline import api
@@ -46,9 +45,10 @@ def test_every_prefilled_text_is_marked_or_worded_by_placeholder():
 
 
 def test_xunshi_blank_filled_prints_xunshi_in_the_closing(tmp_path):
+    import copy
+
     from conftest import BASE, fill_workbook
     from helpers import build, texts
-    import copy
     wb = blank_workbook(schema.XUNSHI)
     data = copy.deepcopy(BASE)
     data["info"].update(group="省委第一巡视组", round="十二届省委第五轮巡视", deployer="省委", kind="巡视")
@@ -147,6 +147,7 @@ def test_change_report_counts_each_measure_once_and_diff_shows_the_changed_words
 
 def test_a_ledger_saved_under_a_new_name_is_compared_with_the_same_inspections_builds(make_ledger, tmp_path, capsys):
     import csv
+
     from helpers import run
     out = tmp_path / "out"
     first = make_ledger(name="台账.xlsx")

@@ -131,7 +131,9 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                             "partner": wrap_name(m.partner, width.get("partner", 99)) if m else "",
                             "deadline": _deadline(m) if m else "",
                             "result": clean(m.result) if m else "",
-                            "measure_status": wrap_name(m.shown_status(own), width.get("measure_status", 99)) if m else "",
+                            "measure_status": wrap_name(m.shown_status(own), width.get("measure_status", 99))
+                            if m
+                            else "",
                             "task_no": task_no.get(m.id, "") if m else "",
                         }
                     )

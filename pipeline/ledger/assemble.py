@@ -13,7 +13,6 @@ from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter, report_aliase
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
-from pipeline.ledger.similar import check_similar
 from pipeline.ledger.rules import (
     _TITLE_KEYS,
     _check_deadlines,
@@ -30,6 +29,7 @@ from pipeline.ledger.rules import (
     _check_status_consistency,
     _split_ids,
 )
+from pipeline.ledger.similar import check_similar
 from pipeline.text.dates import LooseDate
 from pipeline.text.punct import find_halfwidth_punct, is_chinese, normalize_punct, split_paragraphs, strip_typed_number
 
@@ -197,7 +197,9 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
     return stripped
 
 
-def _warn_typed_number_in_text(table: RawTable, cell: RawCell | None, key: str, value: str | None, out: Collector) -> None:
+def _warn_typed_number_in_text(
+    table: RawTable, cell: RawCell | None, key: str, value: str | None, out: Collector
+) -> None:
     """A number typed at the start of running text (正文 内容, 整改进展) is printed as typed: said, not removed
     (the text may mean it), so that a doubled 一是一是 or 1.1. is not published unnoticed."""
     if not value or cell is None or (cell.origin and cell.origin != cell.coord):

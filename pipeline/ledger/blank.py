@@ -238,7 +238,9 @@ def _example_row(ws: Worksheet, spec: schema.Sheet, kind: str = schema.XUNCHA) -
         for r, row in enumerate(schema.NARRATIVE_SKELETON, start=2):
             for c, text in enumerate(row, start=1):
                 if text:
-                    ws.cell(row=r, column=c, value=schema.for_kind(text, kind)).alignment = Alignment(wrap_text=True, vertical="top")
+                    ws.cell(row=r, column=c, value=schema.for_kind(text, kind)).alignment = Alignment(
+                        wrap_text=True, vertical="top"
+                    )
         return
     for c, col in enumerate(spec.columns, start=1):
         value: str | datetime = schema.example_for_kind(col.example, kind)

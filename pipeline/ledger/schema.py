@@ -219,7 +219,11 @@ INFO = Sheet(
         Column("title", "标题", width=40, help="选填。不填时自动生成“××关于××反馈意见集中整改进展情况的通报”。"),
         Column("phone", "联系电话", example="8381897", help="选填。通报结尾的联系电话。"),
         Column("email", "电子邮箱", example="dy8381897@dy.shandong.cn", help="选填。通报结尾的电子邮箱。"),
-        Column("cc", "抄送", help="选填。版记中的抄送机关，多个机关之间用逗号隔开（GB/T 9704），如“市委巡察办，市纪委监委”。"),
+        Column(
+            "cc",
+            "抄送",
+            help="选填。版记中的抄送机关，多个机关之间用逗号隔开（GB/T 9704），如“市委巡察办，市纪委监委”。",
+        ),
         Column("printer", "印发机关", help="选填。版记中的印发机关。"),
         Column("printed", "印发日期", DATE, help="选填。版记中的印发日期。"),
         Column(

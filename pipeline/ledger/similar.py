@@ -159,9 +159,7 @@ def person(name: str) -> str:
     return ""
 
 
-def _first_cells(
-    rows: list[tuple[RawRow, dict[str, Any]]], key: str, scope: str | None
-) -> dict[str, dict[str, str]]:
+def _first_cells(rows: list[tuple[RawRow, dict[str, Any]]], key: str, scope: str | None) -> dict[str, dict[str, str]]:
     """Distinct non-empty values of `key` in first-seen order, each with the first cell holding it; grouped by
     the value of `scope` (names are compared within one group)."""
     groups: dict[str, dict[str, str]] = {}
@@ -188,7 +186,11 @@ _EFFECT = {
 
 
 def check_similar(
-    table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], key: str, out: Collector, scope: str | None = None
+    table: RawTable | None,
+    rows: list[tuple[RawRow, dict[str, Any]]],
+    key: str,
+    out: Collector,
+    scope: str | None = None,
 ) -> None:
     """Warn at each name that looks like an earlier one written differently."""
     if table is None or key not in table.columns:

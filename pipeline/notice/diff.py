@@ -5,8 +5,8 @@ Pure functions over two `Ledger`s; `rectify diff` and the build's manifest print
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any, Callable, Sequence
 
 from pipeline.ledger import schema
