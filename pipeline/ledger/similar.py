@@ -2,12 +2,14 @@
 
 Two names are reported when they differ by one character (a 方面 or 问题 of 4 characters or more, a department of
 5, a leader of 6: short titles differ on purpose, 党委书记/纪委书记) or two (10 or more),
-unless every difference is a number (第1类/第2类, 一组/二组) or 副/正 (党组书记/党组副书记 are two people);
+not counting numbers and 副/正 (第1类/第2类, 一组/二组, 党组书记/党组副书记 are meant to differ: names are
+compared as their skeleton, without those characters);
 and a leader written with and without the title (张明华 / 党组书记、局长张明华 / 张明华（党组书记、局长）).
 
 Cost is bounded for big ledgers: candidate pairs come from a prefix filter on position-tagged character
 bigrams (a pair within distance d shares all but 2d of its bigrams, so it shares one of each name's 2d+1
-rarest), distances are computed only up to 2, and at most MAX_PAIRS candidate pairs are compared per list.
+rarest), names with one skeleton are compared once, distances are computed only up to 2, and at most MAX_PAIRS
+candidate pairs are compared per list.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pipeline.findings import Collector
 from pipeline.ledger.reader import RawRow, RawTable
 from pipeline.text.punct import normalize_punct
 
-MAX_PAIRS = 200_000
+MAX_PAIRS = 100_000
 # Differences that make two names two different things.
 _MEANINGFUL = set("0123456789０１２３４５６７８９一二三四五六七八九十百零〇两第副正甲乙丙丁")
 _PUNCT_RE = re.compile(r"[\s、，,；;：:。.·．\-—（）()【】〔〕\[\]“”\"'‘’]")
@@ -106,9 +108,9 @@ def _differences(a: str, b: str) -> list[tuple[str, str]]:
     return [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b).get_opcodes() if op != "equal"]
 
 
-def meaningful(a: str, b: str) -> bool:
-    """True when every difference between a and b is a number or 副/正: two things meant to differ."""
-    return all(set(x + y) <= _MEANINGFUL for x, y in _differences(a, b))
+def skeleton(name: str) -> str:
+    """The name without numbers and 副/正: names with one skeleton differ only where they are meant to."""
+    return "".join(ch for ch in name if ch not in _MEANINGFUL)
 
 
 def describe(a: str, b: str) -> str:
@@ -120,14 +122,14 @@ def describe(a: str, b: str) -> str:
 
 
 def similar(a: str, b: str, shortest: int = 4) -> int:
-    """The number of differing characters when a and b look like one name written two ways, else 0."""
-    limit = allowed(a, b, shortest)
-    if not limit or a == b:
+    """The number of differing characters when a and b look like one name written two ways, else 0: compared
+    without numbers and 副/正, so that 第1类/第2类 and 党组书记/党组副书记 are never one name."""
+    sa, sb = skeleton(a), skeleton(b)
+    limit = allowed(sa, sb, shortest)
+    if not limit or sa == sb:
         return 0
-    d = bounded_distance(a, b, limit)
-    if d > limit or meaningful(a, b):
-        return 0
-    return d
+    d = bounded_distance(sa, sb, limit)
+    return d if d <= limit else 0
 
 
 def person(name: str) -> str:
@@ -163,12 +165,14 @@ def _first_cells(rows: list[tuple[RawRow, dict[str, Any]]], key: str, scope: str
     """Distinct non-empty values of `key` in first-seen order, each with the first cell holding it; grouped by
     the value of `scope` (names are compared within one group)."""
     groups: dict[str, dict[str, str]] = {}
+    norm: dict[str, str] = {}  # the same few names recur on thousands of rows: normalise each once
     for row, v in rows:
         value = v.get(key)
         if not value:
             continue
-        value = normalize_punct(str(value))
-        group = normalize_punct(str(v.get(scope) or "")) if scope else ""
+        value = norm.get(value) or norm.setdefault(value, normalize_punct(str(value)))
+        group = str(v.get(scope) or "") if scope else ""
+        group = norm.get(group) or norm.setdefault(group, normalize_punct(group))
         cell = row.get(key)
         if cell is None:
             continue
@@ -198,9 +202,15 @@ def check_similar(
     header = table.spec.column(key).header
     for values in _first_cells(rows, key, scope).values():
         names = list(values)
+        # Names differing only in numbers or 副/正 share a skeleton: compared once, as the skeleton's first name
+        # (a ledger of 第1类…第900类问题 is one comparison, not 400,000).
+        first_of: dict[str, str] = {}
+        for n in names:
+            first_of.setdefault(skeleton(n), n)
+        firsts = list(first_of.values())
         found: set[int] = set()
-        for i, j in candidate_pairs(names):
-            a, b = names[i], names[j]
+        for i, j in candidate_pairs([skeleton(n) for n in firsts]):
+            a, b = firsts[i], firsts[j]
             d = similar(a, b, MIN_LENGTH[key])
             if d and j not in found:
                 found.add(j)
