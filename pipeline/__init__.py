@@ -1,3 +1,3 @@
-"""rectify: turn a rectification ledger workbook into the official notice and three checklists."""
+"""rectify: turn a rectification ledger workbook into the official notice and its checklists."""
 
 __version__ = "0.1.0"

@@ -269,7 +269,9 @@ def render_documents(ledger: Ledger, tset: TemplateSet) -> dict[str, bytes]:
         rendered = lint.render_checked(
             tset.path(spec.template), spec.context(ledger), props, data=tset.data(spec.template)
         )
-        out[spec.output] = render.first_section_on_page_one(rendered)
+        out[spec.output] = render.place_parts(
+            render.first_section_on_page_one(rendered), sealed=info.sealed != schema.NO
+        )
     return out
 
 

@@ -26,9 +26,9 @@ def count_lints(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     calls: list[Path] = []
     real = templates.lint
 
-    def counting(directory: Path) -> list:
+    def counting(directory: Path, contents: object = None) -> list:
         calls.append(Path(directory))
-        return real(directory)
+        return real(directory, contents)
 
     monkeypatch.setattr(templates, "lint", counting)
     return calls

@@ -19,7 +19,7 @@ from pipeline.api import check_file
 from pipeline.archive.pdf import convert_pdfs, find_soffice
 from pipeline.documents import lint as templates
 from pipeline.documents.registry import document_context
-from pipeline.documents.render import DocProperties, first_section_on_page_one
+from pipeline.documents.render import DocProperties, first_section_on_page_one, place_parts
 from pipeline.ledger.blank import blank_workbook
 
 WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -27,6 +27,10 @@ PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', r
 PITCH = 28.95  # the notice's line pitch, pt
 SIGNATURE = BASE["info"]["issuer"]
 CONTACT = "a@example.cn"  # the end of the closing paragraph
+LONG_MARK = "中共某某县教育体育局党组委员会文件"  # 16 characters: 36 pt would need 576 pt, the line is 442
+MM = 72 / 25.4
+CHAR = 15.75  # a 3号 character with the body's −0.25 pt spacing, pt
+RIGHT = (210 - 26) * MM  # the right edge of the text block, pt
 
 
 def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
@@ -53,8 +57,9 @@ def render_notices(folder: Path, ledgers: dict[str, Any]) -> dict[str, list[dict
     for each page its height and its lines (top, text)."""
     for name, ledger in ledgers.items():
         props = DocProperties(title="t", author="a", when=ledger.inspection.issued)
-        data = first_section_on_page_one(
-            templates.render_checked(TEMPLATES / "通报.docx", document_context(ledger, "通报.docx"), props))
+        data = place_parts(first_section_on_page_one(
+            templates.render_checked(TEMPLATES / "通报.docx", document_context(ledger, "通报.docx"), props)),
+            sealed=ledger.inspection.sealed != "否")
         (folder / f"{name}.docx").write_bytes(data)
     assert convert_pdfs(folder, tuple(f"{n}.docx" for n in ledgers)) == []
     pdftotext = tool_or_skip(shutil.which("pdftotext"), "poppler-utils (pdftotext)")
@@ -64,11 +69,14 @@ def render_notices(folder: Path, ledgers: dict[str, Any]) -> dict[str, list[dict
                              text=True, check=True).stdout
         pages = []
         for _, height, body in PAGE_RE.findall(xml):
-            lines: dict[int, list[tuple[float, str]]] = {}
-            for x0, y0, _, _, word in WORD_RE.findall(body):
-                lines.setdefault(round(float(y0)), []).append((float(x0), word))
+            lines: dict[int, list[tuple[float, float, str]]] = {}
+            for x0, y0, x1, _, word in WORD_RE.findall(body):
+                lines.setdefault(round(float(y0)), []).append((float(x0), float(x1), word))
             pages.append({"height": float(height),
-                          "lines": [(y, "".join(w for _, w in sorted(ws))) for y, ws in sorted(lines.items())]})
+                          "lines": [(y, "".join(w for _, _, w in sorted(ws))) for y, ws in sorted(lines.items())],
+                          "extents": {"".join(w for _, _, w in sorted(ws)): (min(a for a, _, _ in ws),
+                                                                            max(b for _, b, _ in ws))
+                                      for ws in lines.values()}})
         out[name] = pages
     return out
 
@@ -102,6 +110,10 @@ def ends(tmp_path_factory) -> dict[str, list[dict]]:
         ledgers[f"record{target}"] = ledger_with(tmp, f"record{target}", filler, True)
     ledgers["record_short"] = ledger_with(tmp, "record_short", 0, True)
     ledgers["header"] = ledger_with(tmp, "header", 0, False, red_header="是", doc_number="示党〔2024〕12号")
+    ledgers["unsealed"] = ledger_with(tmp, "unsealed", 0, False, sealed="否")
+    ledgers["long_mark"] = ledger_with(tmp, "long_mark", 0, False, red_header="是", doc_number="示党〔2024〕12号",
+                                       issuer_mark=LONG_MARK)
+    ledgers["attached"] = ledger_with(tmp, "attached", 0, False, attachments="是")
     out: dict[str, Any] = render_notices(tmp, ledgers)
     out["probe"] = probe
     out["_folder"] = tmp
@@ -146,8 +158,6 @@ def test_a_blank_page_before_the_record_when_the_body_ends_on_an_even_page(ends)
     assert pages[sig_page + 1]["lines"] == []
 
 
-MM = 72 / 25.4
-
 
 def test_red_header_elements_in_order(ends, tmp_path):
     """版头: the red 发文机关标志 35 mm below the top of the text block, the 发文字号 under it, centred,
@@ -177,3 +187,57 @@ def test_red_header_elements_in_order(ends, tmp_path):
     assert red_rows, "no red rule under the 发文字号"
     y, left, right = red_rows[0]
     assert abs(left - 28 * MM) < 3 and abs(right - (210 - 26) * MM) < 3  # the width of the text block
+
+
+def extent(pages: list[dict], text: str) -> tuple[float, float]:
+    page, _ = find(pages, text, whole=True)
+    return pages[page]["extents"][text]
+
+
+def test_sealed_closing_by_gbt_7_3_5_1(ends):
+    """By default (加盖印章 empty: sealed) the date ends four characters from the right margin and the 署名
+    is centred over the date."""
+    pages = ends["record_short"]
+    sig_left, sig_right = extent(pages, SIGNATURE)
+    date_left, date_right = extent(pages, "2024年12月20日")
+    assert abs((RIGHT - date_right) / CHAR - 4) < 0.3, (RIGHT - date_right) / CHAR
+    assert abs((sig_left + sig_right) / 2 - (date_left + date_right) / 2) < 0.3 * CHAR
+
+
+def test_unsealed_closing_by_gbt_7_3_5_2(ends):
+    """加盖印章 否: the date starts two characters right of the 署名's first character; the 署名 is two
+    characters from the right margin unless the date would then end closer than two characters to it: then
+    the date ends two from the right and the 署名 moves left."""
+    pages = ends["unsealed"]
+    sig_left, sig_right = extent(pages, SIGNATURE)
+    date_left, date_right = extent(pages, "2024年12月20日")
+    assert abs((date_left - sig_left) / CHAR - 2) < 0.3, (date_left - sig_left) / CHAR
+    # the 8-character 署名 is only about one character longer than the date: the date ends two from the right
+    assert abs((RIGHT - date_right) / CHAR - 2) < 0.3, (RIGHT - date_right) / CHAR
+    assert (RIGHT - sig_right) / CHAR > 2.5
+
+
+def test_a_long_red_mark_stays_on_one_line(ends):
+    lines = ends["long_mark"][0]["lines"]
+    assert lines[0][1] == LONG_MARK, lines[:2]
+    left, right = ends["long_mark"][0]["extents"][LONG_MARK]
+    assert left >= 28 * MM - 1 and right <= RIGHT + 1, (left, right)
+    assert right - left > 0.9 * (RIGHT - 28 * MM)  # narrowed to the line, not shrunk far below it
+    assert abs((left + right) / 2 - (28 * MM + RIGHT) / 2) < 3  # centred
+
+
+def test_attachment_notes_before_the_closing(ends):
+    """清单作为附件 是: "附件：1.…" one blank line under the body, "2.…" "3.…" under "1.", then the 落款."""
+    pages = ends["attached"]
+    group = BASE["info"]["group"]
+    first = f"附件：1.{group}反馈意见整改问题清单"
+    page, top = find(pages, first, whole=True)
+    _, contact_top = find(pages, CONTACT)
+    assert abs(top - contact_top - 2 * PITCH) < 2  # one blank line under the body
+    texts = [line for _, line in pages[page]["lines"]]
+    i = texts.index(first)
+    assert texts[i + 1:i + 4] == [f"2.{group}反馈意见整改任务清单", f"3.{group}反馈意见整改责任清单", SIGNATURE]
+    x_first = pages[page]["extents"][first][0]
+    assert abs(x_first - (28 * MM + 2 * CHAR)) < 0.3 * CHAR  # two characters in
+    x_next = pages[page]["extents"][texts[i + 1]][0]
+    assert abs(x_next - (x_first + 3 * CHAR)) < 0.3 * CHAR  # under the "1." after "附件："

@@ -746,7 +746,7 @@ def test_record_without_cc_keeps_printer_line(built, notice_context):
 # ------------------------------------------------------------------------------------------------
 
 # What the shipped templates read: a subset of the contract (pipeline.documents.variables).
-NOTICE_TEMPLATE_VARIABLES = {"red_header", "issuer_mark", "doc_number", "title", "blocks", "signature", "date", "cc",
+NOTICE_TEMPLATE_VARIABLES = {"red_header", "issuer_mark", "attachment_notes", "doc_number", "title", "blocks", "signature", "date", "cc",
                              "printer", "printed"}
 CHECKLIST_TEMPLATE_VARIABLES = {"attachment", "title", "issuer", "date", "note", "pages"}
 

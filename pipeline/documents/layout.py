@@ -1,4 +1,4 @@
-"""The three checklists' columns and how their rows fall on pages.
+"""The checklists' columns, groups and names, and how their rows fall on pages.
 
 Word and LibreOffice do not repeat the text of a vertically merged cell when a page break cuts its
 group: the rows on the next page show empty 问题 / 具体问题 cells. So the pages are laid out here, from

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.documents.checklists import _sentence
+from pipeline.documents import layout
+from pipeline.documents.checklists import _sentence, checklist_title
 from pipeline.ledger import schema
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.numbering import NumberingScheme
@@ -87,6 +88,8 @@ def notice_context(ledger: Ledger) -> dict[str, Any]:
         "aspects": _legacy_aspects(ledger, settings.scheme),
         "plans": run_ins("plans"),
         "closing": closing,
+        "attachment_notes": attachment_notes(ledger),
+        "sealed": info.sealed != schema.NO,
         "signature": clean(info.issuer),
         "date": format_date(info.issued),
         "cc": _sentence(info.cc) if info.cc else "",
@@ -94,6 +97,18 @@ def notice_context(ledger: Ledger) -> dict[str, Any]:
         "printed": format_date(info.printed) + "印发" if info.printed else "",
         **header_context(ledger),
     }
+
+
+def attachment_notes(ledger: Ledger) -> list[str]:
+    """The 附件说明 (GB/T 9704 7.3.4) when the checklists go out as the notice's 附件 (基本信息〔清单作为
+    附件〕是): "附件：1.…" then "2.…", one line each, no punctuation after a name; empty otherwise."""
+    if ledger.inspection.attachments != schema.YES:
+        return []
+    numbered = sorted((c.attachment, c.file_name) for c in layout.CHECKLISTS if c.attachment)
+    if len(numbered) == 1:
+        return ["附件：" + checklist_title(ledger, numbered[0][1])]
+    notes = [f"{n}.{checklist_title(ledger, name)}" for n, name in numbered]
+    return ["附件：" + notes[0], *notes[1:]]
 
 
 def header_context(ledger: Ledger) -> dict[str, Any]:

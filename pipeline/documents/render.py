@@ -24,6 +24,7 @@ from lxml import etree
 
 from pipeline.documents.builtin import is_builtin_bytes
 from pipeline.documents.package import Members, docx_problems
+from pipeline.documents.placement import fit_issuer_mark, place_closing
 from pipeline.documents.preflight import DOC_PROPERTY_MAX
 from pipeline.documents.sandbox import RenderSandbox
 from pipeline.errors import TemplateError
@@ -493,3 +494,16 @@ def first_section_on_page_one(docx: bytes) -> bytes:
         for name, data in parts.items():
             dst.writestr(name, data)
     return normalize_zip(out.getvalue())
+
+
+def place_parts(docx: bytes, sealed: bool) -> bytes:
+    """The red 发文机关标志 fitted to one line and the 落款 placed for a sealed or an unsealed document
+    (pipeline.documents.placement); a document with neither is returned as it is."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as src:
+        xml = src.read("word/document.xml")
+        placed = place_closing(fit_issuer_mark(xml), sealed)
+        if placed == xml:
+            return docx
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["word/document.xml"] = placed
+    return _zip_members(dict(parts))

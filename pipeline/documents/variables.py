@@ -40,6 +40,11 @@ NOTICE_VARIABLES_SPEC: tuple[Variable, ...] = (
     ),
     Variable("plans", "“今后打算”各段 [{label, text}]（旧模板用）", legacy=True),
     Variable("closing", "结束语和联系方式（旧模板用）", legacy=True),
+    Variable(
+        "attachment_notes",
+        "附件说明的各行（“附件：1.……”“2.……”），三个清单作为附件时才有，否则为空列表",
+    ),
+    Variable("sealed", "是否加盖印章（基本信息〔加盖印章〕不是“否”时为真）：决定落款的位置"),
     Variable("signature", "落款（发文机关）"),
     Variable("date", "成文日期，如 2024年12月20日"),
     Variable("cc", "版记中的抄送（以。结尾），没有时为空"),

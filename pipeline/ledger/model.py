@@ -38,6 +38,7 @@ class Inspection:
     red_header: str | None = None  # 是: print the 版头 (red header)
     issuer_mark: str = ""  # the 版头's 发文机关标志; empty: 发文机关 + 文件
     attachments: str | None = None  # 是: the checklists are labelled 附件1/2/3
+    sealed: str | None = None  # 否: the 落款 without seal (GB/T 9704 7.3.5.2); else sealed (7.3.5.1)
     kind: str = schema.XUNCHA  # 巡察 or 巡视
     opening: str = ""  # the office's own 导语 (with placeholders); "" = composed
     numbering: str = ""  # 编号方式: a scheme name or pattern; "" = 标准

@@ -8,11 +8,19 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from pipeline.documents.builder.gbt import NOTICE_PAGE, W
-from pipeline.documents.builder.parts import _add_footers, _clone, _new_document, _paragraph, _save, _tag
+from pipeline.documents.builder.parts import (
+    _add_footers,
+    _clone,
+    _new_document,
+    _paragraph,
+    _save,
+    _tag,
+    add_attachment_notes,
+    add_signature_block,
+)
 from pipeline.documents.builder.styles import (
     BODY,
     CLOSING,
-    DATE,
     DOC_NUMBER,
     HEADER_SPACE,
     HEADING_1,
@@ -23,7 +31,6 @@ from pipeline.documents.builder.styles import (
     RUN_IN_BOLD,
     RUN_IN_HEI,
     RUN_IN_KAI,
-    SIGNATURE,
     TINY,
     TITLE,
 )
@@ -97,17 +104,10 @@ def _build_notice(path: Path) -> Path:
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
 
-    # Signature one blank line below the body, date on the next line; the closing paragraph, the blank
-    # line and the signature are each kept with the next, so the block never starts a page alone.
-    _tag(doc, "{%p if signature or date %}")
-    _paragraph(doc, SIGNATURE)
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if signature %}")
-    _paragraph(doc, SIGNATURE, "{{ signature }}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if date %}")
-    _paragraph(doc, DATE, "{{ date }}")
-    _tag(doc, "{%p endif %}")
+    # The 附件说明 when the checklists go as 附件, then the 落款 (署名 and 成文日期), each one blank line
+    # below what comes before it; the closing paragraph and both are kept together (parts.py).
+    add_attachment_notes(doc)
+    add_signature_block(doc)
 
     # 版记 (抄送, 印发机关, 印发日期), only when there is a 抄送 or a 印发机关: a new last section, starting
     # on a new page, whose footers hold the 版记 above the page number — footers sit at the bottom of the

@@ -30,7 +30,19 @@ from pipeline.documents.builder.gbt import (
     chars,
     mm,
 )
-from pipeline.documents.builder.styles import BODY, PAGE_NUMBER, RECORD, RECORD_TABLE, STYLES, TINY, _install_styles
+from pipeline.documents.builder.styles import (
+    ATTACH_NOTE,
+    ATTACH_NOTE_NEXT,
+    BODY,
+    DATE,
+    PAGE_NUMBER,
+    RECORD,
+    RECORD_TABLE,
+    SIGNATURE,
+    STYLES,
+    TINY,
+    _install_styles,
+)
 
 # The checklists' columns and page layout live in checklist_layout (the context cuts pages with them);
 # Column is re-exported for readers of this module.
@@ -206,7 +218,36 @@ def _new_document(page: PageSetup, title: str) -> DocxDocument:
     return doc
 
 
+def _hint_east_asian(element) -> None:
+    """Give every run under `element` `<w:rFonts w:hint="eastAsia"/>` (kept when the run sets fonts).
+
+    Word picks the font of “ ” ‘ ’ — … (General Punctuation, U+2000–U+206F) and other characters that
+    both Latin and East Asian fonts hold by the run's hint: without `eastAsia` they take the hAnsi font,
+    Times New Roman (MS-OI29500 2.1.88, on ISO/IEC 29500-1 17.3.2.26). The text docxtpl puts into a run
+    keeps the run's properties, so the hint here reaches every value rendered into the templates. Runs of
+    ASCII only are unaffected: their characters always take the ascii font."""
+    for run in element.iter(qn("w:r")):
+        r_pr = run.find(qn("w:rPr"))
+        if r_pr is None:
+            r_pr = parse_xml(f"<w:rPr {W}/>")
+            run.insert(0, r_pr)
+        fonts = r_pr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = parse_xml(f"<w:rFonts {W}/>")
+            style = r_pr.find(qn("w:rStyle"))
+            if style is not None:
+                style.addnext(fonts)
+            else:
+                r_pr.insert(0, fonts)
+        fonts.set(qn("w:hint"), "eastAsia")
+
+
 def _save(doc: DocxDocument, path: Path) -> Path:
+    _hint_east_asian(doc.element.body)
+    for section in doc.sections:
+        for footer in (section.footer, section.even_page_footer):
+            if not footer.is_linked_to_previous:
+                _hint_east_asian(footer._element)
     buffer = io.BytesIO()
     doc.save(buffer)
     path.write_bytes(normalize_zip(buffer.getvalue()))
@@ -215,6 +256,38 @@ def _save(doc: DocxDocument, path: Path) -> Path:
 
 def _clone(element):
     return parse_xml(etree.tostring(element))
+
+
+def add_attachment_notes(doc: DocxDocument) -> None:
+    """The 附件说明 (GB/T 9704 7.3.4), from the context's `attachment_notes` (its lines, the first
+    starting “附件：”): one blank line under the body, then one paragraph a line, each kept with the next
+    so that the 附件说明 goes over to a new page with the 落款."""
+    _tag(doc, "{%p if attachment_notes %}")
+    _paragraph(doc, SIGNATURE)  # the blank line (a kept 落款 paragraph)
+    _tag(doc, "{%p for note in attachment_notes %}")
+    _tag(doc, "{%p if loop.first %}")
+    _paragraph(doc, ATTACH_NOTE, "{{ note }}")
+    _tag(doc, "{%p else %}")
+    _paragraph(doc, ATTACH_NOTE_NEXT, "{{ note }}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
+def add_signature_block(doc: DocxDocument) -> None:
+    """The 落款 from the context's `signature` and `date`: one blank line under the body (or the
+    附件说明), the 署名, the 成文日期 on the next line; the blank line and the 署名 are kept with the next, so
+    the block never starts a page alone. The rendered document gets the indents of a sealed or an
+    unsealed document (`sealed`) from pipeline.documents.placement."""
+    _tag(doc, "{%p if signature or date %}")
+    _paragraph(doc, SIGNATURE)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if signature %}")
+    _paragraph(doc, SIGNATURE, "{{ signature }}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if date %}")
+    _paragraph(doc, DATE, "{{ date }}")
+    _tag(doc, "{%p endif %}")
 
 
 def _add_record(footer) -> None:

@@ -89,6 +89,8 @@ RUN_IN_BOLD = "GwRunInBold"
 SIGNATURE = "GwSignature"
 CLOSING = "GwClosing"
 DATE = "GwDate"
+ATTACH_NOTE = "GwAttachNote"
+ATTACH_NOTE_NEXT = "GwAttachNoteNext"
 RECORD = "GwRecord"
 TINY = "GwTiny"
 PAGE_NUMBER = "GwPageNumber"
@@ -232,8 +234,9 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec(
         SIGNATURE,
         "落款",
-        "issuing organ's signature without seal: right-aligned, two characters from the right; kept "
-        "with the date (the blank line above the signature is a 落款 paragraph too)",
+        "issuing organ's 署名: right-aligned, two characters from the right; kept with the date (the "
+        "blank line above it is a 落款 paragraph too). The rendered document's 署名 and 成文日期 get their "
+        "indents by GB/T 9704 7.3.5.1 or 7.3.5.2 from their text (pipeline.documents.placement)",
         align="right",
         first_line_chars=0,
         right_chars=200,
@@ -251,6 +254,23 @@ STYLES: tuple[StyleSpec, ...] = (
         first_line_chars=0,
         right_chars=200,
         char_spacing=BODY_CHAR_SPACING,
+    ),
+    StyleSpec(
+        ATTACH_NOTE,
+        "附件说明",
+        "the 附件说明's first line “附件：1.……” (GB/T 9704 7.3.4): one blank line under the body, two "
+        "characters in, no punctuation after the name; kept with the lines after it and the 落款",
+        char_spacing=BODY_CHAR_SPACING,
+        keep_next=True,
+    ),
+    StyleSpec(
+        ATTACH_NOTE_NEXT,
+        "附件说明续行",
+        "the 附件说明's further lines “2.……”: under the “1.” of the first line (two characters plus “附件：”)",
+        first_line_chars=0,
+        left_chars=500,
+        char_spacing=BODY_CHAR_SPACING,
+        keep_next=True,
     ),
     StyleSpec(
         RECORD,
