@@ -215,7 +215,9 @@ def test_zero_documents_figure_is_warned_at_the_sentence(make_ledger):
     def change(d: dict[str, Any]) -> None:
         d["documents"].clear()
         d["narrative"][1]["text"] = "共制定或修订制度文件{制度文件数}项。"
-    ((sheet, cell, message),) = _findings(make_ledger(change), "zero-figure")
+    path = make_ledger(change)
+    assert "zero-figure" in {f.code for f in api.check_file(path).findings}
+    ((sheet, cell, message),) = _findings(path, "zero-figure")
     assert (sheet, cell) == ("正文", f"{col_letter('narrative', 'text')}3") and "0项" in message
 
 
@@ -234,7 +236,9 @@ def test_progress_section_with_no_public_problem_is_warned(make_ledger):
     def change(d: dict[str, Any]) -> None:
         for p in d["problems"]:
             p["public"] = "否"
-    ((sheet, cell, message),) = _findings(make_ledger(change), "no-public-problems")
+    path = make_ledger(change)
+    assert "no-public-problems" in {f.code for f in api.check_file(path).findings}
+    ((sheet, cell, message),) = _findings(path, "no-public-problems")
     assert sheet == "问题" and "不印" in message
 
 
@@ -260,7 +264,9 @@ def test_unknown_column_is_named_at_its_header(make_ledger):
         ws = wb["措施"]
         ws.cell(row=1, column=12, value="备注")
         ws.cell(row=2, column=12, value="已报领导")
-    ((sheet, cell, message),) = _findings(make_ledger(edit=edit), "unknown-column")
+    path = make_ledger(edit=edit)
+    assert "unknown-column" in {f.code for f in api.check_file(path).findings}
+    ((sheet, cell, message),) = _findings(path, "unknown-column")
     assert (sheet, cell) == ("措施", "L1") and "“备注”列" in message and "不会进入任何文档" in message
 
 
