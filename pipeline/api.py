@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +25,7 @@ from pipeline.archive import manifest as archive_manifest
 from pipeline.archive import naming, store
 from pipeline.archive import pdf as archive_pdf
 from pipeline.documents import preflight
+from pipeline.documents.checklists import task_numbers as _task_numbers
 from pipeline.documents.registry import (
     ALL_SETS_WORD,
     DEFAULT_SET,
@@ -132,7 +133,7 @@ def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "
                     )
                 found.extend(inside)
             else:
-                found.append(p)
+                found.append(_with_extension(p))
         return found
     if not default_folder.is_dir():
         raise UsageError(
@@ -143,6 +144,21 @@ def find_workbooks(paths: Iterable[Path], default_folder: Path, command: str = "
     if not found:
         raise UsageError(f"“{default_folder}”文件夹中没有 .xlsx 台账。请把台账放进去，或直接指定文件。")
     return found
+
+
+def _with_extension(path: Path) -> Path:
+    """The workbook a name without its extension means (Explorer hides .xlsx): 台账 → 台账.xlsx when only
+    that exists."""
+    try:
+        if path.exists() or path.suffix.lower() in (".xlsx", ".xlsm"):
+            return path
+        for ext in (".xlsx", ".xlsm"):
+            candidate = path.with_name(path.name + ext)
+            if candidate.is_file():
+                return candidate
+    except (OSError, ValueError):
+        pass
+    return path
 
 
 def _is_dir(path: Path) -> bool:
@@ -246,7 +262,9 @@ class BuildResult:
     check: CheckResult | None = None
     message: str = ""
     notes: list[str] = field(default_factory=list)
-    previous: Path | None = None  # the newest earlier build of the same ledger
+    previous: Path | None = None  # the newest earlier build of the same inspection (whatever the file is called)
+    newest: Path | None = None  # the newest build of the same inspection after this one (None: this one)
+    builds: int = 0  # how many builds of the same inspection the output folder holds
     changes: str = ""  # what changed since it, in one line
     warnings_as_before: bool = False  # the same warnings as that build's (summarised unless --verbose)
 
@@ -342,9 +360,16 @@ def manifest(
         },
         "模板": {name: archive_manifest.sha256(tset.data(name)) for name in used},
         "输出": [{"文件名": n, "大小": len(d), "sha256": archive_manifest.sha256(d)} for n, d in files.items()],
+        archive_manifest.INSPECTION_KEY: dict(zip(archive_manifest.INSPECTION_FIELDS, inspection_key(ledger))),
         "统计": ledger.counts.as_dict(),
         "警告": [f.as_dict() for f in check.warnings],
     }
+
+
+def inspection_key(ledger: Ledger) -> tuple[str, str, str]:
+    """What identifies an inspection across ledger files: (被巡察单位, 巡察组, 巡察轮次)."""
+    info = ledger.inspection
+    return (info.unit, info.group, info.round)
 
 
 def build_workbook(
@@ -356,6 +381,8 @@ def build_workbook(
     protected: set[Path] | None = None,
     sets: tuple[str, ...] = (DEFAULT_SET,),
     problem_ids: tuple[str, ...] = (),
+    replace_edited: bool = False,
+    as_of: date | None = None,
 ) -> BuildResult:
     """Check one workbook and, when it has no errors, write its build folder with the documents of `sets`
     (the 销号 forms for `problem_ids` only, when given).
@@ -384,7 +411,7 @@ def build_workbook(
             check=check,
             message=f"有 {len(check.errors)} 个错误，没有生成任何文件。",
         )
-    ledger = check.ledger
+    ledger = check.ledger if as_of is None else replace(check.ledger, as_of=as_of)
     documents = documents_of(sets)
     refused = _not_ready(ledger, check, documents, problem_ids)
     if refused:
@@ -402,6 +429,8 @@ def build_workbook(
         files = dict(docs)
         files[safe_filename(workbook.name)] = workbook_bytes
         record = manifest(ledger, check, workbook, workbook_bytes, tset, docs, sets, problem_ids)
+        if as_of is not None:
+            record["督办截至"] = as_of.isoformat()  # the 督办清单 counts from this day, not the 成文日期
         previous = previous_build(output, workbook.name, ledger)
         if previous is not None:
             record[archive_manifest.CHANGES_KEY] = {
@@ -415,7 +444,14 @@ def build_workbook(
             ledger.inspection.issued.isoformat(), build_label(ledger) + (f"_{label}" if label else "")
         )
         result = store.write_build(
-            output, name, files, force=force, pdf=pdf, pdf_sources=tuple(docs), protected=protected
+            output,
+            name,
+            files,
+            force=force or replace_edited,
+            pdf=pdf,
+            pdf_sources=tuple(docs),
+            protected=protected,
+            replace_edited=replace_edited,
         )
     except PipelineError as err:
         return BuildResult(workbook=workbook, status="failed", check=check, message=err.message)
@@ -432,17 +468,21 @@ def build_workbook(
                 STATUS_WORDS[result.status],
                 changes or "（首次生成）",
                 datetime.now().isoformat(sep=" ", timespec="seconds"),
+                " ".join(inspection_key(ledger)),
+                previous[0].name if previous is not None else "",
                 "、".join(sets),
-            )
-        except OSError as err:
-            result.pdf_messages.append(
-                f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。生成的文件不受影响。"
             )
         except NotRegularFile as err:
             result.pdf_messages.append(
                 f"生成记录“{output / archive_manifest.INDEX}”是{err.kind}，不是普通文件，出于安全没有写入。"
                 "请移走它（下次生成会新建记录）。生成的文件不受影响。"
             )
+        except OSError as err:
+            result.pdf_messages.append(
+                f"生成记录（{archive_manifest.INDEX}）没有写入：{read_error_reason(err)}。生成的文件不受影响。"
+            )
+    history = archive_manifest.builds_of_inspection(output, inspection_key(ledger), workbook.name)
+    newest = history[-1] if history and history[-1] != result.folder else None
     earlier = archive_manifest.manifest_of(previous[0]) if previous is not None else None
     same_warnings = bool(check.warnings) and earlier is not None and earlier.get("警告") == record["警告"]
     return BuildResult(
@@ -454,6 +494,8 @@ def build_workbook(
         previous=previous[0] if previous else None,
         changes=changes,
         warnings_as_before=same_warnings,
+        newest=newest,
+        builds=len(history),
     )
 
 
@@ -498,8 +540,9 @@ STATUS_WORDS = {"written": "新建", "replaced": "替换"}
 
 
 def previous_build(output: Path, input_name: str, ledger: Ledger) -> tuple[Path, LedgerDiff] | None:
-    """The newest earlier build of the ledger file `input_name` in `output`, and what changed since."""
-    for folder in reversed(archive_manifest.builds_of(output, input_name)):
+    """The newest earlier build of the same inspection in `output` (a build of before the inspection was
+    recorded: of the ledger file `input_name`), and what changed since."""
+    for folder in reversed(archive_manifest.builds_of_inspection(output, inspection_key(ledger), input_name)):
         copy = archive_manifest.archived_input(folder)
         if copy is None:
             continue
@@ -521,6 +564,8 @@ def build_many(
     progress: Callable[[Path], None] | None = None,
     sets: tuple[str, ...] = (DEFAULT_SET,),
     problem_ids: tuple[str, ...] = (),
+    replace_edited: bool = False,
+    as_of: date | None = None,
 ) -> list[BuildResult]:
     """Build every workbook (the documents of `sets`); one failing does not stop the others. Templates are
     checked first."""
@@ -532,7 +577,16 @@ def build_many(
         for wb in workbooks:
             results.append(
                 build_workbook(
-                    wb, tset, output, force=force, pdf=pdf, protected=reported, sets=sets, problem_ids=problem_ids
+                    wb,
+                    tset,
+                    output,
+                    force=force,
+                    pdf=pdf,
+                    protected=reported,
+                    sets=sets,
+                    problem_ids=problem_ids,
+                    replace_edited=replace_edited,
+                    as_of=as_of,
                 )
             )
             if progress:
@@ -545,6 +599,11 @@ def check_templates(directory: Path | None = None) -> list[Finding]:
     _, lint, _ = _render_stage()
     with TemplateSet(directory) as tset:
         return lint.lint(tset.directory)
+
+
+def task_numbers(ledger: Ledger) -> dict[str, int]:
+    """Each measure's 序号 in the 任务清单, by measure 编号."""
+    return _task_numbers(ledger)
 
 
 def due_measures(ledger: Ledger, as_of: date) -> list[DueMeasure]:

@@ -211,14 +211,22 @@ DUE_LINES = 30
 def _print_due(ledger: Any, as_of: date) -> None:
     """The counts of measures overdue and due soon as of a day, and the measures themselves."""
     items = api.due_measures(ledger, as_of)
+    task_no = api.task_numbers(ledger)
     late = sum(1 for d in items if d.overdue)
     click.echo(
         f"督办（截至{format_date(as_of)}）：逾期未完成 {late} 项，{api.DUE_SOON_DAYS} 天内到期 {len(items) - late} 项。"
     )
+    if as_of != ledger.inspection.issued:
+        click.echo(
+            f"  （生成的督办清单按成文日期{format_date(ledger.inspection.issued)}统计；要按这一天生成，"
+            f"请运行 {command_name()} build --as-of {as_of.isoformat()}。）"
+        )
     for d in items[:DUE_LINES]:
         m = d.measure
         deadline = format_date(m.deadline) if m.deadline is not None else "长期坚持"
-        click.echo(f"  {d.state:<8}  措施 {m.id}  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}")
+        click.echo(
+            f"  {d.state:<8}  措施 {m.id}（任务号 {task_no.get(m.id, '')}）  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}"
+        )
     if len(items) > DUE_LINES:
         click.echo(f"  ……另有 {len(items) - DUE_LINES} 项，见生成的督办清单。")
 
@@ -330,7 +338,19 @@ def _write_utf8(text: str) -> None:
     help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
 )
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
+@click.option(
+    "--replace-edited",
+    is_flag=True,
+    help="与 --force 相同，且被替换的文件夹中有修改过的文件时也替换（修改过的文件先复制到“已修改的文件-时间”文件夹）。",
+)
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）。")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateParam(),
+    default=None,
+    help="督办清单按这一天统计逾期和即将到期的措施（默认成文日期），如 --as-of 2025-01-20。",
+)
 @click.option("-v", "--verbose", is_flag=True, help="列出全部警告（默认与上次生成相同的警告只给出数目）。")
 @click.option(
     "--docs",
@@ -351,7 +371,9 @@ def build(
     output: Path,
     templates_dir: Path | None,
     force: bool,
+    replace_edited: bool,
     pdf: bool,
+    as_of: date | None,
     verbose: bool,
     docs: str | None,
     problems: str | None,
@@ -379,6 +401,8 @@ def build(
                 progress=lambda _p: bar.update(1),
                 sets=sets,
                 problem_ids=problem_ids,
+                replace_edited=replace_edited,
+                as_of=as_of,
             )
     else:
         results = api.build_many(
@@ -389,6 +413,8 @@ def build(
             pdf=pdf,
             sets=sets,
             problem_ids=problem_ids,
+            replace_edited=replace_edited,
+            as_of=as_of,
         )
     for r in results:
         _print_build(r, verbose)
@@ -419,6 +445,11 @@ def _print_build(r: api.BuildResult, verbose: bool = False) -> None:
         click.echo(f"{r.workbook.name}：{verb} {folder}")
         if r.previous is not None:
             click.echo(f"  与上次生成（{r.previous.name}）相比：{r.changes}。")
+    kind = r.check.ledger.inspection.kind if r.check.ledger is not None else "巡察"
+    if r.newest is not None:
+        click.echo(f"  注意：同一{kind}最新的生成结果是 {r.newest.resolve()}，不是这个文件夹。")
+    elif r.builds > 1:
+        click.echo(f"  这是同一{kind}的 {r.builds} 次生成中最新的一次（output 中较早的文件夹可以删去或移走）。")
     if warnings and r.warnings_as_before and not verbose:
         click.echo(f"  有 {len(warnings)} 个警告，与上次生成时相同（不影响生成；加 --verbose 列出）。")
     elif warnings:

@@ -418,24 +418,28 @@ def test_pdfs_are_in_the_manifest_and_ignored_when_comparing(example_copy, tmp_p
 
 @pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
 def test_pdf_rebuild_of_a_build_without_pdfs(example_copy, tmp_path, monkeypatch):
-    """--pdf over a build that lacks PDFs writes a new folder with them; when no PDF can be made, nothing."""
+    """--pdf over a build that lacks PDFs adds them to that build (issue 19: no second folder of the same
+    documents); when no PDF can be made, nothing."""
     out = tmp_path / "out"
     plain = build(example_copy, out)
+    docs = {n: (plain.folder / n).read_bytes() for n in DOCS}
     monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: None)
     again = build(example_copy, out, pdf=True)
     assert (again.status, again.folder) == ("unchanged", plain.folder)
     assert any("LibreOffice" in n for n in again.notes)
     monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: fake_soffice(tmp_path))
     with_pdf = build(example_copy, out, pdf=True)
-    assert (with_pdf.status, with_pdf.folder.name) == ("written", plain.folder.name + "-2")
-    assert len(_manifest(with_pdf.folder)["PDF"]) == len(DOCS) and "PDF" not in _manifest(plain.folder)
-    assert any(plain.folder.name in n and with_pdf.folder.name in n and "PDF" in n for n in with_pdf.notes)
-    assert build(example_copy, out, pdf=True).folder == with_pdf.folder
+    assert (with_pdf.status, with_pdf.folder) == ("replaced", plain.folder)
+    assert sorted(p.name for p in entries(out)) == [plain.folder.name]
+    assert len(_manifest(plain.folder)["PDF"]) == len(DOCS)
+    assert {n: (plain.folder / n).read_bytes() for n in DOCS} == docs  # the documents themselves untouched
+    assert any(plain.folder.name in n and "已在其中加上 PDF" in n for n in with_pdf.notes)
+    assert build(example_copy, out, pdf=True).folder == plain.folder
     assert build(example_copy, out).folder == plain.folder
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the stand-in LibreOffice is a POSIX script")
-def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, monkeypatch, capsys):
+def test_cli_says_pdfs_were_added_to_the_build(example_copy, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
     args = ["build", "-t", str(TEMPLATES), "-o", str(out), str(example_copy)]
     code, _, _ = run(args, capsys)
@@ -443,9 +447,9 @@ def test_cli_says_why_pdf_build_makes_a_second_folder(example_copy, tmp_path, mo
     (plain,) = entries(out)
     monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: fake_soffice(tmp_path))
     code, stdout, _ = run([*args, "--pdf"], capsys)
-    assert code == 0
+    assert code == 0 and [p.name for p in entries(out)] == [plain.name]
     notes = [line for line in stdout.splitlines() if "注意" in line]
-    assert any(plain.name in n and f"{plain.name}-2" in n and "PDF" in n for n in notes), stdout
+    assert any(plain.name in n and "已在其中加上 PDF" in n for n in notes), stdout
 
 
 @pytest.mark.skipif(os.name == "nt", reason="process groups are POSIX here")

@@ -51,7 +51,7 @@ def test_diff_json_names_every_kind_of_change(make_ledger, capsys):
     assert code == 0, err
     data = json.loads(out)
     assert {k: data[k] for k in ("problems", "measures")} == EXPECTED
-    assert data["summary"] == "问题：新增1个、完成1个、变化1个；措施：新增2项、删除1项、完成1项、变化2项"
+    assert data["summary"] == "问题：新增1个、1个有变化，其中1个已完成；措施：新增2项、删除1项、2项有变化，其中1项已完成"
 
 
 def test_diff_text_lines(make_ledger, capsys):
@@ -101,7 +101,7 @@ def test_a_later_build_records_what_changed_in_its_manifest_and_the_index(make_l
     assert code == 0
     (b_folder,) = [p for p in out.iterdir() if p.is_dir() and p != a_folder]
     assert f"已生成 {b_folder.resolve()}" in text  # the full path, to find it in Explorer
-    summary = "问题：新增1个、完成1个、变化1个；措施：新增2项、删除1项、完成1项、变化2项"
+    summary = "问题：新增1个、1个有变化，其中1个已完成；措施：新增2项、删除1项、2项有变化，其中1项已完成"
     assert f"与上次生成（{a_folder.name}）相比：{summary}。" in text
     changes = json.loads((b_folder / "manifest.json").read_text("utf-8"))["与上次相比"]
     assert changes["文件夹"] == a_folder.name and changes["摘要"] == summary
@@ -133,6 +133,11 @@ def test_force_replaces_the_newest_build_says_so_and_warns_about_pdfs(make_ledge
     folders = sorted(p for p in out.iterdir() if p.is_dir())
     assert [p.name for p in folders] == [folders[0].name, folders[0].name + "-2"]
     (folders[1] / "01_通报.pdf").write_bytes(b"%PDF-1.4 stand-in")  # as if built with --pdf
+    import hashlib
+    import json
+    manifest = json.loads((folders[1] / "manifest.json").read_text("utf-8"))
+    manifest["PDF"] = [{"文件名": "01_通报.pdf", "sha256": hashlib.sha256(b"%PDF-1.4 stand-in").hexdigest()}]
+    (folders[1] / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     code, text, _ = run(["build", "-o", str(out), "--force", str(versions[2])], capsys)
     assert code == 0
     assert f"已替换 {folders[1].resolve()}" in text  # the newest, not the first

@@ -129,7 +129,11 @@ def test_responsibility_list_grouped_by_leader_then_department(example_build, le
     leaders = list(dict.fromkeys(m.leader for m in order))
     departments = list(dict.fromkeys(m.department for m in order))
     expected = sorted(order, key=lambda m: (leaders.index(m.leader), departments.index(m.department)))
-    assert [r[3][0] for r in rows] == [m.action for m in expected]
+    # 任务号 (issue 19): each row names its measure's 序号 in the 任务清单
+    from pipeline.api import task_numbers
+    numbers = task_numbers(ledger)
+    assert [r[3][0] for r in rows] == [str(numbers[m.id]) for m in expected]
+    assert [r[4][0] for r in rows] == [m.action for m in expected]
     starts = page_starts(path)
     assert [n for _, n in merge_groups(rows, 1)] == merged_runs([m.leader for m in expected], starts)
     assert [n for _, n in merge_groups(rows, 2)] == merged_runs(
@@ -137,7 +141,7 @@ def test_responsibility_list_grouped_by_leader_then_department(example_build, le
     # every merged cell shows its label, on every page (line breaks between words allowed)
     labels = [t for t, _ in merge_groups(rows, 1)]
     assert all(labels) and set(labels) == set(leaders)
-    assert [r[6][0] for r in rows] == [m.status for m in expected]
+    assert [r[7][0] for r in rows] == [m.status for m in expected]
 
 
 def test_special_characters_are_escaped_and_appear_literally(make_ledger, tmp_path):

@@ -75,12 +75,13 @@ def test_built_overdue_list_row_by_row(make_ledger, tmp_path):
     (result,) = api.build_many([make_ledger(_measures)], TEMPLATES, tmp_path)
     doc = result.folder / "05_督办清单.docx"
     assert "截至2024年12月20日，逾期未完成的整改措施2项，30天内到期的2项，按责任部室（单位）列出如下。" in texts(doc)
-    # 序号, 责任部室（单位） (merged: the cell repeats in python-docx), 责任领导, 整改措施, 具体问题, 完成时限, 督办情况
-    assert [[r[0], r[1], r[5], r[6]] for r in _table_rows(doc)] == [
-        ["1", "组织部", "2024年11月30日", "逾期20天"],
-        ["2", "组织部", "2024年12月20日", "今天到期"],
-        ["3", "办公室", "2024年10月31日", "逾期50天"],
-        ["4", "办公室", "2025年1月10日", "还有21天到期"],
+    # 序号, 责任部室（单位） (merged: the cell repeats in python-docx), 责任领导, 任务号, 整改措施, 具体问题, 完成时限,
+    # 督办情况
+    assert [[r[0], r[1], r[3], r[6], r[7]] for r in _table_rows(doc)] == [
+        ["1", "组织部", "1", "2024年11月30日", "逾期20天"],
+        ["2", "组织部", "7", "2024年12月20日", "今天到期"],
+        ["3", "办公室", "4", "2024年10月31日", "逾期50天"],
+        ["4", "办公室", "2", "2025年1月10日", "还有21天到期"],
     ]
 
 

@@ -33,7 +33,14 @@ PDF_KEY = "PDF"  # the manifest's list of PDFs; left out when comparing builds (
 CHANGES_KEY = "与上次相比"
 # The archive's index, one row per build written, readable in Excel (UTF-8 with BOM).
 INDEX = "生成记录.csv"
-INDEX_HEADER = ("生成时间", "文件夹", "台账", "成文日期", "结果", "与上次相比", "文档")
+# 巡察: which inspection the build is of (被巡察单位 巡察组 巡察轮次); 取代: the build of the same inspection it
+# follows — the newest build of an inspection is the one no later row names here.
+# 文档: the document sets it wrote (issue 23).
+INDEX_HEADER = ("生成时间", "文件夹", "台账", "成文日期", "结果", "与上次相比", "巡察", "取代", "文档")
+# The manifest's record of the inspection a build is of: builds of one inspection are compared whatever the
+# ledger file is called.
+INSPECTION_KEY = "巡察"
+INSPECTION_FIELDS = ("被巡察单位", "巡察组", "巡察轮次")
 
 
 def _load_manifest(data: bytes) -> dict[str, Any] | None:
@@ -117,11 +124,20 @@ def builds_of(output: Path, input_name: str, within: list[Path] | None = None) -
 
 
 def append_index(
-    output: Path, folder: Path, workbook: str, issued: str, status: str, changes: str, when: str, documents: str = ""
+    output: Path,
+    folder: Path,
+    workbook: str,
+    issued: str,
+    status: str,
+    changes: str,
+    when: str,
+    inspection: str = "",
+    follows: str = "",
+    documents: str = "",
 ) -> None:
     """Add one build to output/生成记录.csv (created with its header, UTF-8 with BOM so Excel reads it);
-    `documents` names the document sets it wrote (an index begun before sets existed gets the column in its
-    rows, not in its header).
+    `documents` names the document sets it wrote (an index begun before a column existed gets it in its rows,
+    not in its header).
 
     One append of one line: a build running at the same time adds its own line, never rewrites this one.
     The index is opened only as a regular file of its own (NotRegularFile for a link, pipe or device), and
@@ -131,7 +147,17 @@ def append_index(
 
     path = Path(output) / INDEX
     line = io.StringIO()
-    cells = [when, display_text(folder.name), display_text(workbook), issued, status, changes, documents]
+    cells = [
+        when,
+        display_text(folder.name),
+        display_text(workbook),
+        issued,
+        status,
+        changes,
+        inspection,
+        follows,
+        documents,
+    ]
     csv.writer(line).writerow([_cell(c) for c in cells])
     data = line.getvalue().encode("utf-8")
     with open_append_plain(path) as fh:
@@ -164,3 +190,72 @@ def _input_name(manifest: dict[str, Any] | None) -> str | None:
     entry = manifest.get("输入") if isinstance(manifest, dict) else None
     name = entry.get("文件名") if isinstance(entry, dict) else None
     return name if isinstance(name, str) else None
+
+
+def edited_files(folder: Path) -> list[str]:
+    """Files in a build folder that differ from what its manifest recorded, or that it never recorded (hand
+    edits, a document saved under a new name): what replacing the folder would lose. Word's ~$ lock files and
+    the manifest itself are not counted."""
+    folder = Path(folder)
+    manifest = manifest_of(folder)
+    if manifest is None:
+        return []
+    recorded: dict[str, str] = {}
+    for key in ("输出", PDF_KEY):
+        entries = manifest.get(key)
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("文件名"), str):
+                recorded[entry["文件名"]] = str(entry.get("sha256"))
+    source = manifest.get("输入")
+    name = _input_name(manifest)
+    if name is not None and isinstance(source, dict):
+        recorded[safe_filename(name)] = str(source.get("sha256"))
+    edited = []
+    try:
+        for p in sorted(folder.iterdir()):
+            if p.name == MANIFEST or p.name.startswith("~$") or not p.is_file():
+                continue
+            if recorded.get(p.name) != sha256(p.read_bytes()):
+                edited.append(p.name)
+    except OSError:
+        return edited
+    return edited
+
+
+def inspection_of(manifest: dict[str, Any] | None) -> tuple[str, ...] | None:
+    """The (被巡察单位, 巡察组, 巡察轮次) a manifest records, or None (a manifest written before they were)."""
+    entry = manifest.get(INSPECTION_KEY) if isinstance(manifest, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    values = tuple(entry.get(k) for k in INSPECTION_FIELDS)
+    return values if all(isinstance(v, str) for v in values) else None  # type: ignore[return-value]
+
+
+def builds_of_inspection(output: Path, inspection: tuple[str, ...], input_name: str) -> list[Path]:
+    """Build folders of the same inspection, oldest first (as builds_of orders them): their manifest records
+    this inspection, or records none (an older build) and names the input file `input_name`."""
+    output = Path(output)
+    try:
+        candidates = [p for p in output.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    same = []
+    for folder in candidates:
+        manifest = manifest_of(folder)
+        recorded = inspection_of(manifest)
+        if recorded == inspection or (recorded is None and _input_name(manifest) == input_name):
+            same.append(folder)
+    return _in_build_order(output, same)
+
+
+def _in_build_order(output: Path, folders: list[Path]) -> list[Path]:
+    """Folders oldest first: by the time the index records, else by when their manifest was written."""
+    times = _index_times(output)
+    found: list[tuple[str, float, Path]] = []
+    for folder in folders:
+        try:
+            mtime = (folder / MANIFEST).stat().st_mtime
+        except OSError:
+            continue
+        found.append((times.get(folder.name, ""), mtime, folder))
+    return [f for _, _, f in sorted(found, key=lambda t: (t[0], t[1]))]

@@ -18,6 +18,7 @@ from pipeline.archive.manifest import (
     _load_manifest,
     _manifest_sans_pdf,
     builds_of,
+    edited_files,
     manifest_bytes,
     sha256,
 )
@@ -234,13 +235,17 @@ def write_build(
     pdf: bool = False,
     pdf_sources: tuple[str, ...] = (),
     protected: set[Path] | None = None,
+    replace_edited: bool = False,
 ) -> ArchiveResult:
     """Write `files` into output/name atomically; never overwrite a different build silently.
 
     An existing build with the same content (output/name or any output/name-N) is reported "unchanged".
     Otherwise a new folder is written (output/name, or the next free name-N); with `force`, the first
     existing folder whose manifest names the same input file is replaced instead, unless it is in
-    `protected` (the folders this run has already reported).
+    `protected` (the folders this run has already reported). A folder to replace whose files differ from its
+    manifest (edited by hand) is refused, unless `replace_edited`: then the edited files are first copied
+    aside into output/已修改的文件-<time>/<folder>/. A --pdf build whose documents equal an existing build
+    that lacks PDFs adds them to that build (replacing it with the same documents and the PDFs).
     """
     output = Path(output)
     # A ledger can never steer the folder outside output/: the name is one safe component.
@@ -276,8 +281,11 @@ def write_build(
                     dropped_pdfs = sorted(p.name for p in target.iterdir() if p.suffix.lower() == ".pdf")
                 except OSError:
                     dropped_pdfs = []
+    if target is None and lacks_pdfs is not None:
+        target, status = lacks_pdfs, "replaced"  # the same documents: add the PDFs, no second folder
     if target is None:
         target = _next_free(output, name, existing)
+    kept_aside = _keep_edited(output, target, replace_edited) if status == "replaced" else None
 
     tmp: Path | None = None
     try:
@@ -300,7 +308,7 @@ def write_build(
                         return ArchiveResult(folder=lacks_pdfs, status="unchanged", pdf_messages=messages)
                     # Say why a second folder with the same documents appears.
                     if target == lacks_pdfs:
-                        why = f"已有相同内容的生成结果“{lacks_pdfs}”（没有 PDF），已替换为带 PDF 的结果。"
+                        why = f"已有相同内容的生成结果“{lacks_pdfs}”（没有 PDF），已在其中加上 PDF。"
                     else:
                         why = f"已有相同内容的生成结果“{lacks_pdfs}”（没有 PDF），为生成 PDF 新建了文件夹“{target}”。"
                     messages.insert(0, why)
@@ -308,6 +316,8 @@ def write_build(
         except OSError as err:
             raise ArchiveError(_describe_os_error(err, output)) from err
         messages[:0] = restore_notes
+        if kept_aside is not None:
+            messages.append(f"“{target}”中修改过的文件已先复制到“{kept_aside}”，替换后仍可在那里找到。")
         if dropped_pdfs:
             messages.append(
                 f"被替换的“{target}”原有 PDF（{'、'.join(dropped_pdfs)}）；本次没有加 --pdf，"
@@ -338,6 +348,30 @@ def write_build(
 
 
 _MOVE_ATTEMPTS = 20
+EDITED_PREFIX = "已修改的文件-"
+
+
+def _keep_edited(output: Path, target: Path, replace_edited: bool) -> Path | None:
+    """Refuse to replace a build whose files were edited by hand, or with `replace_edited` copy those files
+    aside first; the folder they were copied to, or None when nothing was edited."""
+    edited = edited_files(target)
+    if not edited:
+        return None
+    names = "、".join(edited)
+    if not replace_edited:
+        raise ArchiveError(
+            f"没有替换“{target}”：其中的 {names} 与生成时不同（可能在 Word 中修改过，或是另外放进去的文件），"
+            "替换会丢失这些修改。请先把需要的文件复制到别处；确定要替换时加 --replace-edited"
+            f"（修改过的文件会先复制到“{output / (EDITED_PREFIX + '时间')}”中）。不加 --force 时本次会另建新文件夹。"
+        )
+    aside = output / f"{EDITED_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}" / target.name
+    try:
+        aside.mkdir(parents=True, exist_ok=True)
+        for fname in edited:
+            shutil.copy2(target / fname, aside / fname)
+    except OSError as err:
+        raise ArchiveError(_describe_os_error(err, aside)) from err
+    return aside
 
 
 class _Vanished(Exception):

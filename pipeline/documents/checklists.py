@@ -110,6 +110,8 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
     if template_name == OVERDUE:
         return _due_rows(ledger, width)
     rows: list[dict[str, Any]] = []
+    own = ledger.inspection.own_status_words
+    task_no = task_numbers(ledger)
     for aspect, headings in grouped(ledger.problems).items():
         for heading, problems in headings.items():
             for p in problems:
@@ -122,7 +124,7 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                             "item": clean(p.item),
                             "item_text": clean(p.item) or clean(heading),
                             "problem_id": p.id,
-                            "status": wrap_name(p.status, width.get("status", 99)),
+                            "status": wrap_name(p.shown_status(own), width.get("status", 99)),
                             "public": schema.YES if p.public else schema.NO,
                             "action": clean(m.action) if m else "",
                             "target": clean(m.target) if m else "",
@@ -131,7 +133,10 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
                             "partner": wrap_name(m.partner, width.get("partner", 99)) if m else "",
                             "deadline": _deadline(m) if m else "",
                             "result": clean(m.result) if m else "",
-                            "measure_status": wrap_name(m.status, width.get("measure_status", 99)) if m else "",
+                            "measure_status": wrap_name(m.shown_status(own), width.get("measure_status", 99))
+                            if m
+                            else "",
+                            "task_no": task_no.get(m.id, "") if m else "",
                         }
                     )
     if checklist.by_owner:
@@ -146,10 +151,24 @@ def checklist_rows(ledger: Ledger, template_name: str) -> list[dict[str, Any]]:
     return rows
 
 
+def task_numbers(ledger: Ledger) -> dict[str, int]:
+    """Each measure's 序号 in the 任务清单 (measure 编号 → number), so that the 责任清单 and 督办清单, which
+    order measures otherwise, can say which task a row is."""
+    numbers: dict[str, int] = {}
+    for headings in grouped(ledger.problems).values():
+        for problems in headings.values():
+            for p in problems:
+                for m in ledger.measures_of(p.id):
+                    numbers.setdefault(m.id, len(numbers) + 1)
+    return numbers
+
+
 def _due_rows(ledger: Ledger, width: dict[str, int]) -> list[dict[str, Any]]:
-    """Rows of the 督办清单: measures overdue or due soon as of the 成文日期, by 责任部室（单位）."""
+    """Rows of the 督办清单: measures overdue or due soon as of the 成文日期 (or --as-of), by 责任部室（单位）,
+    the most overdue first within each."""
     rows = []
-    for no, d in enumerate(due_measures(ledger, ledger.inspection.issued), start=1):
+    task_no = task_numbers(ledger)
+    for no, d in enumerate(due_measures(ledger, ledger.due_date), start=1):
         m, p = d.measure, d.problem
         rows.append(
             {
@@ -160,9 +179,10 @@ def _due_rows(ledger: Ledger, width: dict[str, int]) -> list[dict[str, Any]]:
                 "item_text": (clean(p.item) or clean(p.heading)) if p else "",
                 "problem_id": m.problem_id,
                 "deadline": _deadline(m),
-                "measure_status": m.status,
+                "measure_status": m.shown_status(ledger.inspection.own_status_words),
                 "state": d.state,
                 "days": d.days,
+                "task_no": task_no.get(m.id, ""),
             }
         )
     _mark_groups(rows)
@@ -171,9 +191,9 @@ def _due_rows(ledger: Ledger, width: dict[str, int]) -> list[dict[str, Any]]:
 
 def due_note(ledger: Ledger) -> str:
     """The 督办清单's sentence above its table: how many measures are overdue and due soon, or none."""
-    items = due_measures(ledger, ledger.inspection.issued)
+    items = due_measures(ledger, ledger.due_date)
     late, soon = due_counts(items)
-    when = format_date(ledger.inspection.issued)
+    when = format_date(ledger.due_date)
     if not items:
         return f"截至{when}，没有逾期未完成或{DUE_SOON_DAYS}天内到期的整改措施。"
     return f"截至{when}，逾期未完成的整改措施{late}项，{DUE_SOON_DAYS}天内到期的{soon}项，按责任部室（单位）列出如下。"

@@ -116,6 +116,8 @@ class Checklist:
 NUMBER = Column("序号", 11, "{{ r.no }}", "no", centred=True)
 # A whole date on one line: "2024年12月31日" is 7 em plus the automatic quarter em Word and LibreOffice
 # put between Chinese and digits five times (8.25 em, 86.6 pt) plus the cell padding (8.5 pt): 34 mm.
+# The measure's 序号 in the 任务清单, in the checklists that order measures otherwise (责任清单, 督办清单).
+TASK_NUMBER = Column("任务号", 15, "{{ r.task_no }}", "task_no", centred=True)
 DEADLINE = Column("完成时限", 34, "{{ r.deadline }}", "deadline", centred=True)
 
 # Widths (mm) add up to the 225 mm text block (CHECKLIST_WIDTH_MM). At 五号 (10.5 pt = 3.70 mm a
@@ -168,7 +170,8 @@ CHECKLISTS = (
             NUMBER,
             Column("责任领导", 30, "{{ r.leader }}", "leader", merge="leader", centred=True),  # 7
             Column("责任部室（单位）", 33, "{{ r.department }}", "department", merge="department", centred=True),  # 8
-            Column("整改措施", 73, "{{ r.action }}", "action"),  # 18
+            TASK_NUMBER,
+            Column("整改措施", 58, "{{ r.action }}", "action"),  # 14
             Column("配合单位", 22, "{{ r.partner }}", "partner", centred=True),  # 5
             DEADLINE,
             Column("整改状态", 22, "{{ r.measure_status }}", "measure_status", centred=True),
@@ -186,8 +189,9 @@ CHECKLISTS = (
             NUMBER,
             Column("责任部室（单位）", 33, "{{ r.department }}", "department", merge="unit", centred=True),  # 8
             Column("责任领导", 30, "{{ r.leader }}", "leader", centred=True),  # 7
-            Column("整改措施", 55, "{{ r.action }}", "action"),  # 13
-            Column("具体问题", 40, "{{ r.item_text }}", "item_text"),  # 9
+            TASK_NUMBER,
+            Column("整改措施", 47, "{{ r.action }}", "action"),  # 11
+            Column("具体问题", 33, "{{ r.item_text }}", "item_text"),  # 8
             DEADLINE,
             Column("督办情况", 22, "{{ r.state }}", "state", centred=True),  # 逾期120天
         ),

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from pipeline.findings import ERROR, WARNING, Collector, Finding
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema, wording
-from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter
+from pipeline.ledger.convert import REPEATED_PUNCT_RE, _Converter, report_aliases
 from pipeline.ledger.model import Document, Inspection, Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.ledger.reader import RawCell, RawRow, RawTable, RawWorkbook
@@ -24,10 +24,12 @@ from pipeline.ledger.rules import (
     _check_layout,
     _check_narrative_text,
     _check_placeholders,
+    _check_printed_gaps,
     _check_references,
     _check_status_consistency,
     _split_ids,
 )
+from pipeline.ledger.similar import check_similar
 from pipeline.text.dates import LooseDate, WrittenDeadline
 from pipeline.text.punct import find_halfwidth_punct, is_chinese, normalize_punct, split_paragraphs, strip_typed_number
 
@@ -140,7 +142,11 @@ def _rows(table: RawTable | None, out: Collector) -> list[tuple[RawRow, dict[str
             if values[col.key] is None and col.default is not None and (cell is None or cell.empty):
                 values[col.key] = col.default
             _check_strings(table, col.key, cell, values[col.key], out)
+        status_cell = row.get("status")
+        alias = conv.aliased.get(status_cell.coord) if status_cell is not None else None
+        values["status_text"] = alias[0] if alias else ""
         result.append((row, values))
+    report_aliases(table, conv.aliased, out)
     return result
 
 
@@ -177,7 +183,8 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
     if not value:
         return value
     stripped, removed = strip_typed_number(value)
-    if removed and cell is not None:
+    # A merged block is one cell in Excel: warn at its top-left cell only (the covered cells cannot be selected).
+    if removed and cell is not None and (not cell.origin or cell.origin == cell.coord):
         header = table.spec.column(key).header
         out.warn(
             "typed-numbering",
@@ -188,6 +195,26 @@ def _strip_number(table: RawTable, cell: RawCell | None, key: str, value: str | 
             header,
         )
     return stripped
+
+
+def _warn_typed_number_in_text(
+    table: RawTable, cell: RawCell | None, key: str, value: str | None, out: Collector
+) -> None:
+    """A number typed at the start of running text (正文 内容, 整改进展) is printed as typed: said, not removed
+    (the text may mean it), so that a doubled 一是一是 or 1.1. is not published unnoticed."""
+    if not value or cell is None or (cell.origin and cell.origin != cell.coord):
+        return
+    _, removed = strip_typed_number(value)
+    if removed:
+        header = table.spec.column(key).header
+        out.warn(
+            "typed-numbering",
+            table.title,
+            cell.coord,
+            f"〔{header}〕以编号“{removed}”开头，通报中照印。通报会自动给段落编号（如“一是”“（一）”），"
+            f"如果这个编号是手填的，请删去，否则可能印成两个编号；是正文本身的一部分则可以不理会。",
+            header,
+        )
 
 
 def _check_notice_settings(table: RawTable, values: dict[str, Any], out: Collector) -> None:
@@ -301,6 +328,7 @@ def _inspection(table: RawTable | None, out: Collector) -> Inspection | None:
     values["show_status"] = values["show_status"] == schema.YES
     for key in ("runin_basic", "runin_plans", "status_position"):
         values[key] = values[key] or ""
+    values["own_status_words"] = values["own_status_words"] == schema.YES
     texts = {
         k: (v if v is not None else "")
         for k, v in values.items()
@@ -352,6 +380,10 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
     for r, v in narrative_rows:
         assert ntable is not None  # rows come from the table
         v["heading"] = _strip_number(ntable, r.get("heading"), "heading", v["heading"], out)
+        _warn_typed_number_in_text(ntable, r.get("text"), "text", v["text"], out)
+    for r, v in problem_rows:
+        assert ptable is not None  # rows come from the table
+        _warn_typed_number_in_text(ptable, r.get("progress"), "progress", v["progress"], out)
     problems = [
         # Groups are formed on the text as printed, so "(甲)" and "（甲）" are one aspect.
         Problem(
@@ -363,6 +395,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
             status=v["status"],
             public=(v["public"] != schema.NO),
             row=r.row,
+            status_text=v["status_text"],
         )
         for r, v in problem_rows
         if all(v[k] is not None for k in ("id", "heading", "progress", "status"))
@@ -383,6 +416,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
             status=v["status"],
             row=r.row,
             deadline_text=v["deadline"].text if isinstance(v["deadline"], WrittenDeadline) else "",
+            status_text=v["status_text"],
         )
         for r, v in measure_rows
         if all(v[c.key] is not None for c in schema.MEASURES.columns if c.required)
@@ -425,6 +459,11 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         _check_deadlines(tables.get("measures"), measure_rows, inspection, out)
     _check_status_consistency(tables, problem_rows, measure_rows, out)
     _check_layout(tables, problem_rows, narrative_rows, out, inspection)
+    if scheme.aspect.shown:
+        check_similar(ptable, problem_rows, "aspect", out)
+    check_similar(ptable, problem_rows, "heading", out, scope="aspect")
+    check_similar(tables.get("measures"), measure_rows, "leader", out)
+    check_similar(tables.get("measures"), measure_rows, "department", out)
 
     ledger = None
     if inspection is not None:
@@ -444,6 +483,7 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         )
         _check_internal(ptable, ledger, out)
         _check_figures_available(info_table, ntable, narrative_rows, ledger, out)
+        _check_printed_gaps(info_table, ptable, ntable, narrative_rows, ledger, out)
     _check_doc_number(info_table, out)
     kind = inspection.kind if inspection is not None else kind_of(info_table)
     result_findings = tuple(_for_kind(f, kind) for f in out.findings)

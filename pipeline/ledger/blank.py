@@ -75,7 +75,7 @@ def _label(col: schema.Column, kind: str) -> str:
 def _help(col: schema.Column, kind: str, example: bool = True) -> str:
     """A column's help (and example) in the ledger's kind; the 巡视巡察 row explains both words as they are."""
     text = col.help + (f"例：{col.example}" if example and col.example else "")
-    return text if col.key == "kind" else schema.for_kind(text, kind)
+    return text if col.key == "kind" else schema.example_for_kind(text, kind)
 
 
 def blank_workbook(kind: str = schema.XUNCHA, examples: bool = True) -> Workbook:
@@ -93,7 +93,7 @@ def blank_workbook(kind: str = schema.XUNCHA, examples: bool = True) -> Workbook
         if spec.keyvalue:
             _blank_keyvalue(ws, spec, choices_ws, slot, kind)
         else:
-            _blank_table(ws, spec, choices_ws, slot, examples)
+            _blank_table(ws, spec, choices_ws, slot, examples, kind)
     _write_guide(guide, kind)
     # Put the hidden options sheet last so sheet order reads: guide, data sheets.
     wb.move_sheet(choices_ws, offset=len(wb.sheetnames))
@@ -162,7 +162,12 @@ def _print_setup(ws: Worksheet, landscape: bool = True, title_rows: str | None =
 
 
 def _blank_table(
-    ws: Worksheet, spec: schema.Sheet, choices_ws: Worksheet, slot: list[int], examples: bool = True
+    ws: Worksheet,
+    spec: schema.Sheet,
+    choices_ws: Worksheet,
+    slot: list[int],
+    examples: bool = True,
+    kind: str = schema.XUNCHA,
 ) -> None:
     for idx, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(idx)
@@ -221,30 +226,34 @@ def _blank_table(
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = spec.freeze
     if examples:
-        _example_row(ws, spec)
+        _example_row(ws, spec, kind)
         fit_row_heights(ws, range(2, ws.max_row + 1))
     _print_setup(ws)
 
 
-def _example_row(ws: Worksheet, spec: schema.Sheet) -> None:
+def _example_row(ws: Worksheet, spec: schema.Sheet, kind: str = schema.XUNCHA) -> None:
     """Row 2: an example (grey, first cell starting with 示例) that shows the shape; the reader skips it.
     正文 gets the skeleton of a progress notice instead, to rewrite."""
     if spec.key == "narrative":
         for r, row in enumerate(schema.NARRATIVE_SKELETON, start=2):
             for c, text in enumerate(row, start=1):
                 if text:
-                    ws.cell(row=r, column=c, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+                    ws.cell(row=r, column=c, value=schema.for_kind(text, kind)).alignment = Alignment(
+                        wrap_text=True, vertical="top"
+                    )
         return
     for c, col in enumerate(spec.columns, start=1):
-        value: str | datetime = col.example
+        value: str | datetime = schema.example_for_kind(col.example, kind)
         if c == 1:
-            value = schema.EXAMPLE_MARK if col.kind == schema.ID else f"{schema.EXAMPLE_MARK}：{col.example}"
+            value = schema.EXAMPLE_MARK if col.kind == schema.ID else f"{schema.EXAMPLE_MARK}：{value}"
         elif col.kind == schema.CHOICE and not value:
             value = col.default or col.choices[0]
         elif col.kind in (schema.DATE, schema.DEADLINE) and col.example:
             value = datetime.strptime(col.example, "%Y-%m-%d")
         if value:
             cell = ws.cell(row=2, column=c, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd"  # openpyxl's default has the time: "###" in a narrow column
             cell.font = _EXAMPLE_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -288,7 +297,7 @@ def _blank_keyvalue(
             value.value = kind
         note = _help(col, kind, example=False) + ("（必填）" if col.required else "")
         if col.example:
-            note += f"例：{col.example if col.key == 'kind' else schema.for_kind(col.example, kind)}"
+            note += f"例：{col.example if col.key == 'kind' else schema.example_for_kind(col.example, kind)}"
         ws.cell(row=r, column=3, value=note).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 20
@@ -339,7 +348,7 @@ def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
     )
     rows.append(("名称", "", "各级编号", "效果（⏎ 表示另起一段）", "说明"))
     for name, (pattern, help_text, example) in numbering.SCHEME_DOCS.items():
-        rows.append((name, "", pattern, schema.for_kind(example, kind), help_text))
+        rows.append((name, "", pattern, schema.example_for_kind(example, kind), help_text))
     rows.append(())
     rows.append(
         (
@@ -382,7 +391,7 @@ def _write_guide(ws: Worksheet, kind: str = schema.XUNCHA) -> None:
                 "{" + schema.for_kind(ph.name, kind) + "}",
                 "",
                 "",
-                f"例：{schema.for_kind(ph.example, kind)}",
+                f"例：{schema.example_for_kind(ph.example, kind)}",
                 schema.for_kind(ph.help, kind),
             )
         )

@@ -52,6 +52,9 @@ class _Converter:
         self.table = table
         self.sheet = table.title
         self.out = out
+        # status words read through an alias: cell coordinate -> the word as written, in reading order
+        self.aliased: dict[str, tuple[str, str, str]] = {}
+        self._cell = ""
         self._convert: dict[str, Callable[[Any, schema.Column, tuple[str, str]], Any]] = {
             schema.TEXT: self._text,
             schema.LONGTEXT: self._longtext,
@@ -114,6 +117,7 @@ class _Converter:
                 col.header,
             )
             return None
+        self._cell = cell.coord
         return self._convert[col.kind](raw, col, where)
 
     def _text(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str:
@@ -207,6 +211,7 @@ class _Converter:
             if unicodedata.normalize("NFKC", choice) == text:
                 return choice
         if col.choices == schema.STATUSES and text in schema.STATUS_ALIASES:
+            self.aliased[self._cell] = (text, schema.STATUS_ALIASES[text], col.header)
             return schema.STATUS_ALIASES[text]
         self.out.error(
             "bad-choice",
@@ -215,6 +220,27 @@ class _Converter:
             col.header,
         )
         return None
+
+
+def report_aliases(table: RawTable, aliased: dict[str, tuple[str, str, str]], out: Collector) -> None:
+    """One note per usual status word, at the first cell it was read from, with how many more cells say it."""
+    first: dict[str, tuple[str, str, str, list[str]]] = {}
+    for coord, (word, status, header) in aliased.items():
+        first.setdefault(word, (coord, status, header, []))[3].append(coord)
+    for word, (coord, status, header, cells) in first.items():
+        more = cells[1:]
+        also = ""
+        if more:
+            shown = "、".join(more[:5]) + ("等" if len(more) > 5 else "")
+            also = f"另有 {len(more)} 处同样的写法（{shown}），同样处理。"
+        out.warn(
+            "status-alias",
+            table.title,
+            coord,
+            f"〔{header}〕“{word}”按固定的状态“{status}”统计，通报和清单中印作“{status}”。{also}"
+            f"如要照印“{word}”，请在基本信息的〔状态照写〕中选“是”；也可以直接改为下拉列表中的“{status}”。",
+            header,
+        )
 
 
 def _warn_format_chars(out: Collector, where: tuple[str, str], header: str, removed: str) -> None:

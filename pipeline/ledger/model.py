@@ -51,6 +51,7 @@ class Inspection:
     title_plans: str = ""
     title_closing: str = ""
     show_status: bool = False
+    own_status_words: bool = False  # 状态照写: print a status as the clerk wrote it (基本完成), not the fixed word
     declared_aspects: int | None = None
     declared_done: int | None = None
     declared_staged: int | None = None
@@ -103,6 +104,11 @@ class Problem:
     status: str
     public: bool
     row: int = 0
+    status_text: str = ""  # the status as written when it was a usual word (基本完成), else ""
+
+    def shown_status(self, own_words: bool) -> str:
+        """The status as the documents print it: the clerk's own word when 状态照写 is chosen."""
+        return self.status_text if own_words and self.status_text else self.status
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,11 @@ class Measure:
     status: str
     row: int = 0
     deadline_text: str = ""  # a deadline written in words (2024年12月底前, 立行立改), printed as written
+    status_text: str = ""  # the status as written when it was a usual word (推进中), else ""
+
+    def shown_status(self, own_words: bool) -> str:
+        """The status as the documents print it: the clerk's own word when 状态照写 is chosen."""
+        return self.status_text if own_words and self.status_text else self.status
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,12 @@ class Ledger:
     measures: tuple[Measure, ...]
     narrative: tuple[Paragraph, ...]
     documents: tuple[Document, ...]
+    as_of: date | None = None  # the day the 督办清单 counts from (build --as-of); None: the 成文日期
+
+    @property
+    def due_date(self) -> date:
+        """The day overdue and due-soon measures are counted from: --as-of, else the 成文日期."""
+        return self.as_of or self.inspection.issued
 
     @property
     def aspects(self) -> tuple[str, ...]:

@@ -457,6 +457,27 @@ def _read_table(view: _SheetView, spec: schema.Sheet, title: str, notes: list[Re
                     header,
                 )
             )
+    known = set(cols.values())
+    for c in range(1, 61):
+        label = view.value(header_row, c)
+        if c in known or label is None or not str(label).strip() or view.origin(header_row, c) != (header_row, c):
+            continue
+        rows_below = view.rows_with_values(header_row, [c])
+        if not rows_below:
+            continue  # a label over nothing loses nothing
+        name = str(label).strip()
+        notes.append(
+            ReaderNote(
+                "warning",
+                "unknown-column",
+                title,
+                f"{get_column_letter(c)}{header_row}",
+                f"“{name}”列不是台账的列，其中的内容（{len(rows_below)} 行）不会进入任何文档。"
+                f"需要印出的内容请移到相应的列（可用的列：{'、'.join(col.header for col in spec.columns)}）；"
+                "只作内部备注的可以不理会。",
+                name,
+            )
+        )
     rows = view.rows_with_values(header_row, cols.values())
     for r in rows:
         table.rows.append(RawRow(row=r, cells={key: _raw_cell(view, r, c, header_row) for key, c in cols.items()}))

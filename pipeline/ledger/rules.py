@@ -10,7 +10,7 @@ from pipeline.findings import Collector
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
 from pipeline.ledger.model import Inspection, Ledger
-from pipeline.ledger.numbering import title_choice
+from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.ledger.reader import RawRow, RawTable
 from pipeline.text.dates import WrittenDeadline
 from pipeline.text.names import correct_doc_number
@@ -216,7 +216,8 @@ def _check_deadlines(
                 "deadline-passed",
                 *where,
                 f"〔完成时限〕{deadline:%Y-%m-%d} 在成文日期 {info.issued:%Y-%m-%d} 之前已到期，"
-                f"但状态是“{v['status']}”。请更新状态或说明原因。",
+                f"但状态是“{v['status']}”。已完成的请把同一行的〔状态〕改为“已完成”；未完成的请在〔完成情况〕中写明原因"
+                "和新的安排。",
                 "完成时限",
             )
 
@@ -343,6 +344,8 @@ def _check_declared(
         ("declared_measures", counts.measures_declared, counts.measures_counted, "measures", "条措施"),
         ("declared_documents", counts.documents_declared, counts.documents_counted, "documents", "个文件"),
     ]
+    if not NumberingScheme.parse(ledger.inspection.numbering).aspect.shown:
+        pairs = pairs[1:]  # no 方面 level: the declared number is the only one there is, not a mismatch
     for key, declared, counted, sheet_key, unit in pairs:
         sheet = tables.get(sheet_key)
         if sheet is None or sheet.missing_columns():
@@ -381,3 +384,50 @@ def _check_internal(table: RawTable | None, ledger: Ledger, out: Collector) -> N
         "不在通报中逐条列出。",
         "是否公开",
     )
+
+
+def _check_printed_gaps(
+    info_table: RawTable | None,
+    ptable: RawTable | None,
+    ntable: RawTable | None,
+    narrative_rows: list[tuple[RawRow, dict[str, Any]]],
+    ledger: Ledger,
+    out: Collector,
+) -> None:
+    """What would print as a gap or a zero nobody meant: a 版头 without its 发文字号, a 制度文件 figure of 0, a
+    progress section with no public problem under its heading."""
+    info = ledger.inspection
+    cell = info_table.fields.get("red_header") if info_table is not None else None
+    if info.red_header == schema.YES and not info.doc_number and info_table is not None and cell is not None:
+        out.warn(
+            "red-header-without-number",
+            info_table.title,
+            cell.coord,
+            "〔版头〕选了“是”，但〔发文字号〕没有填写：版头中发文字号的一行会是空行。"
+            "请填写发文字号（如“东工党〔2024〕12号”），或把〔版头〕改为“否”。",
+            "版头",
+        )
+    if ntable is not None and ledger.counts.documents == 0:
+        for row, v in narrative_rows:
+            for key in ("heading", "text"):
+                names = {figures.canonical(m.group(1)) for m in figures.PLACEHOLDER_RE.finditer(v.get(key) or "")}
+                if "制度文件数" in names:
+                    header = ntable.spec.column(key).header
+                    out.warn(
+                        "zero-figure",
+                        ntable.title,
+                        _cell(ntable, row, key),
+                        f"〔{header}〕中的{{制度文件数}}是 0（“制度文件”表中没有文件，基本信息中也没有填写〔制度文件数〕），"
+                        "通报会印出“……0项”。请在“制度文件”表中填写制定或修订的制度，或改写这句话。",
+                        header,
+                    )
+    printed, _ = title_choice(info.title_progress)
+    if ptable is not None and ledger.problems and not ledger.public_problems and printed:
+        out.warn(
+            "no-public-problems",
+            ptable.title,
+            "",
+            "“问题”表中的问题都标为不公开（〔是否公开〕为“否”），通报的整改落实进展部分只有标题、没有内容。"
+            "请把要公布的问题改为“是”，或在基本信息的〔整改落实进展标题〕中填“不印”。",
+            "是否公开",
+        )

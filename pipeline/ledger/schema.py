@@ -64,6 +64,12 @@ def for_kind(text: str, kind: str) -> str:
     return text.replace(XUNCHA, XUNSHI) if kind == XUNSHI else text
 
 
+def example_for_kind(text: str, kind: str) -> str:
+    """An example worded for the ledger's kind: a 巡视 is run by a province (省委第一巡视组, 十二届省委第五轮巡视)."""
+    text = for_kind(text, kind)
+    return text.replace("七届市委", "十二届省委").replace("市委", "省委") if kind == XUNSHI else text
+
+
 YES, NO = "是", "否"
 DOC_MADE, DOC_REVISED = "制定", "修订"
 
@@ -235,7 +241,11 @@ INFO = Sheet(
         Column("title", "标题", width=40, help="选填。不填时自动生成“××关于××反馈意见集中整改进展情况的通报”。"),
         Column("phone", "联系电话", example="8381897", help="选填。通报结尾的联系电话。"),
         Column("email", "电子邮箱", example="dy8381897@dy.shandong.cn", help="选填。通报结尾的电子邮箱。"),
-        Column("cc", "抄送", help="选填。版记中的抄送机关，多个机关用顿号隔开。"),
+        Column(
+            "cc",
+            "抄送",
+            help="选填。版记中的抄送机关，多个机关之间用逗号隔开（GB/T 9704），如“市委巡察办，市纪委监委”。",
+        ),
         Column("printer", "印发机关", help="选填。版记中的印发机关。"),
         Column("printed", "印发日期", DATE, help="选填。版记中的印发日期。"),
         Column(
@@ -326,6 +336,16 @@ INFO = Sheet(
             width=10,
             default=NO,
             help="选填。选“是”时，通报中每个具体问题的整改进展后另起一行印“整改状态：已完成。”；不填为“否”。",
+        ),
+        Column(
+            "own_status_words",
+            "状态照写",
+            CHOICE,
+            choices=(YES, NO),
+            width=10,
+            default=NO,
+            help="选填。整改状态写的是常用说法（如“基本完成”“推进中”“已整改”）时，程序按固定的四种状态统计；"
+            "选“是”时，通报的“整改状态：……”和各清单的状态栏照印台账中的写法，不填为“否”（印固定的说法）。",
         ),
         Column(
             "declared_aspects",
@@ -759,7 +779,8 @@ NARRATIVE_SKELETON: tuple[tuple[str, str, str], ...] = (
         "【请改写】对已经完成的事项适时开展“回头看”，对正在推进的事项盯住时限、挂账督办，……",
     ),
     (SECTION_PLANS, "进一步完善长效机制", "【请改写】……"),
-    (SECTION_CLOSING, "", "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
+    # {巡察} prints 巡察 or 巡视 as the ledger's kind says, so this one sentence needs no rewriting
+    (SECTION_CLOSING, "", "欢迎广大干部群众对{巡察}整改落实情况进行监督。如有意见建议，请及时向我们反映。"),
     # The other documents' parts: a build of the notice alone does not need them rewritten (a warning);
     # a build of the document that prints one does.
     (

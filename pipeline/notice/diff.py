@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any, Callable, Sequence
 
 from pipeline.ledger import schema
@@ -66,24 +67,19 @@ class LedgerDiff:
         return {"problems": self.problems.as_dict(), "measures": self.measures.as_dict()}
 
     def summary(self) -> str:
-        """One line: 问题：新增1个、变化2个；措施：完成3项、新增1项（"没有变化" when nothing differs)."""
+        """One line, each row counted once: 问题：新增1个、2个有变化，其中1个已完成；措施：6项有变化，其中5项已完成
+        ("问题和措施没有变化" when nothing differs)."""
         if self.empty:
             return "问题和措施没有变化"
         parts = []
         for name, unit, d in (("问题", "个", self.problems), ("措施", "项", self.measures)):
             if d.empty:
                 continue
-            done = sum(1 for c in d.changed if c.field in _STATUS_FIELDS and c.new == schema.STATUS_DONE)
-            bits = [
-                f"{label}{n}{unit}"
-                for label, n in (
-                    ("新增", len(d.added)),
-                    ("删除", len(d.removed)),
-                    ("完成", done),
-                    ("变化", len({c.id for c in d.changed})),
-                )
-                if n
-            ]
+            done = len({c.id for c in d.changed if c.field in _STATUS_FIELDS and c.new == schema.STATUS_DONE})
+            changed = len({c.id for c in d.changed})
+            bits = [f"{label}{n}{unit}" for label, n in (("新增", len(d.added)), ("删除", len(d.removed))) if n]
+            if changed:
+                bits.append(f"{changed}{unit}有变化" + (f"，其中{done}{unit}已完成" if done else ""))
             parts.append(f"{name}：" + "、".join(bits))
         return "；".join(parts)
 
@@ -93,7 +89,7 @@ class LedgerDiff:
         for name, d in (("问题", self.problems), ("措施", self.measures)):
             out += [f"新增  {name} {i}：{t}" for i, t in d.added]
             out += [f"删除  {name} {i}：{t}" for i, t in d.removed]
-            out += [f"变化  {name} {c.id} 〔{c.field}〕{_short(c.old)} → {_short(c.new)}" for c in d.changed]
+            out += [f"变化  {name} {c.id} 〔{c.field}〕{_change(c.old, c.new)}" for c in d.changed]
         return out
 
 
@@ -103,6 +99,25 @@ _STATUS_FIELDS = ("整改状态", "状态")
 def _short(text: str, width: int = 30) -> str:
     text = text.replace("\n", " ") or "（空）"
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _change(old: str, new: str, width: int = 30, context: int = 8, most: int = 3) -> str:
+    """old → new for short texts; for long ones the changed words with a little context on each side
+    (…召开专题会议［3→5］次，形成…), so that a change deep in a long 整改进展 is visible."""
+    if len(old) <= width and len(new) <= width:
+        return f"{_short(old)} → {_short(new)}"
+    a, b = old.replace("\n", " "), new.replace("\n", " ")
+    ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    parts = []
+    for _, i1, i2, j1, j2 in ops[:most]:
+        before = a[max(0, i1 - context) : i1]
+        after = a[i2 : i2 + context]
+        lead = "…" if i1 - context > 0 else ""
+        tail = "…" if i2 + context < len(a) else ""
+        parts.append(f"{lead}{before}［{a[i1:i2] or '（无）'}→{b[j1:j2] or '（无）'}］{after}{tail}")
+    if len(ops) > most:
+        parts.append(f"另有 {len(ops) - most} 处改动")
+    return "；".join(parts)
 
 
 def _deadline(d: date | None) -> str:

@@ -338,7 +338,9 @@ def _progress(w: _Writer, ledger: Ledger, settings: NoticeSettings, level: int) 
                         status=p.status,
                         as_sentence=True,
                     )
-                status_line = settings.status_line(p.status) if show_status else ""
+                status_line = (
+                    settings.status_line(p.shown_status(ledger.inspection.own_status_words)) if show_status else ""
+                )
                 if status_line and settings.status_before:
                     w.paragraph("progress", a_level + 2, status_line, role="status", status=p.status)
                 for n, text in enumerate(t for t in p.progress if clean(t)):

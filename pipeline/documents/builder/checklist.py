@@ -49,7 +49,7 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
 
     Context: attachment ("附件1" or ""), title (may hold "\\n"), issuer, date, pages [{rows [{no,
     aspect, heading, item, item_text, problem_id, status, public, action, target, leader, department,
-    partner, deadline, result, measure_status, and the group flags aspect_first, heading_first,
+    partner, deadline, result, measure_status, task_no (the measure's 序号 in the 任务清单), and the group flags aspect_first, heading_first,
     item_first, leader_first, department_first}]}] (also all rows in one list: rows).
 
     One table a page (pipeline.checklist_layout cuts the rows into pages): Word and LibreOffice leave a
