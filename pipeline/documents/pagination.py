@@ -36,10 +36,13 @@ from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS = {"w": W_NS, "r": R_NS}
 _W = f"{{{W_NS}}}"
 
 MARGIN_LINES = 2  # how far (in lines) the estimate must be from a page end for the in-body 版记
+ROOM_LINES = 1  # and how many lines more than the 版记 it must leave free on the page
 # Where Chinese meets a Latin word or number Word and LibreOffice add space (automatic spacing); as a part
 # of the size. LibreOffice's notices agree line for line with any value from 1/8 to 3/16 (see the tests).
 AUTOSPACE = float(__import__("os").environ.get("AS", "0.15625"))
@@ -262,16 +265,28 @@ def line_count(text: str, first: float, rest: float, size: int = 320, spacing: i
     return lines
 
 
+_SKIPPED = {_W + "drawing", _W + "pict", _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr"}
+
+
 def _paragraph_text_lines(p) -> list[str]:
-    """The paragraph's text, split at its line breaks."""
+    """The paragraph's text, split at its line breaks (not the text of a text box or a field's code)."""
     lines = [""]
-    for el in p.iter(_W + "t", _W + "br", _W + "cr", _W + "tab"):
-        if el.tag == _W + "t":
-            lines[-1] += el.text or ""
-        elif el.tag == _W + "tab":
-            lines[-1] += " "
-        else:
-            lines.append("")
+
+    def walk(element) -> None:
+        for el in element:
+            tag = el.tag
+            if not isinstance(tag, str) or tag in _SKIPPED or tag.startswith(f"{{{_MC}}}"):
+                continue
+            if tag == _W + "t":
+                lines[-1] += el.text or ""
+            elif tag == _W + "tab":
+                lines[-1] += " "
+            elif tag in (_W + "br", _W + "cr"):
+                lines.append("")
+            else:
+                walk(el)
+
+    walk(p)
     return lines
 
 
@@ -284,8 +299,8 @@ def _paragraphs(body, styles: dict[str, ParaStyle], width: int, pitch: int, stop
             if child.tag in (_W + "sectPr", _W + "tcPr", _W + "bookmarkStart", _W + "bookmarkEnd", _W + "proofErr"):
                 continue
             return None  # a table or anything else: not estimated
-        if child.find(".//w:drawing", NS) is not None or child.find(".//w:pict", NS) is not None:
-            return None
+        if child.find(f".//{{{_WP_NS}}}inline", NS) is not None or child.find(".//w:pict", NS) is not None:
+            return None  # a picture in the line (a text box anchored to the page takes no line)
         if child.find(".//w:br[@w:type='page']", NS) is not None:
             return None
         ppr = child.find("w:pPr", NS)
@@ -395,7 +410,6 @@ RULES = 60  # the 版记's three rules, twips (0.35 + 0.25 + 0.35 mm ≈ 3 pt)
 BOX_SLACK = 120
 _PAGE_NUMBER_STYLE = "GwPageNumber"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -467,7 +481,7 @@ def _box(table, width: int, height: int, shape_id: int) -> bytes:
         '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
         f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-        f'<wps:txbx><w:txbxContent>{table_xml}'
+        f"<wps:txbx><w:txbxContent>{table_xml}"
         '<w:p><w:pPr><w:pStyle w:val="GwTiny"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
         "</w:pPr></w:p></w:txbxContent></wps:txbx>"
         '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b">'
@@ -497,13 +511,15 @@ def choose(document_xml: bytes, styles_xml: bytes, record_height: int) -> str | 
     central = estimate(document_xml, styles_xml, stop)
     if central is None:
         return None
+    if central.page % 2:
+        return "next"
     longer = estimate(document_xml, styles_xml, stop, MARGIN_LINES)
     shorter = estimate(document_xml, styles_xml, stop, -MARGIN_LINES)
     assert longer is not None and shorter is not None
-    if central.page % 2:
-        return "next"
-    sure = longer.page == central.page == shorter.page
-    if sure and longer.used + record_height <= central.text_height:
+    if (
+        longer.page == central.page == shorter.page
+        and central.used + (ROOM_LINES * central.pitch) + record_height <= central.text_height
+    ):
         return "page"
     return "blank"
 
