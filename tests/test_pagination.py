@@ -80,7 +80,7 @@ def parts(docx: bytes) -> dict[str, bytes]:
 
 def choice(docx: bytes) -> str | None:
     p = parts(docx)
-    return pagination.choose(p["word/document.xml"], p["word/styles.xml"], 2 * LINE + pagination.RULES)
+    return pagination.choose(p["word/document.xml"], p["word/styles.xml"], 2 * LINE)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,9 @@ def closing_line(tmp_path_factory) -> int:
     "filler, expected",
     [
         (0, "page"),  # page 2 with room
-        (18, "blank"),  # page 2, the 落款 on lines 20 and 21: no room
+        (16, "page"),  # page 2, the 落款 on lines 18 and 19: the 版记's two lines and one more are free
+        (17, "blank"),  # the 落款 on lines 19 and 20: two lines free, no line to spare
+        (18, "blank"),  # the 落款 on lines 20 and 21: no room
         (22, "next"),  # the closing on line 22 of page 2 goes over with the 落款: page 3
         (22 + 22, "blank"),  # the same on page 3: page 4 has room, but two lines fewer and it ends on page 3
     ],

@@ -2,22 +2,31 @@
 
 The 版记 sits at the foot of the last page, which is an even page. Which page that is depends on where the
 body ends, and neither Word nor LibreOffice can be told "at the foot of the last page if it is even and has
-room, else on the next even page" (a footer shows on every page of its section; LibreOffice lays a table
-or a frame anchored to the bottom of the page inline; a field that hides the 版记 but on the last page
-cannot move it to an even page). So the program estimates the body's lines the way both lay them out on
+room, else on the next even page" (a footer shows on every page of its section; LibreOffice lays a
+floating table or a paragraph frame anchored to the bottom of the page inline; an IF PAGE = NUMPAGES field
+could hide the 版记 but on the last page, not move it to an even page, and NUMPAGES nested in a footer's
+IF field is known to send LibreOffice's layout into a loop). So the program estimates the body's lines the way both lay them out on
 the notice's grid (a fixed pitch, 28 characters of 3号 a line, headings and the 落款 kept with what
 follows) and picks one of three constructions:
 
-- the body ends on an even page with room for the 版记 (and the estimate is two lines clear of every
-  page end, so that a line more or less cannot change the page): the 版记 goes into the body as a
-  text box anchored to the last paragraph and aligned to the bottom of the text block, and the
-  document keeps its page count. Text that would run into the box flows on, so an estimate a little
-  short puts the box lower on the page, never over the text;
+- the body ends on an even page with room for the 版记 and a line more, and two lines more or fewer
+  anywhere above would not change that page: the 版记 goes into the body as a text box anchored to the
+  body's last paragraph and aligned to the bottom of the text block, and the document keeps its page
+  count (its last rule is the text block's bottom edge). Text that would run into the box flows on
+  rather than under it;
 - otherwise the template's own construction stays: the 版记 in the footers of a last section that
   starts on an even page, which can never put it on an odd page. When the estimate says the body ends
-  on an even page (no room), a blank page comes before that section, and both go without page numbers
-  (GB/T 9704 7.5: 版记页前有空白页的，空白页和版记页均不编排页码); when it ends on an odd page, the
-  版记's page is the next one and keeps its number.
+  on an even page (no room, or too close to call), a blank page comes before that section, and both go
+  without page numbers (GB/T 9704 7.5: 版记页前有空白页的，空白页和版记页均不编排页码); when it ends on
+  an odd page, the 版记's page is the next one and keeps its number.
+
+An estimate off by up to two lines fails safe: the 版记 is never on an odd page; at worst a blank page
+comes before it that was not needed, or its page's number is missing or shown against the rule. (Off by
+more, across a page turn, the in-body 版记 could follow its paragraph onto an odd page; the tests hold
+the estimate to LibreOffice's pages line for line.)
+The estimate follows LibreOffice's layout (checked against its PDFs in the tests); Word moves the last
+two lines of a kept closing rather than the whole paragraph and may break lines a little differently,
+which the two lines' margin is there to absorb.
 
 The template's construction is recognised by its parts (a last section of type evenPage whose footers
 hold a table, the 版记, after a paragraph that ends the body's section); a template an office changed
@@ -30,7 +39,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -42,10 +51,11 @@ NS = {"w": W_NS, "r": R_NS}
 _W = f"{{{W_NS}}}"
 
 MARGIN_LINES = 2  # how far (in lines) the estimate must be from a page end for the in-body 版记
-ROOM_LINES = 1  # and how many lines more than the 版记 it must leave free on the page
-# Where Chinese meets a Latin word or number Word and LibreOffice add space (automatic spacing); as a part
-# of the size. LibreOffice's notices agree line for line with any value from 1/8 to 3/16 (see the tests).
-AUTOSPACE = float(__import__("os").environ.get("AS", "0.15625"))
+ROOM_LINES = 1  # and how many lines more than the 版记's must be free on that page
+# Where Chinese meets a Latin word or number Word and LibreOffice add space (automatic spacing), here as a
+# part of the size: LibreOffice's notices (45 rendered ones) agree line for line with any value from 1/8 to
+# 3/16 and disagree from 1/4 on; the middle of that range.
+AUTOSPACE = 5 / 32
 # No line starts with these (GB/T 15834 practice, as Word and LibreOffice apply it to Chinese text)
 NO_START = set("，。、；：？！）》」』】〕〉”’…—·％,.;:?!)]}%")
 NO_END = set("（《「『【〔〈“‘([{")
@@ -102,7 +112,6 @@ class _Para:
     heights: list[int]  # one entry per line (the first includes the space before, the last the space after)
     keep_next: bool
     widow: bool
-    chain: list[int] = field(default_factory=list)
 
 
 def _int(element, attr: str) -> int | None:
@@ -405,8 +414,8 @@ def estimate(document_xml: bytes, styles_xml: bytes, stop_index: int | None = No
 
 EMU_PER_TWIP = 635
 RULES = 60  # the 版记's three rules, twips (0.35 + 0.25 + 0.35 mm ≈ 3 pt)
-# The text box is this much taller than the 版记 it holds (which sits at its bottom): a box too short
-# cuts the 版记 off in LibreOffice.
+# The text box is this much taller than the 版记's lines and rules (the 版记 sits at its bottom): a box
+# too short cuts the 版记 off in LibreOffice. RULES + BOX_SLACK stay within the line ROOM_LINES spares.
 BOX_SLACK = 120
 _PAGE_NUMBER_STYLE = "GwPageNumber"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -450,7 +459,9 @@ def _footer_targets(sect, rels: dict[str, str]) -> dict[str, str]:
 
 
 def _record_height(table, styles: dict[str, ParaStyle], width: int, pitch: int) -> int:
-    height = RULES
+    """The 版记's lines (its rows), twips; the rules between them are within the line spared under the
+    落款 (ROOM_LINES)."""
+    height = 0
     for row in table.findall("w:tr", NS):
         cells = row.findall("w:tc", NS)
         row_height = 0
@@ -574,7 +585,7 @@ def place_record(parts: dict[str, bytes]) -> dict[str, bytes]:
         break_p.find("w:pPr", NS).remove(body_sect)
         body.append(body_sect)
         ids = [int(d.get("id")) for d in root.iter(f"{{{_WP}}}docPr") if (d.get("id") or "").isdigit()]
-        box = _box(table, width, height + BOX_SLACK, max(ids, default=0) + 1)
+        box = _box(table, width, height + RULES + BOX_SLACK, max(ids, default=0) + 1)
         last.append(etree.fromstring(box))
         out["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
