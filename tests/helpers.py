@@ -10,7 +10,7 @@ import io
 import os
 import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from conftest import EXAMPLE, TEMPLATES
@@ -149,3 +149,28 @@ def font_size_pt(paragraph: Paragraph, run_index: int = 0) -> float | None:
         if style.font.size is not None:  # type: ignore[attr-defined]
             return style.font.size.pt  # type: ignore[attr-defined]
     return None
+
+
+def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
+    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each), with
+    `record` a 版记, and `info` changed."""
+    import copy
+    from datetime import date
+
+    from conftest import BASE, fill_workbook
+
+    from pipeline.api import check_file
+    from pipeline.ledger.blank import blank_workbook
+
+    data = copy.deepcopy(BASE)
+    data["info"].update(info)
+    data["narrative"][2]["text"] = "整改" * 14 * filler_lines + "下一步。"
+    if record:
+        data["info"].update(cc="市委巡察办", printer="中共示例单位党组办公室", printed=date(2024, 12, 20))
+    wb = blank_workbook(examples=False)
+    fill_workbook(wb, data)
+    path = tmp / f"{name}.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    assert result.ok, result.errors
+    return result.ledger

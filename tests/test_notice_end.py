@@ -4,23 +4,20 @@ before it without a page number. Skipped without LibreOffice, except in CI."""
 
 from __future__ import annotations
 
-import copy
 import re
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import BASE, TEMPLATES, tool_or_skip
+from helpers import ledger_with
 
-from pipeline.api import check_file
 from pipeline.archive.pdf import convert_pdfs, find_soffice
 from pipeline.documents import lint as templates
 from pipeline.documents.registry import document_context
 from pipeline.documents.render import DocProperties, first_section_on_page_one, place_parts
-from pipeline.ledger.blank import blank_workbook
 
 WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
@@ -31,25 +28,6 @@ LONG_MARK = "中共某某县教育体育局党组委员会文件"  # 16 characte
 MM = 72 / 25.4
 CHAR = 15.75  # a 3号 character with the body's −0.25 pt spacing, pt
 RIGHT = (210 - 26) * MM  # the right edge of the text block, pt
-
-
-def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
-    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each), with
-    `record` a 版记, and `info` changed."""
-    from conftest import fill_workbook
-
-    data = copy.deepcopy(BASE)
-    data["info"].update(info)
-    data["narrative"][2]["text"] = "整改" * 14 * filler_lines + "下一步。"
-    if record:
-        data["info"].update(cc="市委巡察办", printer="中共示例单位党组办公室", printed=date(2024, 12, 20))
-    wb = blank_workbook(examples=False)
-    fill_workbook(wb, data)
-    path = tmp / f"{name}.xlsx"
-    wb.save(path)
-    result = check_file(path)
-    assert result.ok, result.errors
-    return result.ledger
 
 
 def render_notices(folder: Path, ledgers: dict[str, Any]) -> dict[str, list[dict]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import TEMPLATES
-from test_notice_end import ledger_with
+from helpers import ledger_with
 
 from pipeline.documents import lint as templates
 from pipeline.documents import pagination

@@ -424,6 +424,11 @@ _WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
+def may_hold_record_section(document_xml: bytes) -> bool:
+    """False when the document surely has no 版记 section (a cheap test before parsing it)."""
+    return b'w:val="evenPage"' in document_xml
+
+
 def record_break_index(document_xml: bytes) -> int | None:
     """The index (among the body's children) of the paragraph that ends the body's section before the
     版记's section, when the document is built as the notice template builds it; else None."""
@@ -542,7 +547,7 @@ def place_record(parts: dict[str, bytes]) -> dict[str, bytes]:
     rels_xml = parts.get("word/_rels/document.xml.rels")
     if document_xml is None or styles_xml is None or rels_xml is None:
         return parts
-    stop = record_break_index(document_xml)
+    stop = record_break_index(document_xml) if may_hold_record_section(document_xml) else None
     if stop is None:
         return parts
     rels = {

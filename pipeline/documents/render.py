@@ -24,7 +24,7 @@ from lxml import etree
 
 from pipeline.documents.builtin import is_builtin_bytes
 from pipeline.documents.package import Members, docx_problems
-from pipeline.documents.pagination import place_record
+from pipeline.documents.pagination import may_hold_record_section, place_record
 from pipeline.documents.placement import fit_issuer_mark, place_closing
 from pipeline.documents.preflight import DOC_PROPERTY_MAX
 from pipeline.documents.sandbox import RenderSandbox
@@ -502,10 +502,13 @@ def place_parts(docx: bytes, sealed: bool) -> bytes:
     (pipeline.documents.placement) and the 版记 placed by where the body ends (pipeline.documents.pagination);
     a document with none of them is returned as it is."""
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
+        xml = src.read("word/document.xml")
+        closed = place_closing(fit_issuer_mark(xml), sealed)
+        if closed == xml and not may_hold_record_section(xml):
+            return docx
         parts = {n: src.read(n) for n in src.namelist()}
-    xml = parts["word/document.xml"]
     placed = dict(parts)
-    placed["word/document.xml"] = place_closing(fit_issuer_mark(xml), sealed)
+    placed["word/document.xml"] = closed
     placed = place_record(placed)
     if placed == parts:
         return docx
