@@ -10,7 +10,7 @@ import io
 import os
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from conftest import EXAMPLE, TEMPLATES
@@ -194,3 +194,28 @@ def capped_call(func: Callable[[], object], cap_mb: int = 1024) -> tuple[str, fl
 MINIMAL_PDF = (b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
                b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n0 4\n"
                b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n0\n%%EOF\n")
+
+
+def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
+    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each), with
+    `record` a 版记, and `info` changed."""
+    import copy
+    from datetime import date
+
+    from conftest import BASE, fill_workbook
+
+    from pipeline.api import check_file
+    from pipeline.ledger.blank import blank_workbook
+
+    data = copy.deepcopy(BASE)
+    data["info"].update(info)
+    data["narrative"][2]["text"] = "整改" * 14 * filler_lines + "下一步。"
+    if record:
+        data["info"].update(cc="市委巡察办", printer="中共示例单位党组办公室", printed=date(2024, 12, 20))
+    wb = blank_workbook(examples=False)
+    fill_workbook(wb, data)
+    path = tmp / f"{name}.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    assert result.ok, result.errors
+    return result.ledger

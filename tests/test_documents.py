@@ -237,7 +237,9 @@ def test_windows_line_breaks_in_cells_become_paragraphs(make_ledger, tmp_path):
     assert not any("\r" in p for p in paras)
 
 
-def test_record_starts_on_an_even_page_and_a_notice_without_one_on_page_one(make_ledger, tmp_path):
+def test_a_short_notice_s_record_on_its_last_page_and_a_notice_without_one_on_page_one(make_ledger, tmp_path):
+    """A short notice's body ends on page 2 with room: its 版记 goes into that page, aligned to the bottom of
+    the text block (GB/T 9704 7.5; the other cases on rendered pages: test_notice_end)."""
     import zipfile
 
     def with_record(d: dict[str, Any]) -> None:
@@ -246,7 +248,8 @@ def test_record_starts_on_an_even_page_and_a_notice_without_one_on_page_one(make
     record = zipfile.ZipFile(build_one(make_ledger(with_record), tmp_path / "b") / "01_通报.docx").read(
         "word/document.xml")
     assert plain.count(b"<w:sectPr") == 1 and b'w:val="evenPage"' not in plain
-    assert record.count(b"<w:sectPr") == 2 and record.count(b'<w:type w:val="evenPage"/>') == 1
+    assert record.count(b"<w:sectPr") == 1 and b'w:val="evenPage"' not in record
+    assert "抄送：市委巡察办。".encode() in record and b"<wp:align>bottom</wp:align>" in record
 
 
 def test_checklists_carry_attachment_labels_when_asked(make_ledger, tmp_path):

@@ -4,23 +4,20 @@ before it without a page number. Skipped without LibreOffice, except in CI."""
 
 from __future__ import annotations
 
-import copy
 import re
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import BASE, TEMPLATES, tool_or_skip
+from helpers import ledger_with
 
-from pipeline.api import check_file
 from pipeline.archive.pdf import convert_pdfs, find_soffice
 from pipeline.documents import lint as templates
 from pipeline.documents.registry import document_context
 from pipeline.documents.render import DocProperties, first_section_on_page_one, place_parts
-from pipeline.ledger.blank import blank_workbook
 
 WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
@@ -31,25 +28,6 @@ LONG_MARK = "中共某某县教育体育局党组委员会文件"  # 16 characte
 MM = 72 / 25.4
 CHAR = 15.75  # a 3号 character with the body's −0.25 pt spacing, pt
 RIGHT = (210 - 26) * MM  # the right edge of the text block, pt
-
-
-def ledger_with(tmp: Path, name: str, filler_lines: int, record: bool, **info: Any) -> Any:
-    """BASE with `filler_lines` more lines in the 今后打算 paragraph (28 characters each), with
-    `record` a 版记, and `info` changed."""
-    from conftest import fill_workbook
-
-    data = copy.deepcopy(BASE)
-    data["info"].update(info)
-    data["narrative"][2]["text"] = "整改" * 14 * filler_lines + "下一步。"
-    if record:
-        data["info"].update(cc="市委巡察办", printer="中共示例单位党组办公室", printed=date(2024, 12, 20))
-    wb = blank_workbook(examples=False)
-    fill_workbook(wb, data)
-    path = tmp / f"{name}.xlsx"
-    wb.save(path)
-    result = check_file(path)
-    assert result.ok, result.errors
-    return result.ledger
 
 
 def render_notices(folder: Path, ledgers: dict[str, Any]) -> dict[str, list[dict]]:
@@ -109,6 +87,13 @@ def ends(tmp_path_factory) -> dict[str, list[dict]]:
         ledgers[f"end{target}"] = ledger_with(tmp, f"end{target}", filler, False)
         ledgers[f"record{target}"] = ledger_with(tmp, f"record{target}", filler, True)
     ledgers["record_short"] = ledger_with(tmp, "record_short", 0, True)
+    # the body ends on the probe's (even) page with no room under the 落款 for the 版记: the closing on
+    # line 18, the 落款 on 20 and 21
+    assert page % 2 == 1 and line <= 18, (page, line)
+    ledgers["record_full"] = ledger_with(tmp, "record_full", 18 - line, True)
+    ledgers["full"] = ledger_with(tmp, "full", 18 - line, False)
+    # the 落款 on lines 18 and 19: the 版记's two lines and one more are free, so it goes on page 2
+    ledgers["record_tight"] = ledger_with(tmp, "record_tight", 16 - line, True)
     ledgers["header"] = ledger_with(tmp, "header", 0, False, red_header="是", doc_number="示党〔2024〕12号")
     ledgers["unsealed"] = ledger_with(tmp, "unsealed", 0, False, sealed="否")
     ledgers["long_mark"] = ledger_with(tmp, "long_mark", 0, False, red_header="是", doc_number="示党〔2024〕12号",
@@ -136,7 +121,7 @@ def test_signature_never_alone_on_a_page(ends, name):
     assert len(before) >= 15, before
 
 
-@pytest.mark.parametrize("name", ["record20", "record21", "record22", "record_short"])
+@pytest.mark.parametrize("name", ["record20", "record21", "record22", "record_short", "record_tight", "record_full"])
 def test_record_at_the_foot_of_an_even_last_page(ends, name):
     pages = ends[name]
     last = pages[-1]
@@ -150,13 +135,85 @@ def test_record_at_the_foot_of_an_even_last_page(ends, name):
         assert blank["lines"] == [], blank["lines"]
 
 
-def test_a_blank_page_before_the_record_when_the_body_ends_on_an_even_page(ends):
-    pages = ends["record_short"]
-    sig_page, _ = find(pages, SIGNATURE, whole=True)
-    assert sig_page % 2 == 1, "the example body should end on an even page"  # index 1 = page 2
-    assert len(pages) == sig_page + 3  # a blank odd page, then the 版记 on the next even page
-    assert pages[sig_page + 1]["lines"] == []
+def page_number(page: dict) -> str | None:
+    return next((line for _, line in page["lines"] if is_page_number(line)), None)
 
+
+@pytest.mark.parametrize("name", ["record_short", "record_tight"])
+def test_the_record_on_the_body_s_last_page_when_it_is_even_with_room(ends, name):
+    """The body ends on page 2 with room under the 落款: the 版记 at the foot of page 2, whose number stays;
+    the notice has as many pages as without a 版记."""
+    pages, plain = ends[name], ends["probe"]
+    sig_page, sig_top = find(pages, SIGNATURE, whole=True)
+    assert sig_page == 1
+    assert len(pages) == len(plain) == 2
+    cc_page, cc_top = find(pages, "抄送：市委巡察办。")
+    printed_page, printed_top = find(pages, "中共示例单位党组办公室2024年12月20日印发", whole=True)
+    assert cc_page == printed_page == 1 and sig_top < cc_top < printed_top
+    # its last line ends on the last line of the text block (the rule under it is the block's bottom edge)
+    bottom = (297 - 35) * MM
+    assert bottom - PITCH < printed_top < bottom, (printed_top, bottom)
+    assert page_number(pages[1]) == "—2—"
+
+
+def test_the_record_on_the_next_page_when_the_body_ends_on_an_odd_page(ends):
+    """The body ends on page 3: the 版记 alone at the foot of page 4, numbered (no blank page before it)."""
+    pages = ends["record20"]
+    sig_page, _ = find(pages, SIGNATURE, whole=True)
+    assert sig_page == 2  # page 3
+    assert len(pages) == 4
+    assert page_number(pages[3]) == "—4—"
+    assert [line for _, line in pages[3]["lines"] if not is_page_number(line)][0] == "抄送：市委巡察办。"
+
+
+def test_a_blank_page_before_the_record_when_the_body_fills_an_even_page(ends):
+    """The body ends on page 2 with no room for the 版记: page 3 blank, the 版记 on page 4, and neither
+    numbered (GB/T 9704 7.5: 版记页前有空白页的，空白页和版记页均不编排页码)."""
+    pages = ends["record_full"]
+    sig_page, _ = find(pages, SIGNATURE, whole=True)
+    assert sig_page == 1 and len(ends["full"]) == 2  # page 2, as without a 版记
+    _, date_top = find(pages, "2024年12月20日", whole=True)
+    assert date_top > (37 * MM) + 19 * PITCH  # the 落款 ends on line 21 or lower: no room left
+    assert len(pages) == 4
+    assert pages[2]["lines"] == []
+    assert page_number(pages[3]) is None
+    assert page_number(pages[1]) == "—2—"  # the body's pages keep theirs
+
+
+def test_each_construction_passes_the_ooxml_validator(ends):
+    """The 版记 in a text box on the body's page, in the footers after a blank page (no page numbers) and
+    on the next page (numbered): each document as Microsoft's Open XML SDK reads it."""
+    from conftest import find_validator
+
+    validator = tool_or_skip(find_validator(), "ooxml-validator")
+    for name in ("record_short", "record_full", "record20"):
+        result = subprocess.run([validator, str(ends["_folder"] / f"{name}.docx")], capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, f"{name}: {result.stdout}\n{result.stderr}"
+
+
+@pytest.mark.parametrize("name", ["probe", "end20", "end21", "end22", "record_short", "record_tight", "record20",
+                                  "record_full",
+                                  "header", "attached"])
+def test_the_estimate_agrees_with_libreoffice(ends, name):
+    """The program's estimate of where the body ends (pipeline.documents.pagination) is the page and the
+    line LibreOffice lays it on."""
+    import zipfile
+
+    from pipeline.documents import pagination
+
+    with zipfile.ZipFile(ends["_folder"] / f"{name}.docx") as z:
+        document, styles = z.read("word/document.xml"), z.read("word/styles.xml")
+    if name in ("record20", "record_full"):
+        estimate = pagination.estimate(document, styles, pagination.record_break_index(document))
+    else:  # without a 版记, or with it in the body (the box anchored to the last paragraph takes no line)
+        estimate = pagination.estimate(document, styles)
+    pages = ends[name]
+    page, top = find(pages, "2024年12月20日", whole=True)
+    assert estimate is not None
+    assert estimate.page == page + 1
+    # the date's line: its top is one line above where the estimate says the body ends
+    assert abs((37 * MM + estimate.used / 20 - PITCH) - top) < PITCH / 2, (estimate.used / 20, top)
 
 
 def test_red_header_elements_in_order(ends, tmp_path):

@@ -24,6 +24,7 @@ from lxml import etree
 
 from pipeline.documents.builtin import is_builtin_bytes
 from pipeline.documents.package import Members, docx_problems
+from pipeline.documents.pagination import may_hold_record_section, place_record
 from pipeline.documents.placement import fit_issuer_mark, place_closing
 from pipeline.documents.preflight import DOC_PROPERTY_MAX
 from pipeline.documents.sandbox import RenderSandbox, check_source
@@ -505,13 +506,18 @@ def first_section_on_page_one(docx: bytes) -> bytes:
 
 
 def place_parts(docx: bytes, sealed: bool) -> bytes:
-    """The red 发文机关标志 fitted to one line and the 落款 placed for a sealed or an unsealed document
-    (pipeline.documents.placement); a document with neither is returned as it is."""
+    """The red 发文机关标志 fitted to one line, the 落款 placed for a sealed or an unsealed document
+    (pipeline.documents.placement) and the 版记 placed by where the body ends (pipeline.documents.pagination);
+    a document with none of them is returned as it is."""
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
         xml = src.read("word/document.xml")
-        placed = place_closing(fit_issuer_mark(xml), sealed)
-        if placed == xml:
+        closed = place_closing(fit_issuer_mark(xml), sealed)
+        if closed == xml and not may_hold_record_section(xml):
             return docx
         parts = {n: src.read(n) for n in src.namelist()}
-    parts["word/document.xml"] = placed
-    return _zip_members(dict(parts))
+    placed = dict(parts)
+    placed["word/document.xml"] = closed
+    placed = place_record(placed)
+    if placed == parts:
+        return docx
+    return _zip_members(dict(placed))

@@ -114,6 +114,10 @@ def _build_notice(path: Path) -> Path:
     # page in every word processor, so the 版记's last rule lands on the bottom edge of the text block
     # (GB/T 9704 8: the 版记 ends on the last line of the last page).
     #
+    # The rendered notice keeps this construction when its body ends on an odd page (the 版记 on the next
+    # page) or fills an even one (a blank page, then the 版记; their page numbers are taken out); when the
+    # body ends on an even page with room, the 版记 goes into that page instead (pipeline.documents.pagination).
+    #
     # Without a 版记 the break paragraph below is left out, and the document's final sectPr (the 版记
     # section's) governs the whole document: it has the same page setup, and its footers print the
     # 版记 only `{%p if cc or printer %}`, so they then show just the page number.
