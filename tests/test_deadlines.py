@@ -100,6 +100,7 @@ WRITTEN = [
     ("2024年11月中旬", "已完成", "办公室"),  # row 13: done: never listed, no warning
     ("立行立改", "已完成", "办公室"),  # row 14: done
     ("2025年第三季度", "正在推进", "办公室"),  # row 15: 2025-09-30, problem 2's latest deadline
+    ("长期", "正在推进", "组织部"),  # row 16: long-term, printed 长期 (长期坚持 stays the fixed word)
 ]
 
 
@@ -139,9 +140,9 @@ def test_check_accepts_them_and_says_which_year_was_assumed(make_ledger):
     ledger = result.ledger
     assert ledger is not None
     by_id = {m.id: m for m in ledger.measures}
-    assert [(by_id[str(i)].deadline, by_id[str(i)].deadline_text) for i in (5, 8, 9, 10, 11)] == [
+    assert [(by_id[str(i)].deadline, by_id[str(i)].deadline_text) for i in (5, 8, 9, 10, 11, 15, 3)] == [
         (date(2024, 12, 31), "年底前"), (date(2024, 8, 27), "立行立改"), (None, "持续推进"),
-        (date(2024, 12, 31), "年底前"), (date(2025, 6, 30), "6月底前"),
+        (date(2024, 12, 31), "年底前"), (date(2025, 6, 30), "6月底前"), (None, "长期"), (None, ""),
     ]
 
 

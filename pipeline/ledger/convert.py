@@ -191,8 +191,9 @@ class _Converter:
         return LooseDate.of(exact) if exact is not None else None
 
     def _deadline(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | str | WrittenDeadline | None:
-        if isinstance(raw, str) and raw.strip() in schema.LONG_TERM_WORDS:
+        if isinstance(raw, str) and raw.strip() == schema.STATUS_LONG_TERM:
             return schema.STATUS_LONG_TERM
+        # other long-term words (长期, 持续推进) are kept as written below, like every written deadline
         if isinstance(raw, str) and parse_date_text(raw) is None and parse_written_deadline(raw) is not None:
             # 2024年12月底前, 第四季度, 立行立改: kept as written; the day of those that need the feedback
             # date (立行立改, a period without its year) is found when the 基本信息 is known.

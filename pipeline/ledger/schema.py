@@ -107,7 +107,8 @@ RUNIN_MARKERS = ("（一）", "一是", "1.", "（1）", "无")
 STATUS_BEFORE, STATUS_AFTER = "进展前", "进展后"
 STATUS_LINE_POSITIONS = (STATUS_BEFORE, STATUS_AFTER)
 
-# Words accepted in a deadline cell instead of a date, for measures that never close.
+# Words accepted in a deadline cell instead of a date, for measures that never close (长期坚持 is read as the
+# fixed word; the others, with 持续推进 and the like, are printed as written: pipeline.text.dates).
 LONG_TERM_WORDS = ("长期坚持", "长期")
 
 

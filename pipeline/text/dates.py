@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Callable
 
 # ---------------------------------------------------------------------------
 # Dates
@@ -183,7 +183,7 @@ def _month_end(year: int, month: int) -> date:
     return LooseDate(year, month).last
 
 
-def _period_end(text: str) -> tuple[int | None, Any] | None:
+def _period_end(text: str) -> tuple[int | None, Callable[[int], date | None]] | None:
     """(the year as written or None, a function from a year to the period's last day), or None."""
     for kind, pattern in _PERIOD_RES:
         m = pattern.fullmatch(text)
