@@ -224,6 +224,8 @@ def _print_due(ledger: Any, as_of: date) -> None:
     for d in items[:DUE_LINES]:
         m = d.measure
         deadline = format_date(m.deadline) if m.deadline is not None else "长期坚持"
+        if m.deadline_text and m.deadline is not None:  # as written, and the day it is counted to
+            deadline = f"{m.deadline_text}（{deadline}）"
         click.echo(
             f"  {d.state:<8}  措施 {m.id}（任务号 {task_no.get(m.id, '')}）  {m.department}（{m.leader}）  时限 {deadline}  {m.action[:30]}"
         )

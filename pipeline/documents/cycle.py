@@ -5,6 +5,7 @@ the 党内通报 (every problem), the 整改方案 and its 附件1–3 (the chec
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from pipeline.documents import layout
@@ -141,9 +142,11 @@ def _lines(items: list[str]) -> str:
 def closeout_form(ledger: Ledger, p: Problem) -> dict[str, Any]:
     """One problem's 销号 form: what it is, its measures, owners, deadline, what was done, the evidence."""
     measures: tuple[Measure, ...] = ledger.measures_of(p.id)
-    deadlines = [m.deadline for m in measures if m.deadline]
-    standing = any(m.deadline is None for m in measures)
-    deadline = format_date(max(deadlines)) if deadlines else (schema.STATUS_LONG_TERM if standing else "")
+    dated = [m for m in measures if m.deadline]
+    standing = [m for m in measures if m.deadline is None]
+    # the latest deadline, as its measure writes it (2024年12月底前); else the standing measure's words
+    last = max(dated, key=lambda m: m.deadline or date.min) if dated else (standing[0] if standing else None)
+    deadline = deadline_text(last) if last is not None else ""
     # what was done: the problem's progress text, else each measure's 完成情况
     results = [sentence(t) for t in p.progress if clean(t)] or [
         f"{no}.{sentence(m.result)}" for no, m in enumerate(measures, start=1) if clean(m.result)

@@ -28,6 +28,7 @@ from pipeline.ledger.rules import (
     _check_references,
     _check_status_consistency,
     _split_ids,
+    resolve_deadlines,
 )
 from pipeline.ledger.similar import check_similar
 from pipeline.text.dates import LooseDate, WrittenDeadline
@@ -400,6 +401,8 @@ def check_workbook(wb: RawWorkbook) -> CheckResult:
         for r, v in problem_rows
         if all(v[k] is not None for k in ("id", "heading", "progress", "status"))
     ]
+    if inspection is not None:
+        resolve_deadlines(tables.get("measures"), measure_rows, inspection, out)
     measures = [
         Measure(
             id=v["id"],

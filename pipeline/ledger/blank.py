@@ -39,7 +39,7 @@ KIND_NAMES = {
     schema.LONGTEXT: "文字（可换行分段）",
     schema.INT: "整数",
     schema.DATE: "日期",
-    schema.DEADLINE: "日期或“长期坚持”",
+    schema.DEADLINE: "日期或时限用语",
     schema.CHOICE: "下拉选择",
     schema.ID: "编号",
     schema.LOOSE_DATE: "日期（可只写到月或旬）",
@@ -213,7 +213,8 @@ def _blank_table(
                 allow_blank=True,
                 showErrorMessage=False,
                 promptTitle=col.header,
-                prompt="填写日期（如 2024-12-31），或填写“长期坚持”。",
+                prompt="填写日期（如 2024-12-31），或写“2024年12月底前”“2025年第一季度”“年底前”“立行立改”"
+                "“持续推进”“长期坚持”等，文档照原样印。",
                 showInputMessage=True,
             )
         if dv is not None:

@@ -191,15 +191,20 @@ class _Converter:
         return LooseDate.of(exact) if exact is not None else None
 
     def _deadline(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> date | str | WrittenDeadline | None:
-        if isinstance(raw, str) and raw.strip() in schema.LONG_TERM_WORDS:
+        if isinstance(raw, str) and raw.strip() == schema.STATUS_LONG_TERM:
             return schema.STATUS_LONG_TERM
+        # other long-term words (长期, 持续推进) are kept as written below, like every written deadline
         if isinstance(raw, str) and parse_date_text(raw) is None and parse_written_deadline(raw) is not None:
-            return parse_written_deadline(raw)  # 2024年12月底前, 立行立改: kept as written
+            # 2024年12月底前, 第四季度, 立行立改: kept as written; the day of those that need the feedback
+            # date (立行立改, a period without its year) is found when the 基本信息 is known.
+            return parse_written_deadline(raw)
         if isinstance(raw, str) and parse_date_text(raw) is None:
             self.out.error(
                 "bad-date",
                 *where,
-                f"〔{col.header}〕“{raw}”既不是日期也不是“长期坚持”。请填写如 2024-12-31 的日期，或填写“长期坚持”。",
+                f"〔{col.header}〕“{raw}”不是能识别的完成时限。请填写日期（如 2024-12-31），或写到月、旬、季度、年底"
+                "（如“2025年6月”“2025年6月下旬”“2024年12月底前”“2025年第一季度”“2025年底前”），"
+                "或填写“立行立改”“持续推进”“长期坚持”。",
                 col.header,
             )
             return None

@@ -12,7 +12,7 @@ from pipeline.ledger import schema
 from pipeline.ledger.model import Inspection, Ledger
 from pipeline.ledger.numbering import NumberingScheme, title_choice
 from pipeline.ledger.reader import RawRow, RawTable
-from pipeline.text.dates import WrittenDeadline
+from pipeline.text.dates import DEADLINE_AT_ONCE, WrittenDeadline, format_date, parse_written_deadline
 from pipeline.text.names import correct_doc_number
 from pipeline.text.punct import normalize_punct
 
@@ -193,6 +193,60 @@ def _check_placeholders(table: RawTable | None, rows: list[tuple[RawRow, dict[st
                 )
 
 
+def resolve_deadlines(
+    table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], info: Inspection, out: Collector
+) -> None:
+    """Give the deadlines that need the feedback date (立行立改, 12月底前, 第四季度) their day, and say at the
+    first cell of each such wording which year was assumed (the other cells written the same are counted)."""
+    if table is None:
+        return
+    feedback = info.when("feedback")
+    assumed: dict[str, list[str]] = {}
+    for row, v in rows:
+        written = v["deadline"]
+        if not isinstance(written, WrittenDeadline) or not written.needs_feedback:
+            continue
+        v["deadline"] = resolved = parse_written_deadline(written.text, feedback)
+        if resolved is not None and resolved.year_assumed:
+            assumed.setdefault(resolved.text, []).append(_cell(table, row, "deadline"))
+    for text, cells in assumed.items():
+        day = parse_written_deadline(text, feedback)
+        assert day is not None and day.day is not None  # resolved above
+        more = cells[1:]
+        also = ""
+        if more:
+            shown = "、".join(more[:5]) + ("等" if len(more) > 5 else "")
+            also = f"另有 {len(more)} 处同样的写法（{shown}），同样处理。"
+        out.warn(
+            "deadline-year-assumed",
+            table.title,
+            cells[0],
+            f"〔完成时限〕“{text}”没有写年份，取反馈日期 {feedback.text()} 之后最近的一个，即到 "
+            f"{format_date(day.day)} 为止（检查和督办清单按这一天计算，文档照原样印“{text}”）。"
+            f"如果不是这一年，请写上年份，如“{_with_year(text, day.day.year + 1)}”。{also}",
+            "完成时限",
+        )
+
+
+def _with_year(text: str, year: int) -> str:
+    """年底前 → 2025年底前, 第四季度 → 2025年第四季度, 今年年底前 → 2025年年底前."""
+    text = re.sub(r"^(?:今年|本年|当年)", "", text.strip())
+    return f"{year}{text}" if text.startswith("年") else f"{year}年{text}"
+
+
+def _deadline_words(written: Any, day: date, info: Inspection) -> str:
+    """A deadline as the messages name it: 2024-12-31, or “2024年12月底前”（按 2024-12-31 计）."""
+    if not isinstance(written, WrittenDeadline):
+        return f"{day:%Y-%m-%d}"
+    if written.kind == DEADLINE_AT_ONCE:
+        return f"“{written.text}”（按反馈日期 {info.when('feedback').text()} 计）"
+    return f"“{written.text}”（按 {day:%Y-%m-%d} 计）"
+
+
+def _gap(shown: str) -> str:
+    return "" if shown.endswith("）") else " "
+
+
 def _check_deadlines(
     table: RawTable | None, rows: list[tuple[RawRow, dict[str, Any]]], info: Inspection, out: Collector
 ) -> None:
@@ -204,18 +258,19 @@ def _check_deadlines(
             continue
         where = (table.title, _cell(table, row, "deadline"))
         feedback = info.when("feedback")
+        shown = _deadline_words(v["deadline"], deadline, info)
         if deadline < feedback.first:
             out.error(
                 "deadline-before-feedback",
                 *where,
-                f"〔完成时限〕{deadline:%Y-%m-%d} 早于反馈日期 {feedback.text()}。整改措施的时限应在反馈之后，请核对。",
+                f"〔完成时限〕{shown}{_gap(shown)}早于反馈日期 {feedback.text()}。整改措施的时限应在反馈之后，请核对。",
                 "完成时限",
             )
         elif deadline < info.issued and v["status"] not in (schema.STATUS_DONE, None):
             out.warn(
                 "deadline-passed",
                 *where,
-                f"〔完成时限〕{deadline:%Y-%m-%d} 在成文日期 {info.issued:%Y-%m-%d} 之前已到期，"
+                f"〔完成时限〕{shown}{_gap(shown)}在成文日期 {info.issued:%Y-%m-%d} 之前已到期，"
                 f"但状态是“{v['status']}”。已完成的请把同一行的〔状态〕改为“已完成”；未完成的请在〔完成情况〕中写明原因"
                 "和新的安排。",
                 "完成时限",

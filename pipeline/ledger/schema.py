@@ -107,7 +107,8 @@ RUNIN_MARKERS = ("（一）", "一是", "1.", "（1）", "无")
 STATUS_BEFORE, STATUS_AFTER = "进展前", "进展后"
 STATUS_LINE_POSITIONS = (STATUS_BEFORE, STATUS_AFTER)
 
-# Words accepted in a deadline cell instead of a date, for measures that never close.
+# Words accepted in a deadline cell instead of a date, for measures that never close (长期坚持 is read as the
+# fixed word; the others, with 持续推进 and the like, are printed as written: pipeline.text.dates).
 LONG_TERM_WORDS = ("长期坚持", "长期")
 
 
@@ -651,7 +652,10 @@ MEASURES = Sheet(
             required=True,
             width=14,
             example="2024-12-31",
-            help="日期，或填写“长期坚持”。不能早于反馈日期。",
+            help="日期；也可以照平常的写法写到月、旬、季度、半年或年底，如“2025年6月”“2025年6月下旬”"
+            "“2024年12月底前”“2025年第一季度”“2025年上半年”“2025年底前”：文档照原样印，检查和督办清单按这段时间的"
+            "最后一天计算。没写年份的（“12月底前”“年底前”“第四季度”）取反馈日期之后最近的一个，检查时会提示算成了哪一天。"
+            "“立行立改”按反馈日期计算；“持续推进”“长期坚持”是长期措施，不算逾期。不能早于反馈日期。",
         ),
         Column(
             "result",

@@ -39,7 +39,9 @@ def _section(w: _Writer, key: str, number: int, title: str) -> None:
 
 
 def deadline_text(m: Measure) -> str:
-    """A measure's deadline as printed (长期坚持 for standing measures)."""
+    """A measure's deadline as printed: as written (2024年12月底前, 立行立改), else the date, else 长期坚持."""
+    if m.deadline_text:
+        return m.deadline_text
     return format_date(m.deadline) if m.deadline else schema.STATUS_LONG_TERM
 
 

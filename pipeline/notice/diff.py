@@ -140,7 +140,7 @@ _MEASURE_FIELDS: tuple[tuple[str, Callable[[Measure], str]], ...] = (
     ("责任领导", lambda m: m.leader),
     ("责任部室（单位）", lambda m: m.department),
     ("配合单位", lambda m: m.partner),
-    ("完成时限", lambda m: _deadline(m.deadline)),
+    ("完成时限", lambda m: m.deadline_text or _deadline(m.deadline)),
     ("完成情况", lambda m: m.result),
     ("状态", lambda m: m.status),
 )

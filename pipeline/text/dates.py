@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Callable
 
 # ---------------------------------------------------------------------------
 # Dates
@@ -139,33 +140,122 @@ def parse_loose_date(s: str) -> LooseDate | None:
     return LooseDate(int(m["y"]), int(m["m"]), None, m["part"] or "")
 
 
-# Deadlines offices write as words or as the end of a period (2024年12月底前, 年底前, 立行立改): kept as
-# written for the documents; the day, when the words give one with its year, for the checks and 督办.
-DEADLINE_WORDS = ("立行立改", "持续推进", "长期坚持", "长期", "持续整改", "常态化推进", "年底前", "年内")
-_DEADLINE_BEFORE_RE = re.compile(r"(?P<when>.+?)\s*(?:前|以前|之前)?(?:完成)?")
+# Deadlines offices write as words or as the end of a period (2024年12月底前, 第四季度, 立行立改): kept as written
+# for the documents; the period's last day for the checks and the 督办清单.
+AT_ONCE_WORDS = ("立行立改", "即知即改", "立知立改", "立即整改")  # due at once: on the feedback date
+LONG_TERM_DEADLINE_WORDS = ("持续推进", "长期坚持", "长期", "持续整改", "常态化推进", "长期推进", "长期整改")
+DEADLINE_WORDS = AT_ONCE_WORDS + LONG_TERM_DEADLINE_WORDS + ("年底前", "年内")
+_DEADLINE_BEFORE_RE = re.compile(r"(?P<when>.+?)(?:前|以前|之前)?(?:完成|办结)?")
+_CN_MONTHS = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
+_MONTH = r"(?P<m>[0-9]{1,2}|十[一二]?|[一二三四五六七八九])"
+_YEAR = r"(?:(?P<y>[0-9]{4})\s*年|今年|本年|当年)?"
+# A period without a day: a month (with a part), a quarter, a half year, the year's end.
+_PERIOD_RES = (
+    ("month", re.compile(_YEAR + _MONTH + r"\s*月\s*(?:(?P<d>[0-9]{1,2})\s*日|(?P<part>上旬|中旬|下旬|初|底|末|份))?")),
+    ("quarter", re.compile(_YEAR + r"第?(?P<q>[1-4一二三四])\s*季度\s*(?:末|底)?")),
+    ("half", re.compile(_YEAR + r"(?P<h>上半年|下半年|年中)")),
+    ("year", re.compile(_YEAR + r"年?\s*(?:底|末|内)")),
+)
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+
+# What a written deadline is: a day (given or the last day of a period), due at once, or long-term.
+DEADLINE_DAY, DEADLINE_AT_ONCE, DEADLINE_LONG_TERM = "day", "at-once", "long-term"
 
 
 @dataclass(frozen=True)
 class WrittenDeadline:
-    """A deadline kept as written; `day` is the last day it allows, or None when it names none."""
+    """A deadline kept as written. `day` is the last day it allows: None when it is long-term, or when it
+    needs the feedback date (立行立改, a period without its year) and none was given. `year_assumed`: the
+    year was not written and was taken from the feedback date."""
 
     text: str
     day: date | None
+    kind: str = DEADLINE_DAY
+    year_assumed: bool = False
+
+    @property
+    def needs_feedback(self) -> bool:
+        """True when the day can only be known from the feedback date."""
+        return self.day is None and self.kind != DEADLINE_LONG_TERM
 
 
-def parse_written_deadline(s: str) -> WrittenDeadline | None:
-    """ "2024年12月底前" → (text, 2024-12-31); "立行立改" → (text, None); None when it is neither a
-    listed word nor a date or month with an optional 前."""
+def _month_end(year: int, month: int) -> date:
+    return LooseDate(year, month).last
+
+
+def _period_end(text: str) -> tuple[int | None, Callable[[int], date | None]] | None:
+    """(the year as written or None, a function from a year to the period's last day), or None."""
+    for kind, pattern in _PERIOD_RES:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        year = int(m["y"]) if m["y"] else None
+        if kind == "month":
+            month = int(m["m"]) if m["m"].isdigit() else _CN_MONTHS[m["m"]]
+            if not 1 <= month <= 12:
+                return None
+            if m["d"]:
+                day = int(m["d"])
+
+                def exact(y: int, month: int = month, day: int = day) -> date | None:
+                    try:
+                        return date(y, month, day)
+                    except ValueError:
+                        return None
+
+                return year, exact
+            part = m["part"] or ""
+            return year, lambda y, month=month, part=part: LooseDate(y, month, None, part).last
+        if kind == "quarter":
+            q = _QUARTERS[m["q"]]
+            return year, lambda y, q=q: _month_end(y, 3 * q)
+        if kind == "half":
+            month = 12 if m["h"] == "下半年" else 6
+            return year, lambda y, month=month: _month_end(y, month)
+        return year, lambda y: date(y, 12, 31)
+    return None
+
+
+def parse_written_deadline(s: str, feedback: LooseDate | None = None) -> WrittenDeadline | None:
+    """A deadline as offices write it, with the last day it allows; None when it is not one.
+
+    A date or a month (2024年12月31日前, 2025年6月, 2025年6月下旬, 2024年12月底前), a quarter (2025年第一季度,
+    四季度末), a half year (2025年上半年), the year's end (2025年底前, 年底前, 年内); the same without the year
+    (12月底前, 第四季度): the first such period that ends on or after the feedback date; 立行立改: the feedback
+    date; 持续推进, 长期坚持: long-term (no day). Without `feedback`, what needs it has day None."""
     if not isinstance(s, str):
         return None
-    text = unicodedata.normalize("NFKC", s).strip()
-    if text in DEADLINE_WORDS:
-        return WrittenDeadline(s.strip(), None)
+    written = s.strip()
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    if text in LONG_TERM_DEADLINE_WORDS:
+        return WrittenDeadline(written, None, DEADLINE_LONG_TERM)
+    if text in AT_ONCE_WORDS:
+        return WrittenDeadline(written, feedback.last if feedback else None, DEADLINE_AT_ONCE)
     m = _DEADLINE_BEFORE_RE.fullmatch(text)
-    loose = parse_loose_date(m["when"]) if m else None
-    if loose is None:
+    if m is None:
         return None
-    return WrittenDeadline(s.strip(), loose.last)
+    loose = parse_loose_date(m["when"])
+    if loose is not None:
+        return WrittenDeadline(written, loose.last)
+    period = _period_end(m["when"])
+    if period is None:
+        return None
+    year, end = period
+    if year is not None:
+        day = end(year)
+        return WrittenDeadline(written, day) if day is not None else None
+    if end(2000) is None:  # a day no year has (2月30日)
+        return None
+    if feedback is None:
+        return WrittenDeadline(written, None, year_assumed=True)
+    # The first such period that ends on or after the feedback date; a day that a year lacks (2月29日) is
+    # looked for in the years after.
+    year = feedback.first.year
+    day = end(year)
+    while day is None or day < feedback.first:
+        year += 1
+        day = end(year)
+    return WrittenDeadline(written, day, year_assumed=True)
 
 
 def format_loose_range(start: LooseDate, end: LooseDate) -> str:
