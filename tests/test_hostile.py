@@ -57,6 +57,8 @@ def test_hostile_case(case, tmp_path):
     STATS[case.id] = (run.seconds, run.peak_mb)
     text = run.text
     assert not run.timed_out, f"over the time limit: {text[-2000:]}"
+    if case.max_peak_mb is not None:
+        assert run.peak_mb <= case.max_peak_mb, f"peak memory {run.peak_mb:.0f} MB"
     assert run.code == case.code, text[-3000:]
     assert re.search(case.says, text, re.DOTALL), text[-3000:]
     assert "Traceback" not in text and "程序内部错误" not in text, text[-3000:]

@@ -18,7 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pipeline.errors import WorkbookError
 from pipeline.fsutil import NotRegularFile, open_regular, os_error_reason
 from pipeline.ledger.cellscan import find_bad_cell, find_dtd
-from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem
+from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem, sheet_problem
 from pipeline.zipsafe import zip_problem
 
 # Size of a workbook file read at all (the zip's content is bounded separately, by WORKBOOK_LIMITS).
@@ -93,7 +93,7 @@ def workbook_bytes(path: Path) -> bytes:
     damaged = f"“{name}”已损坏或不完整（可能没有下载或复制完）。请重新获取或用 Excel 重新保存。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bound = zip_problem(zf, WORKBOOK_LIMITS) or cell_problem(zf)
+            bound = zip_problem(zf, WORKBOOK_LIMITS) or sheet_problem(zf) or cell_problem(zf)
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error) as err:
         raise WorkbookError(damaged) from err
     if bound:

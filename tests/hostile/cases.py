@@ -47,6 +47,7 @@ class Case:
     file_size: int | None = None  # RLIMIT_FSIZE for the run: writes beyond it fail as on a full disk
     stdout: str | None = None  # where the command's stdout goes instead of a file (/dev/full: a full disk)
     environ: Callable[[Path], dict[str, str | None]] | None = None  # variables for the run (None: unset)
+    max_peak_mb: float | None = None  # the child's peak resident memory, at most (a bound, not a benchmark)
 
 
 def _build_with_templates(name: str, edit: Callable[[make.Parts], None]) -> Callable[[Path], list[str]]:
@@ -810,3 +811,101 @@ def _twice_member(d: Path) -> Path:
 case("wb-negative-shared-string", _check(_edited(_negative_shared_string)), 1, r"问题!A3.*无法读取")
 case("wb-row-written-twice", _check(_edited(_twice_row)), 1, r"问题.*第 3 行出现了两次.*sheet\d\.xml")
 case("wb-zip-member-twice", _check(_twice_member), 1, r"台账\.xlsx.*sheet\d\.xml.*不止一次")
+
+
+# --- 9. round 3, second part: every sheet read counts, the number of sheets and the output are bounded,
+# Strict Open XML and encryption named, one time budget for a whole build ------------------------------------
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _sheets_on_one_part(copies: int, cells: int = 0, hidden: bool = False) -> Callable[[Path], Path]:
+    """The 措施 sheet renamed, and `copies` more sheets whose relationships all name its part (each a
+    renamed 措施 to the reader, found by its headers); with `cells`, that part holds as many random numbers
+    below its header row (under the workbook's cell bound once, over it when read a few times)."""
+    import random
+    import re
+
+    def make_file(d: Path) -> Path:
+        path = _wb(d)
+        part = make.sheet_part(path, "措施")
+        parts = make.read_parts(path)
+        if cells:
+            text = parts[part].decode("utf-8")
+            header = re.search(r'<row r="1".*?</row>', text).group(0)  # type: ignore[union-attr]
+            rng = random.Random(3)
+            rows = "".join("<row>" + "".join(f"<c><v>{rng.randint(0, 999999)}</v></c>" for _ in range(10)) + "</row>"
+                           for _ in range(cells // 10))
+            parts[part] = (text[:text.index("<sheetData>")] + "<sheetData>" + header + rows
+                           + "</sheetData></worksheet>").encode("utf-8")
+        book = parts["xl/workbook.xml"].decode("utf-8")
+        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+        sheet = re.search(r'<sheet [^>]*name="措施"[^>]*/>', book).group(0)  # type: ignore[union-attr]
+        state = ' state="hidden"' if hidden else ""
+        sheets = "".join(f'<sheet xmlns:r="{_R_NS}" name="措施（副本{i}）" sheetId="{100 + i}"{state} r:id="rIdCopy{i}"/>'
+                         for i in range(copies))
+        target = part.removeprefix("xl/")
+        links = "".join(f'<Relationship Id="rIdCopy{i}" Type="{_R_NS}/worksheet" Target="{target}"/>'
+                        for i in range(copies))
+        parts["xl/workbook.xml"] = book.replace(sheet, sheet.replace('name="措施"', 'name="措施（原）"') + sheets
+                                                ).encode("utf-8")
+        parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", links + "</Relationships>").encode()
+        return make.write_parts(path, parts)
+    return make_file
+
+
+case("wb-sheets-share-one-big-part", _check(_sheets_on_one_part(11, cells=700_000)), 1,
+     r"台账\.xlsx.*合计超过 1200000 个单元格.*措施（副本\d+）", max_peak_mb=400)
+case("wb-twenty-thousand-sheets", _check(_sheets_on_one_part(20_000, hidden=True)), 1,
+     r"台账\.xlsx.*工作簿有 200\d\d 个工作表.*上限 250 个", verify=lambda d, run: _output_under(d, run, 2_000))
+case("wb-two-hundred-hidden-copies", _check(_sheets_on_one_part(200, hidden=True)), 0,
+     r"(?=.*措施（副本0）.*隐藏).*另有 191 个隐藏的工作表（“措施（副本9）”、“措施（副本10）”、“措施（副本11）”等 191 个工作表）",
+     verify=lambda d, run: _output_under(d, run, 6_000))
+case("wb-two-hundred-visible-copies", _check(_sheets_on_one_part(200)), 1,
+     r"“措施（原）”、“措施（副本0）”.*等 201 个工作表都像是“措施”表", verify=lambda d, run: _output_under(d, run, 6_000))
+
+
+def _output_under(d: Path, run: Run, limit: int) -> None:
+    size = len(run.text.encode("utf-8"))
+    assert size < limit, size
+
+
+def _long_value_in_rows(rows: int, length: int = 32_767) -> Callable[[Path], Path]:
+    """The 措施 sheet with `rows` rows whose 〔问题编号〕 is one shared string of `length` characters (a
+    problem that does not exist: each row's finding quotes it) and nothing else filled (six findings more)."""
+    import re
+
+    def make_file(d: Path) -> Path:
+        path = _wb(d)
+        part = make.sheet_part(path, "措施")
+        parts = make.read_parts(path)
+        text = parts[part].decode("utf-8")
+        header = re.search(r'<row r="1".*?</row>', text).group(0)  # type: ignore[union-attr]
+        body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="s"><v>0</v></c></row>'
+                       for r in range(2, rows + 2))
+        parts[part] = (text[:text.index("<sheetData>")] + "<sheetData>" + header + body
+                       + "</sheetData></worksheet>").encode("utf-8")
+        parts["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                         f'count="1" uniqueCount="1"><si><t>{"整" * length}</t></si></sst>').encode()
+        make.sub(parts, "[Content_Types].xml", "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+                 '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        return make.write_parts(path, parts)
+    return make_file
+
+
+def _json_complete(rows: int) -> Callable[[Path, Run], None]:
+    def verify(d: Path, run: Run) -> None:
+        import json
+        (report,) = json.loads(run.out)
+        unknown = [f for f in report["findings"] if f["code"] == "unknown-problem"]
+        assert len(unknown) == rows, len(unknown)
+        assert all(len(f["message"]) < 200 and "（共 32767 个字符）" in f["message"] for f in unknown)
+        assert len(report["findings"]) >= 7 * rows
+    return verify
+
+
+case("msg-long-value-in-6000-rows", _check(_long_value_in_rows(6_000)), 1,
+     r"措施!B2.*“整{40}……”（共 32767 个字符）在“问题”表中不存在.*另有 5980 个未列出",
+     verify=lambda d, run: _output_under(d, run, 16_000), max_peak_mb=200)
+case("msg-json-140000-findings", _check(_long_value_in_rows(20_000), "--json"), 1, r'"code": "unknown-problem"',
+     verify=_json_complete(20_000), max_peak_mb=300)
