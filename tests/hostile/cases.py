@@ -909,3 +909,41 @@ case("msg-long-value-in-6000-rows", _check(_long_value_in_rows(6_000)), 1,
      verify=lambda d, run: _output_under(d, run, 16_000), max_peak_mb=200)
 case("msg-json-140000-findings", _check(_long_value_in_rows(20_000), "--json"), 1, r'"code": "unknown-problem"',
      verify=_json_complete(20_000), max_peak_mb=300)
+
+
+def _strict(parts: make.Parts, path: Path) -> None:
+    """The ledger as Excel's 另存为 "Strict Open XML 电子表格" writes it: the same parts, their elements and
+    relationships in the Strict namespaces, the workbook marked conformance="strict"."""
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")):
+            text = data.decode("utf-8")
+            text = text.replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                "http://purl.oclc.org/ooxml/officeDocument/relationships")
+            text = text.replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                "http://purl.oclc.org/ooxml/spreadsheetml/main")
+            parts[name] = text.encode("utf-8")
+    make.sub(parts, "xl/workbook.xml", "<workbook ", '<workbook conformance="strict" ')
+
+
+def _encrypted_late_directory(d: Path) -> Path:
+    """An encrypted workbook as Excel writes one: a compound file whose EncryptedPackage (3 MB here) comes
+    before EncryptionInfo and the directory, which sits past the first megabyte."""
+    (d / "in").mkdir(exist_ok=True)
+    data = make.ole_file({"EncryptedPackage": os.urandom(3 << 20),
+                          "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"\0" * 4088})
+    assert data.find("EncryptionInfo".encode("utf-16-le")) > 1 << 20
+    (d / "in" / "台账.xlsx").write_bytes(data)
+    return d / "in" / "台账.xlsx"
+
+
+def _old_xls_late_directory(d: Path) -> Path:
+    (d / "in").mkdir(exist_ok=True)
+    (d / "in" / "台账.xls").write_bytes(make.ole_file({"Workbook": os.urandom(2 << 20)}))
+    return d / "in" / "台账.xls"
+
+
+case("wb-strict-open-xml", _check(_edited(_strict)), 1,
+     r"台账\.xlsx.*Strict Open XML 电子表格.*另存为.*Excel 工作簿\(\*\.xlsx\)")
+case("wb-strict-open-xml-build", _build(_edited(_strict)), 1, r"台账\.xlsx.*Strict Open XML")
+case("wb-encrypted-directory-late", _check(_encrypted_late_directory), 1, r"台账\.xlsx.*已加密.*清空密码")
+case("wb-old-xls-directory-late", _check(_old_xls_late_directory), 1, r"台账\.xls.*旧版 Excel（\.xls）")
