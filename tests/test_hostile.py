@@ -49,7 +49,10 @@ def _validate(doc: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_case(case, tmp_path):
+def test_hostile_case(case, tmp_path, monkeypatch):
+    if case.build_seconds is not None:  # the forked child inherits it
+        from pipeline.documents import sandbox
+        monkeypatch.setattr(sandbox, "MAX_BUILD_SECONDS", case.build_seconds)
     args = case.setup(tmp_path)
     inputs = {name: _snapshot(tmp_path / name) for name in ("in", "tpl")}
     run = run_capped(args, tmp_path, file_size=case.file_size, stdout=case.stdout,

@@ -48,6 +48,7 @@ class Case:
     stdout: str | None = None  # where the command's stdout goes instead of a file (/dev/full: a full disk)
     environ: Callable[[Path], dict[str, str | None]] | None = None  # variables for the run (None: unset)
     max_peak_mb: float | None = None  # the child's peak resident memory, at most (a bound, not a benchmark)
+    build_seconds: float | None = None  # the run's render budget (sandbox.MAX_BUILD_SECONDS) for this case
 
 
 def _build_with_templates(name: str, edit: Callable[[make.Parts], None]) -> Callable[[Path], list[str]]:
@@ -947,3 +948,20 @@ case("wb-strict-open-xml", _check(_edited(_strict)), 1,
 case("wb-strict-open-xml-build", _build(_edited(_strict)), 1, r"台账\.xlsx.*Strict Open XML")
 case("wb-encrypted-directory-late", _check(_encrypted_late_directory), 1, r"台账\.xlsx.*已加密.*清空密码")
 case("wb-old-xls-directory-late", _check(_old_xls_late_directory), 1, r"台账\.xls.*旧版 Excel（\.xls）")
+
+
+_SLOW = "{% for i in range(900000) %}{% endfor %}{{ title }}"
+
+
+def _slow_everywhere(d: Path) -> list[str]:
+    """Templates each well within its own time bound, and a run budget (0.05 s here, 180 s in use) that the
+    trial render of the templates already spends: nothing is built, the template is named."""
+    make.templates(d / "tpl", "通报.docx", make.tag_in_body(_SLOW))
+    make.rezip(d / "tpl" / "问题清单.docx", make.tag_in_body(_SLOW, "问题清单.docx"))
+    for i in range(3):
+        _wb(d, f"台账{i}.xlsx")
+    return ["build", "-t", "tpl", "-o", "out", "in"]
+
+
+case("tpl-slow-templates-one-run-budget", _slow_everywhere, 1, r"通报\.docx.*合计超过 0\.05 秒.*分批生成",
+     build_seconds=0.05)
