@@ -199,8 +199,8 @@ class _CellBudget:
     really parsed: a part that several sheets name (twelve sheets, one part of a million cells, each
     looked at by its headers) or a sheet stored outside xl/worksheets/ is counted every time it is read."""
 
-    def __init__(self, name: str, limit: int = MAX_CELLS) -> None:
-        self.name, self.limit, self.spent = name, limit, 0
+    def __init__(self, name: str, limit: int | None = None) -> None:
+        self.name, self.limit, self.spent = name, MAX_CELLS if limit is None else limit, 0
 
     def spend(self, n: int, sheet: str) -> None:
         self.spent += n
