@@ -109,7 +109,7 @@ def workbook_bytes(path: Path) -> bytes:
         )
     if strict:
         raise WorkbookError(
-            f"“{name}”是以“Strict Open XML 电子表格”格式保存的，本程序读不了这种格式（它的工作表会被当作不存在）。"
+            f"“{name}”是以“Strict Open XML 电子表格”格式保存的，本程序只能读取普通的 Excel 工作簿。"
             "请在 Excel 中打开它，“另存为”时在“保存类型”中选择“Excel 工作簿(*.xlsx)”，再用另存的文件。"
         )
     dtd = find_dtd(io.BytesIO(data))  # entity definitions (XXE, "billion laughs"): no part is parsed
