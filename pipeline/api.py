@@ -569,8 +569,9 @@ def build_many(
 ) -> list[BuildResult]:
     """Build every workbook (the documents of `sets`); one failing does not stop the others. Templates are
     checked first."""
-    _, lint, _ = _render_stage()
-    with TemplateSet(templates_dir) as tset:
+    render, lint, _ = _render_stage()
+    # One render time budget for the run: the templates' trial render and every document of every workbook.
+    with render.render_budget(), TemplateSet(templates_dir) as tset:
         lint.require_valid(tset.directory, {name: tset.data(name) for name in TEMPLATE_NAMES if not tset.builtin(name)})
         results = []
         reported: set[Path] = set()  # folders of this run: a later workbook never replaces them
@@ -596,8 +597,8 @@ def build_many(
 
 def check_templates(directory: Path | None = None) -> list[Finding]:
     """Lint every registered template: syntax, unknown variables, unreadable tags, unsafe content."""
-    _, lint, _ = _render_stage()
-    with TemplateSet(directory) as tset:
+    render, lint, _ = _render_stage()
+    with render.render_budget(), TemplateSet(directory) as tset:
         return lint.lint(tset.directory)
 
 

@@ -107,24 +107,40 @@ def pad(text: str, width: int) -> str:
 
 # Findings of one kind (code) listed per sheet; the rest are counted. 100,000 bad rows must not print 72 MB.
 MAX_PER_CODE = 20
+# Findings listed for one workbook in all, and the characters of their lines (each message is bounded by
+# findings.MESSAGE_MAX): past either, the rest are counted in one line. 250 sheets each with their own
+# findings, or a few hundred long messages, stay a screenful or two, not megabytes.
+MAX_LINES = 200
+MAX_CHARS = 40_000
 
 
 def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
-    """Findings grouped by sheet (or template), errors first within each; at most MAX_PER_CODE of a kind."""
+    """Findings grouped by sheet (or template), errors first within each; at most MAX_PER_CODE of a kind,
+    MAX_LINES and MAX_CHARS in all."""
     by_sheet: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_sheet[f.sheet].append(f)
     order = {name: i for i, name in enumerate(api.SHEET_ORDER)}
+    lines = chars = 0
+    unlisted: list[Finding] = []
     for sheet, items in sorted(by_sheet.items(), key=lambda kv: order.get(kv[0], len(order))):
+        if lines >= MAX_LINES or chars >= MAX_CHARS:
+            unlisted.extend(items)
+            continue
         click.echo(f"【{sheet}】", err=err)
         shown: dict[str, int] = defaultdict(int)
         hidden: dict[str, list[Finding]] = defaultdict(list)
         for f in sorted(items, key=_reading_order):
+            if lines >= MAX_LINES or chars >= MAX_CHARS:
+                unlisted.append(f)
+                continue
             if shown[f.code] >= MAX_PER_CODE:
                 hidden[f.code].append(f)
                 continue
             shown[f.code] += 1
-            click.echo(f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}", err=err)
+            line = f"  {LEVEL_NAMES[f.level]}  {f.location}  {f.message}"
+            lines, chars = lines + 1, chars + len(line)
+            click.echo(line, err=err)
         for code, rest in hidden.items():
             level = LEVEL_NAMES[rest[0].level]
             click.echo(
@@ -132,6 +148,16 @@ def _print_findings(findings: Sequence[Finding], err: bool = False) -> None:
                 f"{rest[-1].location}）。请先改正上面列出的，再重新检查；用 --json 可列出全部。",
                 err=err,
             )
+    if unlisted:
+        errors = sum(1 for f in unlisted if f.level == "error")
+        kinds = "、".join(
+            f"{n} 个{LEVEL_NAMES[level]}" for level, n in (("error", errors), ("warning", len(unlisted) - errors)) if n
+        )
+        click.echo(
+            f"……另有 {kinds}未列出（已列出的超过 {MAX_LINES} 条或 {MAX_CHARS} 个字符）。"
+            "请先改正上面列出的，再重新检查；用 --json 可列出全部。",
+            err=err,
+        )
 
 
 def _reading_order(f: Finding) -> tuple[bool, int, int, str]:
@@ -251,27 +277,27 @@ def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> Non
     as_of = as_of or date.today()
     paths = api.find_workbooks(workbooks, DEFAULT_INPUT, command="check")
     failed = False
-    reports: list[dict[str, Any]] = []
+    stream = _JsonStream() if as_json else None
     for path in paths:
         try:
             result = api.check_file(path)
         except PipelineError as err:
             failed = True
-            if as_json:
-                reports.append({"file": str(path), "ok": False, "fatal": err.message, "findings": []})
+            if stream:
+                stream.report({"file": str(path), "ok": False, "fatal": err.message, "findings": []})
             else:
                 click.echo(f"{path.name}：无法读取", err=True)
                 click.echo(f"  错误  {err.message}", err=True)
             continue
         failed = failed or not result.ok
-        if as_json:
+        if stream:
             due = api.due_measures(result.ledger, as_of) if result.ledger else []
-            reports.append(
+            stream.report(
                 {
                     "file": str(path),
                     "ok": result.ok,
                     "counts": result.ledger.counts.as_dict() if result.ledger else None,
-                    "findings": [f.as_dict() for f in result.findings],
+                    "findings": result.findings,  # written one by one
                     "due": {
                         "as_of": as_of.isoformat(),
                         "measures": [
@@ -303,10 +329,64 @@ def check(workbooks: tuple[Path, ...], as_json: bool, as_of: date | None) -> Non
             click.echo(f"检查通过，可以运行 {command_name()} build 生成文档。")
         else:
             click.echo("请按上面的提示修改台账后重新检查。")
-    if as_json:
-        # Always a list of per-file reports (one shape for one file or many), always UTF-8.
-        _write_utf8(json.dumps(reports, ensure_ascii=False, indent=2) + "\n")
+    if stream:
+        stream.close()
     sys.exit(1 if failed else 0)
+
+
+class _JsonStream:
+    """`check --json` written as it goes: always a list of per-file reports (one shape for one file or many),
+    always UTF-8, the same text as json.dumps(reports, ensure_ascii=False, indent=2), but each finding is
+    encoded and written on its own: 250,000 findings never become one list of dicts and one string."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+        self.size = 0
+        self.count = 0
+
+    def _put(self, text: str) -> None:
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            _write_utf8("".join(self.pending))
+            self.pending, self.size = [], 0
+
+    def report(self, report: dict[str, Any]) -> None:
+        """Write one file's report; its "findings" may hold Finding objects."""
+        self._put("[\n  {" if not self.count else ",\n  {")
+        self.count += 1
+        for i, (key, value) in enumerate(report.items()):
+            self._put(("\n" if not i else ",\n") + "    " + json.dumps(key, ensure_ascii=False) + ": ")
+            if key == "findings":
+                self._findings(value)
+            else:
+                self._put(_indented(value, "    "))
+        self._put("\n  }")
+
+    def _findings(self, findings: Sequence[Any]) -> None:
+        if not findings:
+            self._put("[]")
+            return
+        self._put("[")
+        for i, f in enumerate(findings):
+            item = f.as_dict() if isinstance(f, Finding) else f
+            self._put(("\n" if not i else ",\n") + "      " + _indented(item, "      "))
+        self._put("\n    ]")
+
+    def close(self) -> None:
+        self._put("\n]\n" if self.count else "[]\n")
+        self._flush()
+
+
+def _indented(value: Any, pad: str) -> str:
+    """`value` as json.dumps(indent=2) writes it nested `pad` deep (JSON strings hold no raw line breaks)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
 
 
 def _write_utf8(text: str) -> None:

@@ -48,15 +48,27 @@ def _validate(doc: Path) -> None:
     _VALID.add(digest)
 
 
+def _resident_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_case(case, tmp_path):
+def test_hostile_case(case, tmp_path, monkeypatch):
+    if case.build_seconds is not None:  # the forked child inherits it
+        from pipeline.documents import sandbox
+        monkeypatch.setattr(sandbox, "MAX_BUILD_SECONDS", case.build_seconds)
     args = case.setup(tmp_path)
     inputs = {name: _snapshot(tmp_path / name) for name in ("in", "tpl")}
+    base_mb = _resident_mb()  # the forked child starts with this process's pages
     run = run_capped(args, tmp_path, file_size=case.file_size, stdout=case.stdout,
                      environ=case.environ(tmp_path) if case.environ else None)
     STATS[case.id] = (run.seconds, run.peak_mb)
     text = run.text
     assert not run.timed_out, f"over the time limit: {text[-2000:]}"
+    if case.max_added_mb is not None:
+        added = run.peak_mb - base_mb
+        assert added <= case.max_added_mb, f"peak memory {run.peak_mb:.0f} MB, {added:.0f} MB above the test process"
     assert run.code == case.code, text[-3000:]
     assert re.search(case.says, text, re.DOTALL), text[-3000:]
     assert "Traceback" not in text and "程序内部错误" not in text, text[-3000:]

@@ -89,7 +89,7 @@ def explain_jinja_error(e: Exception) -> str:
     """A Chinese explanation of a Jinja error, with Jinja's own (English) message kept in parentheses."""
     detail = re.sub(r"\s+", " ", str(getattr(e, "message", None) or e)).strip()
     if isinstance(e, TemplateLimitError):
-        return f"{e.chinese}，已停止生成（Jinja 的原始说明：{detail}）。请删除模板中相应的标签"
+        return f"{e.chinese}，已停止生成。请删除模板中相应的标签"  # the English detail is the sandbox's own
     if isinstance(e, SecurityError):
         what = f"模板访问了不允许的属性或函数。{_SAFETY_NOTE}"
     elif isinstance(e, RecursionError):

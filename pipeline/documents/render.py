@@ -251,6 +251,7 @@ class GroupMergeTemplate(DocxTemplate):
             env.autoescape = jinja_env.autoescape
             if hasattr(jinja_env, "deadline"):
                 env.deadline = jinja_env.deadline
+                env.budget_bound = getattr(jinja_env, "budget_bound", False)
         try:
             template = env.from_string(lined) if env else Template(lined)
             template.render(context)

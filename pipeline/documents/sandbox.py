@@ -15,7 +15,7 @@ import re
 import time
 from typing import Any, Callable, Iterable, Iterator
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
 from jinja2.filters import make_attrgetter, sync_do_join
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, markup_join, str_join
@@ -28,7 +28,7 @@ MAX_STRING = 4_000_000  # characters of any string a template builds
 MAX_OUTPUT = 128_000_000  # characters of one rendered part (a checklist of 10,000 rows is ~26 million, 30,000 ~78)
 MAX_INT_ARG = 10_000  # integer arguments of filters and methods (widths, counts, precisions)
 MAX_SECONDS = 60.0  # wall-clock time of one render
-MAX_BUILD_SECONDS = 180.0  # wall-clock time of all the renders of one build (see render_budget)
+MAX_BUILD_SECONDS = 180.0  # time spent rendering in one run: every document of every workbook (see render_budget)
 MAX_SOURCE = 16_000_000  # characters of one template part, checked before it is compiled
 MAX_TAGS = 20_000  # {{ }} and {% %} tags of one template part (the shipped templates have under 100)
 
@@ -113,21 +113,65 @@ _TEXT_FILTERS = frozenset(
     }
 )
 _TAG_RE = re.compile(r"\{[{%]")
-_BUILD_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("rectify_build_deadline", default=None)
+
+
+class RenderBudget:
+    """Seconds of rendering left for a whole run (all the documents of every workbook a build makes, and
+    the templates' trial render): only the time spent inside renders is counted, so reading ledgers,
+    writing files and converting PDFs never use it up."""
+
+    def __init__(self, seconds: float, parent: RenderBudget | None = None) -> None:
+        self.seconds = seconds
+        self.remaining = seconds
+        self.parent = parent
+
+    def spend(self, seconds: float) -> None:
+        budget: RenderBudget | None = self
+        while budget is not None:
+            budget.remaining -= seconds
+            budget = budget.parent
+
+
+_BUILD_BUDGET: contextvars.ContextVar[RenderBudget | None] = contextvars.ContextVar(
+    "rectify_render_budget", default=None
+)
 
 
 @contextlib.contextmanager
-def render_budget(seconds: float = MAX_BUILD_SECONDS) -> Iterator[None]:
-    """One time budget for every render inside the block (all the documents of a build): each render
-    still has its own MAX_SECONDS, and none runs past the block's deadline. Nested blocks keep the
-    earlier deadline."""
-    outer = _BUILD_DEADLINE.get()
-    deadline = time.monotonic() + seconds
-    token = _BUILD_DEADLINE.set(deadline if outer is None else min(outer, deadline))
+def render_budget(seconds: float | None = None) -> Iterator[RenderBudget]:
+    """One time budget for every render inside the block (all the documents of a build, every workbook
+    of a run): each render still has its own MAX_SECONDS, and together they render at most `seconds`.
+    A nested block spends from the outer one too (it never adds time)."""
+    if seconds is None:
+        seconds = MAX_BUILD_SECONDS
+    outer = _BUILD_BUDGET.get()
+    if outer is not None and outer.remaining <= seconds:
+        yield outer
+        return
+    budget = RenderBudget(seconds, outer)
+    token = _BUILD_BUDGET.set(budget)
     try:
-        yield
+        yield budget
     finally:
-        _BUILD_DEADLINE.reset(token)
+        _BUILD_BUDGET.reset(token)
+
+
+class _TimedTemplate(Template):
+    """A template whose renders are timed against the run's RenderBudget (see RenderSandbox)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        env = self.environment
+        budget = getattr(env, "budget", None)
+        if budget is None:
+            return super().render(*args, **kwargs)
+        start = time.monotonic()
+        if start + budget.remaining < env.deadline:  # type: ignore[attr-defined]
+            env.deadline = start + budget.remaining  # type: ignore[attr-defined]
+            env.budget_bound = True  # type: ignore[attr-defined]
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            budget.spend(time.monotonic() - start)
 
 
 def check_source(source: str) -> None:
@@ -252,10 +296,10 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
         super().__init__(
             autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False, finalize=self._finalize
         )
+        self.template_class = _TimedTemplate
         self.deadline = time.monotonic() + max_seconds
-        build_deadline = _BUILD_DEADLINE.get()
-        if build_deadline is not None:
-            self.deadline = min(self.deadline, build_deadline)
+        self.budget = _BUILD_BUDGET.get()  # the run's render time left, spent by each render
+        self.budget_bound = False  # the deadline is the budget's, not this render's own
         self.iterations = 0
         self._weights: dict[int, tuple[Any, int]] = {}  # id -> (container, weight), for this render
         self._weighing: set[int] = set()
@@ -366,6 +410,13 @@ class RenderSandbox(ImmutableSandboxedEnvironment):
                 f"more than {MAX_ITERATIONS} loop iterations", f"模板的循环次数过多（超过 {MAX_ITERATIONS} 次）"
             )
         if time.monotonic() > self.deadline:
+            if self.budget_bound and self.budget is not None:
+                raise TemplateLimitError(
+                    "the run's render budget is spent",
+                    f"本次运行中各文档的模板生成合计超过 {self.budget.seconds:g} 秒（可能有过多或无尽的循环；"
+                    "台账很多时，请分批生成）",
+                    timed_out=True,
+                )
             raise TemplateLimitError(
                 "render took too long", "模板生成时间过长（可能有过多或无尽的循环）", timed_out=True
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Callable
 
 from openpyxl.cell.cell import ERROR_CODES
@@ -43,6 +44,19 @@ def _to_text(value: Any, multiline: bool) -> str:
             sep = "" if (is_chinese(text[-1]) or is_chinese(part[0])) else " "
             text += sep + part
     return text
+
+
+# A long value repeated in many cells (one shared string in thousands of rows) is scanned once.
+_control_chars_long = lru_cache(maxsize=64)(find_control_chars)
+
+
+def _nfkc(text: str) -> str:
+    return _nfkc_long(text) if len(text) > 256 else unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=64)
+def _nfkc_long(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 class _Converter:
@@ -97,7 +111,7 @@ class _Converter:
             )
             return None
         if isinstance(raw, str):
-            bad = find_control_chars(raw)
+            bad = (_control_chars_long if len(raw) > 256 else find_control_chars)(raw)
             if bad:
                 codes = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
                 self.out.error(
@@ -127,7 +141,7 @@ class _Converter:
         return _to_text(raw, multiline=True)
 
     def _id(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> str:
-        return unicodedata.normalize("NFKC", _to_text(raw, multiline=False))
+        return _nfkc(_to_text(raw, multiline=False))
 
     def _int(self, raw: Any, col: schema.Column, where: tuple[str, str]) -> int | None:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():

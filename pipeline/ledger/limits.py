@@ -23,6 +23,9 @@ WORKBOOK_LIMITS = ZipLimits(
 )
 # The reader keeps every cell's value (about 150 bytes each with its address): this bounds it near 200 MB.
 MAX_CELLS = 1_200_000
+# Sheets in one workbook: a ledger has five or six (and a few of the office's own); every sheet may be a
+# candidate looked at by its headers, and each one read or noted costs time and a line of output.
+MAX_SHEETS = 250
 # Merged ranges covering whole rows or columns: no ledger has them (openpyxl, building an object for every
 # covered cell, took 2 GB for one range A1:Z400000).
 MAX_MERGED_CELLS = 1_000_000
@@ -32,6 +35,30 @@ _MERGE_RE = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})"
     rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"
 )
+
+
+_SHEET_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
+_MAIN_PART_RE = re.compile(
+    rb"Type=[\"'][^\"']*/officeDocument[\"'][^>]*?Target=[\"']/?([^\"']+)|"
+    rb"Target=[\"']/?([^\"']+)[\"'][^>]*?Type=[\"'][^\"']*/officeDocument[\"']"
+)
+
+
+def sheet_problem(zf: zipfile.ZipFile, max_sheets: int = MAX_SHEETS) -> str | None:
+    """A Chinese description when the workbook part lists more than `max_sheets` sheets, or None
+    (counted in its XML, before openpyxl builds an object for each)."""
+    names = set(zf.namelist())
+    main = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        m = _MAIN_PART_RE.search(zf.read("_rels/.rels"))
+        if m:
+            main = (m.group(1) or m.group(2)).decode("utf-8", "replace")
+    if main not in names:
+        return None  # openpyxl says what is wrong with it
+    count = len(_SHEET_TAG_RE.findall(zf.read(main)))  # the part is bounded by max_xml_part
+    if count > max_sheets:
+        return f"工作簿有 {count} 个工作表，超过上限 {max_sheets} 个"
+    return None
 
 
 def _col(letters: bytes) -> int:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import WorkbookError
 from pipeline.ledger import schema
+from pipeline.ledger.limits import MAX_CELLS, MAX_SHEETS
 from pipeline.ledger.sniff import _open, _openpyxl_errors, workbook_bytes
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,27 @@ def _inline_text(element: Any) -> str:
     return plain + "".join(runs)
 
 
-def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
+class _CellBudget:
+    """Cells (and rows) the reader may parse in one workbook, over every sheet it reads.
+
+    sniff.cell_problem counts the tags of each worksheet part once, before reading; this counts what is
+    really parsed: a part that several sheets name (twelve sheets, one part of a million cells, each
+    looked at by its headers) or a sheet stored outside xl/worksheets/ is counted every time it is read."""
+
+    def __init__(self, name: str, limit: int | None = None) -> None:
+        self.name, self.limit, self.spent = name, MAX_CELLS if limit is None else limit, 0
+
+    def spend(self, n: int, sheet: str) -> None:
+        self.spent += n
+        if self.spent > self.limit:
+            raise WorkbookError(
+                f"“{self.name}”无法读取：读取的工作表合计超过 {self.limit} 个单元格（读到工作表“{sheet}”时超出；"
+                "可能有许多工作表是同一个表的副本或指向同一份内容），远多于任何台账所需。"
+                "请删除多余的工作表和内容后另存；如果文件来历不明，请不要使用。"
+            )
+
+
+def _read_sheet(wb: Any, ws: Any, data: bytes, name: str, budget: _CellBudget | None = None) -> _SheetView:
     """One worksheet of a read-only workbook as a _SheetView: each cell's value (a formula's cached
     value; whether it holds a formula), the merged ranges and the hidden rows.
 
@@ -199,7 +220,8 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
     limits on) and each row dropped once read; cell values are converted by openpyxl's own rules
     (numbers, dates by their cell format, shared strings, booleans, ISO dates). Building openpyxl's
     worksheet instead (Cell objects, every row's dimensions, validations and formats) took most of
-    the reading time and memory of a large ledger."""
+    the reading time and memory of a large ledger. Each row and cell parsed is spent from `budget`."""
+    budget = budget or _CellBudget(name)
     values: dict[tuple[int, int], Any] = {}
     uncached: set[tuple[int, int]] = set()  # formulas without a saved result
     ranges: list[tuple[int, int, int, int]] = []
@@ -217,6 +239,7 @@ def _read_sheet(wb: Any, ws: Any, data: bytes, name: str) -> _SheetView:
                     r = CellRange(attrs["ref"])
                     ranges.append((r.min_row, r.min_col, r.max_row, r.max_col))
                 continue
+            budget.spend(len(element) + 1, ws.title)
             number = attrs.get("r")
             row_no = row_no + 1 if number is None else _row_number(number)
             if number is not None:
@@ -504,10 +527,7 @@ def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawC
     no_value = data and value is None and (r0, c0) in view.uncached
     removed = ""
     if isinstance(value, str):
-        if FORMAT_CHARS_RE.search(value):
-            removed = "".join(FORMAT_CHARS_RE.findall(value))
-            value = FORMAT_CHARS_RE.sub("", value)
-        value = _clean_string(value)
+        value, removed = (_cleaned_long if len(value) > 256 else _cleaned)(value)
     coord = f"{_letter(col)}{row}"
     return RawCell(
         value=value,
@@ -516,6 +536,19 @@ def _raw_cell(view: _SheetView, row: int, col: int, header_row: int = 0) -> RawC
         removed=removed,
         formula_without_value=no_value,
     )
+
+
+def _cleaned(value: str) -> tuple[str, str]:
+    """A string cell's value without invisible format characters, white space cleaned; and what was removed."""
+    removed = ""
+    if FORMAT_CHARS_RE.search(value):
+        removed = "".join(FORMAT_CHARS_RE.findall(value))
+        value = FORMAT_CHARS_RE.sub("", value)
+    return _clean_string(value), removed
+
+
+# A long value repeated in many cells (one shared string of 32,767 characters in 60,000 rows) is cleaned once.
+_cleaned_long = lru_cache(maxsize=64)(_cleaned)
 
 
 @lru_cache(maxsize=None)
@@ -541,8 +574,14 @@ def _visible(ws: Worksheet) -> bool:
     return getattr(ws, "sheet_state", "visible") == "visible"
 
 
-def _names(sheets: list[Worksheet]) -> str:
-    return "、".join(f"“{ws.title}”" for ws in sheets)
+def _names(sheets: list[Worksheet], limit: int = 10) -> str:
+    """The sheets' names (the first `limit`, then how many more)."""
+    text = "、".join(f"“{ws.title}”" for ws in sheets[:limit])
+    return text + (f"等 {len(sheets)} 个工作表" if len(sheets) > limit else "")
+
+
+# Notes of one kind about single sheets (hidden, unread copies), at most: past it, one note counts the rest.
+MAX_SHEET_NOTES = 10
 
 
 def _sheet_for(spec: schema.Sheet, book: _Book, claimed: set[str], notes: list[ReaderNote]) -> Worksheet | None:
@@ -564,8 +603,10 @@ def _sheet_for(spec: schema.Sheet, book: _Book, claimed: set[str], notes: list[R
             _, found = _find_header_row(book.view(ws), spec)
             if required <= set(found):
                 (visible if _visible(ws) else hidden).append(ws)
+    claimed.update(ws.title for ws in hidden)
+    rest = hidden[MAX_SHEET_NOTES - 1 :] if len(hidden) > MAX_SHEET_NOTES else []
+    hidden = hidden[: len(hidden) - len(rest)]
     for ws in hidden:
-        claimed.add(ws.title)
         notes.append(
             ReaderNote(
                 "warning" if visible else "error",
@@ -575,6 +616,18 @@ def _sheet_for(spec: schema.Sheet, book: _Book, claimed: set[str], notes: list[R
                 f"工作表“{ws.title}”是隐藏的，没有读取"
                 + (f"（读取的是{_names(visible)}）。" if visible else "。")
                 + f"如果它才是要用的“{spec.name}”表，请在 Excel 中取消隐藏；如果已作废，请删除它。",
+            )
+        )
+    if rest:
+        notes.append(
+            ReaderNote(
+                "warning" if visible else "error",
+                "hidden-sheet",
+                rest[0].title,
+                "",
+                f"另有 {len(rest)} 个隐藏的工作表（{_names(rest, 3)}）也像是“{spec.name}”表，都没有读取"
+                + (f"（读取的是{_names(visible)}）" if visible else "")
+                + "。如果已作废，请删除它们。",
             )
         )
     if len(visible) > 1:
@@ -595,6 +648,7 @@ def _sheet_for(spec: schema.Sheet, book: _Book, claimed: set[str], notes: list[R
 def _note_lookalikes(book: _Book, tables: dict[str, RawTable], claimed: set[str], notes: list[ReaderNote]) -> None:
     """Warn about visible sheets left unread although their headers are those of a sheet that was read
     (a copy such as 问题（备份）): the user should know which one the documents come from."""
+    unread: list[tuple[Worksheet, RawTable]] = []
     for ws in book.wb.worksheets:
         if ws.title in claimed or not _visible(ws) or ws.title in (schema.GUIDE_SHEET, schema.CHOICES_SHEET):
             continue
@@ -605,17 +659,31 @@ def _note_lookalikes(book: _Book, tables: dict[str, RawTable], claimed: set[str]
             if spec.keyvalue or table is None or not required:
                 continue
             if required <= set(_find_header_row(view, spec)[1]):
-                notes.append(
-                    ReaderNote(
-                        "warning",
-                        "unread-sheet",
-                        ws.title,
-                        "",
-                        f"工作表“{ws.title}”的表头与“{table.title}”表相同，但没有读取：文档只用“{table.title}”表。"
-                        "如果它是过时的副本，请删除它；如果内容应当使用，请把它并入“" + table.title + "”表。",
-                    )
-                )
+                unread.append((ws, table))
                 break
+    for ws, table in unread[: MAX_SHEET_NOTES - 1 if len(unread) > MAX_SHEET_NOTES else None]:
+        notes.append(
+            ReaderNote(
+                "warning",
+                "unread-sheet",
+                ws.title,
+                "",
+                f"工作表“{ws.title}”的表头与“{table.title}”表相同，但没有读取：文档只用“{table.title}”表。"
+                "如果它是过时的副本，请删除它；如果内容应当使用，请把它并入“" + table.title + "”表。",
+            )
+        )
+    if len(unread) > MAX_SHEET_NOTES:
+        rest = [ws for ws, _ in unread[MAX_SHEET_NOTES - 1 :]]
+        notes.append(
+            ReaderNote(
+                "warning",
+                "unread-sheet",
+                rest[0].title,
+                "",
+                f"另有 {len(rest)} 个工作表（{_names(rest, 3)}）的表头与已读取的表相同，都没有读取。"
+                "如果它们是过时的副本，请删除它们。",
+            )
+        )
 
 
 class _Book:
@@ -624,11 +692,19 @@ class _Book:
     def __init__(self, data: bytes, name: str) -> None:
         self.data, self.name = data, name
         self.wb = _open(data, name)
+        count = len(self.wb.sheetnames)
+        if count > MAX_SHEETS:
+            self.wb.close()
+            raise WorkbookError(
+                f"“{name}”有 {count} 个工作表，超过上限 {MAX_SHEETS} 个，远多于任何台账所需。"
+                "请把台账的各表复制到一个新工作簿中另存；如果文件来历不明，请不要使用。"
+            )
+        self.budget = _CellBudget(name)
         self._views: dict[str, _SheetView] = {}
 
     def view(self, ws: Any) -> _SheetView:
         if ws.title not in self._views:
-            self._views[ws.title] = _read_sheet(self.wb, ws, self.data, self.name)
+            self._views[ws.title] = _read_sheet(self.wb, ws, self.data, self.name, self.budget)
         return self._views[ws.title]
 
 

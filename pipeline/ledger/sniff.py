@@ -18,12 +18,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pipeline.errors import WorkbookError
 from pipeline.fsutil import NotRegularFile, open_regular, os_error_reason
 from pipeline.ledger.cellscan import find_bad_cell, find_dtd
-from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem
+from pipeline.ledger.limits import WORKBOOK_LIMITS, cell_problem, sheet_problem
+from pipeline.ledger.ole import stream_names
 from pipeline.zipsafe import zip_problem
 
 # Size of a workbook file read at all (the zip's content is bounded separately, by WORKBOOK_LIMITS).
 MAX_FILE_BYTES = 100 * 1024 * 1024
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+# The streams of an encrypted .xlsx (an old .xls holds Workbook or Book).
+_ENCRYPTED_STREAMS = {"EncryptionInfo", "EncryptedPackage"}
 
 log = logging.getLogger(__name__)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,13 +77,15 @@ def workbook_bytes(path: Path) -> bytes:
         ) from err
     head = data[:8]
     size = len(data)
-    ole = data[8 : 8 + (1 << 20)] if head == OLE2_MAGIC else b""
     if size == 0:
         raise WorkbookError(f"“{name}”是空文件（0 字节）。请用 Excel 或 WPS 重新保存台账。")
     if head == OLE2_MAGIC:
-        if _ENCRYPTION_MARK in ole:
+        # Its directory names the streams, wherever it sits; a directory that cannot be read: the mark searched.
+        streams = stream_names(data)
+        if streams & _ENCRYPTED_STREAMS or (not streams and _ENCRYPTION_MARK in data):
             raise WorkbookError(
-                f"“{name}”设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后另存为 .xlsx。"
+                f"“{name}”设置了打开密码（已加密），无法读取。请在 Excel 中打开它（输入密码），在“文件 → 信息 → "
+                "保护工作簿 → 用密码进行加密”中清空密码后保存（WPS：“文件 → 文档加密 → 密码加密”），再用这个文件。"
             )
         raise WorkbookError(
             f"“{name}”是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再试。"
@@ -93,7 +98,8 @@ def workbook_bytes(path: Path) -> bytes:
     damaged = f"“{name}”已损坏或不完整（可能没有下载或复制完）。请重新获取或用 Excel 重新保存。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bound = zip_problem(zf, WORKBOOK_LIMITS) or cell_problem(zf)
+            bound = zip_problem(zf, WORKBOOK_LIMITS) or sheet_problem(zf) or cell_problem(zf)
+            strict = bound is None and _is_strict(zf)
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error) as err:
         raise WorkbookError(damaged) from err
     if bound:
@@ -101,10 +107,33 @@ def workbook_bytes(path: Path) -> bytes:
             f"“{name}”无法读取：{bound}。台账不应这么大；请在 Excel 或 WPS 中删除多余内容后另存，"
             "如果文件来历不明，请不要使用。"
         )
+    if strict:
+        raise WorkbookError(
+            f"“{name}”是以“Strict Open XML 电子表格”格式保存的，本程序只能读取普通的 Excel 工作簿。"
+            "请在 Excel 中打开它，“另存为”时在“保存类型”中选择“Excel 工作簿(*.xlsx)”，再用另存的文件。"
+        )
     dtd = find_dtd(io.BytesIO(data))  # entity definitions (XXE, "billion laughs"): no part is parsed
     if dtd is not None:
         raise WorkbookError(_dtd_message(name, dtd))
     return data
+
+
+# Strict Open XML (ISO/IEC 29500 Strict) names its parts' relationships and elements in these namespaces;
+# the transitional .xlsx that Excel saves by default, and openpyxl reads, in schemas.openxmlformats.org.
+_STRICT_NS = b"http://purl.oclc.org/ooxml/"
+
+
+def _is_strict(zf: zipfile.ZipFile) -> bool:
+    """True when the package's root relationships (or its workbook part) are those of Strict Open XML."""
+    for part in ("_rels/.rels", "xl/workbook.xml"):
+        try:
+            info = zf.getinfo(part)
+        except KeyError:
+            continue
+        with zf.open(info) as fh:
+            if _STRICT_NS in fh.read(64 * 1024):  # the namespaces are declared at the top
+                return True
+    return False
 
 
 def _dtd_message(name: str, part: str) -> str:

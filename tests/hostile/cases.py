@@ -47,6 +47,8 @@ class Case:
     file_size: int | None = None  # RLIMIT_FSIZE for the run: writes beyond it fail as on a full disk
     stdout: str | None = None  # where the command's stdout goes instead of a file (/dev/full: a full disk)
     environ: Callable[[Path], dict[str, str | None]] | None = None  # variables for the run (None: unset)
+    max_added_mb: float | None = None  # the child's peak resident memory above the test process's, at most
+    build_seconds: float | None = None  # the run's render budget (sandbox.MAX_BUILD_SECONDS) for this case
 
 
 def _build_with_templates(name: str, edit: Callable[[make.Parts], None]) -> Callable[[Path], list[str]]:
@@ -810,3 +812,156 @@ def _twice_member(d: Path) -> Path:
 case("wb-negative-shared-string", _check(_edited(_negative_shared_string)), 1, r"问题!A3.*无法读取")
 case("wb-row-written-twice", _check(_edited(_twice_row)), 1, r"问题.*第 3 行出现了两次.*sheet\d\.xml")
 case("wb-zip-member-twice", _check(_twice_member), 1, r"台账\.xlsx.*sheet\d\.xml.*不止一次")
+
+
+# --- 9. round 3, second part: every sheet read counts, the number of sheets and the output are bounded,
+# Strict Open XML and encryption named, one time budget for a whole build ------------------------------------
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _sheets_on_one_part(copies: int, cells: int = 0, hidden: bool = False) -> Callable[[Path], Path]:
+    """The 措施 sheet renamed, and `copies` more sheets whose relationships all name its part (each a
+    renamed 措施 to the reader, found by its headers); with `cells`, that part holds as many random numbers
+    below its header row (under the workbook's cell bound once, over it when read a few times)."""
+    import random
+    import re
+
+    def make_file(d: Path) -> Path:
+        path = _wb(d)
+        part = make.sheet_part(path, "措施")
+        parts = make.read_parts(path)
+        if cells:
+            text = parts[part].decode("utf-8")
+            header = re.search(r'<row r="1".*?</row>', text).group(0)  # type: ignore[union-attr]
+            rng = random.Random(3)
+            rows = "".join("<row>" + "".join(f"<c><v>{rng.randint(0, 999999)}</v></c>" for _ in range(10)) + "</row>"
+                           for _ in range(cells // 10))
+            parts[part] = (text[:text.index("<sheetData>")] + "<sheetData>" + header + rows
+                           + "</sheetData></worksheet>").encode("utf-8")
+        book = parts["xl/workbook.xml"].decode("utf-8")
+        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+        sheet = re.search(r'<sheet [^>]*name="措施"[^>]*/>', book).group(0)  # type: ignore[union-attr]
+        state = ' state="hidden"' if hidden else ""
+        sheets = "".join(f'<sheet xmlns:r="{_R_NS}" name="措施（副本{i}）" sheetId="{100 + i}"{state} r:id="rIdCopy{i}"/>'
+                         for i in range(copies))
+        target = part.removeprefix("xl/")
+        links = "".join(f'<Relationship Id="rIdCopy{i}" Type="{_R_NS}/worksheet" Target="{target}"/>'
+                        for i in range(copies))
+        parts["xl/workbook.xml"] = book.replace(sheet, sheet.replace('name="措施"', 'name="措施（原）"') + sheets
+                                                ).encode("utf-8")
+        parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", links + "</Relationships>").encode()
+        return make.write_parts(path, parts)
+    return make_file
+
+
+case("wb-sheets-share-one-big-part", _check(_sheets_on_one_part(11, cells=700_000)), 1,
+     r"台账\.xlsx.*合计超过 1200000 个单元格.*措施（副本\d+）", max_added_mb=300)
+case("wb-twenty-thousand-sheets", _check(_sheets_on_one_part(20_000, hidden=True)), 1,
+     r"台账\.xlsx.*工作簿有 200\d\d 个工作表.*上限 250 个", verify=lambda d, run: _output_under(d, run, 2_000))
+case("wb-two-hundred-hidden-copies", _check(_sheets_on_one_part(200, hidden=True)), 0,
+     r"(?=.*措施（副本0）.*隐藏).*另有 191 个隐藏的工作表（“措施（副本9）”、“措施（副本10）”、“措施（副本11）”等 191 个工作表）",
+     verify=lambda d, run: _output_under(d, run, 6_000))
+case("wb-two-hundred-visible-copies", _check(_sheets_on_one_part(200)), 1,
+     r"“措施（原）”、“措施（副本0）”.*等 201 个工作表都像是“措施”表", verify=lambda d, run: _output_under(d, run, 6_000))
+
+
+def _output_under(d: Path, run: Run, limit: int) -> None:
+    size = len(run.text.encode("utf-8"))
+    assert size < limit, size
+
+
+def _long_value_in_rows(rows: int, length: int = 32_767) -> Callable[[Path], Path]:
+    """The 措施 sheet with `rows` rows whose 〔问题编号〕 is one shared string of `length` characters (a
+    problem that does not exist: each row's finding quotes it) and nothing else filled (six findings more)."""
+    import re
+
+    def make_file(d: Path) -> Path:
+        path = _wb(d)
+        part = make.sheet_part(path, "措施")
+        parts = make.read_parts(path)
+        text = parts[part].decode("utf-8")
+        header = re.search(r'<row r="1".*?</row>', text).group(0)  # type: ignore[union-attr]
+        body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="s"><v>0</v></c></row>'
+                       for r in range(2, rows + 2))
+        parts[part] = (text[:text.index("<sheetData>")] + "<sheetData>" + header + body
+                       + "</sheetData></worksheet>").encode("utf-8")
+        parts["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                         f'count="1" uniqueCount="1"><si><t>{"整" * length}</t></si></sst>').encode()
+        make.sub(parts, "[Content_Types].xml", "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType='
+                 '"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        return make.write_parts(path, parts)
+    return make_file
+
+
+def _json_complete(rows: int) -> Callable[[Path, Run], None]:
+    def verify(d: Path, run: Run) -> None:
+        import json
+        (report,) = json.loads(run.out)
+        unknown = [f for f in report["findings"] if f["code"] == "unknown-problem"]
+        assert len(unknown) == rows, len(unknown)
+        assert all(len(f["message"]) < 200 and "（共 32767 个字符）" in f["message"] for f in unknown)
+        assert len(report["findings"]) >= 7 * rows
+    return verify
+
+
+case("msg-long-value-in-6000-rows", _check(_long_value_in_rows(6_000)), 1,
+     r"措施!B2.*“整{40}……”（共 32767 个字符）在“问题”表中不存在.*另有 5980 个未列出",
+     verify=lambda d, run: _output_under(d, run, 16_000), max_added_mb=150)
+case("msg-json-140000-findings", _check(_long_value_in_rows(20_000), "--json"), 1, r'"code": "unknown-problem"',
+     verify=_json_complete(20_000), max_added_mb=160)
+
+
+def _strict(parts: make.Parts, path: Path) -> None:
+    """The ledger as Excel's 另存为 "Strict Open XML 电子表格" writes it: the same parts, their elements and
+    relationships in the Strict namespaces, the workbook marked conformance="strict"."""
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")):
+            text = data.decode("utf-8")
+            text = text.replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                "http://purl.oclc.org/ooxml/officeDocument/relationships")
+            text = text.replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                "http://purl.oclc.org/ooxml/spreadsheetml/main")
+            parts[name] = text.encode("utf-8")
+    make.sub(parts, "xl/workbook.xml", "<workbook ", '<workbook conformance="strict" ')
+
+
+def _encrypted_late_directory(d: Path) -> Path:
+    """An encrypted workbook as Excel writes one: a compound file whose EncryptedPackage (3 MB here) comes
+    before EncryptionInfo and the directory, which sits past the first megabyte."""
+    (d / "in").mkdir(exist_ok=True)
+    data = make.ole_file({"EncryptedPackage": os.urandom(3 << 20),
+                          "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"\0" * 4088})
+    assert data.find("EncryptionInfo".encode("utf-16-le")) > 1 << 20
+    (d / "in" / "台账.xlsx").write_bytes(data)
+    return d / "in" / "台账.xlsx"
+
+
+def _old_xls_late_directory(d: Path) -> Path:
+    (d / "in").mkdir(exist_ok=True)
+    (d / "in" / "台账.xls").write_bytes(make.ole_file({"Workbook": os.urandom(2 << 20)}))
+    return d / "in" / "台账.xls"
+
+
+case("wb-strict-open-xml", _check(_edited(_strict)), 1,
+     r"台账\.xlsx.*Strict Open XML 电子表格.*另存为.*Excel 工作簿\(\*\.xlsx\)")
+case("wb-strict-open-xml-build", _build(_edited(_strict)), 1, r"台账\.xlsx.*Strict Open XML")
+case("wb-encrypted-directory-late", _check(_encrypted_late_directory), 1, r"台账\.xlsx.*已加密.*清空密码")
+case("wb-old-xls-directory-late", _check(_old_xls_late_directory), 1, r"台账\.xls.*旧版 Excel（\.xls）")
+
+
+_SLOW = "{% for i in range(900000) %}{% endfor %}{{ title }}"
+
+
+def _slow_everywhere(d: Path) -> list[str]:
+    """Templates each well within its own time bound, and a run budget (0.05 s here, 180 s in use) that the
+    trial render of the templates already spends: nothing is built, the template is named."""
+    make.templates(d / "tpl", "通报.docx", make.tag_in_body(_SLOW))
+    make.rezip(d / "tpl" / "问题清单.docx", make.tag_in_body(_SLOW, "问题清单.docx"))
+    for i in range(3):
+        _wb(d, f"台账{i}.xlsx")
+    return ["build", "-t", "tpl", "-o", "out", "in"]
+
+
+case("tpl-slow-templates-one-run-budget", _slow_everywhere, 1, r"通报\.docx.*合计超过 0\.05 秒.*分批生成",
+     build_seconds=0.05)

@@ -162,3 +162,50 @@ def docx_bytes_of(folder: Path) -> dict[str, bytes]:
 
 __all__ = ["ledger", "read_parts", "write_parts", "rezip", "sub", "sheet_part", "templates", "tag_in_body",
            "add_relationship", "big_zero_part", "stream_big_sheet", "many_cells_sheet", "docx_bytes_of", "io"]
+
+
+def ole_file(streams: dict[str, bytes]) -> bytes:
+    """A compound file ([MS-CFB] version 3, 512-byte sectors) holding `streams` (each at least 4096 bytes,
+    so none goes to the mini stream) in order, its directory in the last sector: after a large stream it
+    sits far from the start, as in a large encrypted workbook."""
+    import struct
+    size = 512
+    data_sectors: list[bytes] = []
+    starts = []
+    for content in streams.values():
+        assert len(content) >= 4096
+        starts.append(len(data_sectors))
+        padded = content + b"\0" * (-len(content) % size)
+        data_sectors += [padded[i:i + size] for i in range(0, len(padded), size)]
+    n_data = len(data_sectors) + 1  # the directory sector last
+    fats = 1
+    while fats * 128 < fats + n_data:
+        fats += 1
+    assert fats <= 109
+    fat = [0xFFFFFFFD] * fats  # FAT sectors first
+    for (name, content), start in zip(streams.items(), starts):
+        count = -(-len(content) // size)
+        fat += [fats + start + i + 1 for i in range(count - 1)] + [0xFFFFFFFE]
+    directory_sector = len(fat)
+    fat.append(0xFFFFFFFE)
+    fat += [0xFFFFFFFF] * (fats * 128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, length: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+                + struct.pack("<III", 0xFFFFFFFF, right, child) + b"\0" * 16 + b"\0" * 4 + b"\0" * 16
+                + struct.pack("<IQ", start, length))
+
+    names = list(streams)
+    entries = entry("Root Entry", 5, 1, 0xFFFFFFFF, 0xFFFFFFFE, 0)
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else 0xFFFFFFFF
+        entries += entry(name, 2, 0xFFFFFFFF, right, fats + starts[i], len(streams[name]))
+    entries = entries.ljust(size, b"\0")
+    difat = [*range(fats)] + [0xFFFFFFFF] * (109 - fats)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<9I", 0, fats, directory_sector, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+              + struct.pack("<109I", *difat))
+    assert len(header) == 512
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    return header + fat_bytes + b"".join(data_sectors) + entries
