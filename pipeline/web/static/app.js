@@ -160,7 +160,7 @@ async function importOffice(file) {
     if (im.missing.length) qs.appendChild(el("li", {}, "基本信息中还要填写：" + im.missing.join("、")));
     const rep = $("import-report");
     clear(rep);
-    for (const line of im.report) rep.appendChild(el("li", {}, line));
+    for (const line of im.report) if (!im.missing.length || !line.startsWith("基本信息中还要填写")) rep.appendChild(el("li", {}, line));
     show($("import-result"), true);
     showFindings(data);
   } catch (e) {
