@@ -149,7 +149,28 @@ def test_build_writes_the_chosen_documents_and_history_says_which(serve: Served)
     _, hist = client.json("GET", f"/api/history/{up['ledger']}")
     assert [(b["folder"], b["sets"]) for b in hist["builds"]] == [
         (default["folder"], "通报"), (everything["folder"], "全部"), (plan["folder"], "整改方案")]
+    _, started = client.json("POST", f"/api/reopen/{hist['builds'][2]['build']}", {})
+    reopened = client.wait(started["job"])["result"]
+    assert reopened["sets"] == "整改方案" and len(reopened["documents"]["items"]) == 4
     for bad in (["不存在"], "通报", [1]):
         status, body = client.json("POST", "/api/build", {"ledger": up["ledger"], "sets": bad})
         assert status == 400 and body["error"], bad
     assert len(list(app.output.glob("*/manifest.json"))) == 3  # nothing built on a refusal
+
+
+def test_history_names_the_sets_of_builds_the_index_does_not(tmp_path: Path) -> None:
+    """An index begun before its 文档 column (or lost): the set is read from the build's manifest; a build
+    from before sets existed wrote the default set."""
+    from pipeline.archive.manifest import INDEX
+
+    out = tmp_path / "out"
+    with api.TemplateSet(None) as tset:
+        plan = api.build_workbook(EXAMPLE, tset, out, sets=("整改方案",))
+        default = api.build_workbook(EXAMPLE, tset, out)
+    assert plan.folder is not None and default.folder is not None
+    index = out / INDEX
+    lines = index.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(",文档")
+    index.write_text("\n".join(ln.rsplit(",", 1)[0] for ln in lines) + "\n", encoding="utf-8-sig")
+    records = {r.folder.name: r.documents for r in api.build_history(out, EXAMPLE.name)}
+    assert records == {plan.folder.name: "整改方案", default.folder.name: "通报"}

@@ -87,6 +87,7 @@ class Build:
     folder: Path
     input_name: str
     files: dict[str, str] = field(default_factory=dict)  # output name → file id
+    sets: str = ""  # the document sets it wrote, as 历史 names them ("" when not known)
 
 
 def _new_id() -> str:
@@ -414,6 +415,7 @@ class App:
                 return out
             assert result.folder is not None
             b = self.register_build(result.folder, up.name)
+            b.sets = api.set_label(sets) or api.DEFAULT_SET
             out = {
                 "status": result.status,
                 "message": "",
@@ -421,7 +423,7 @@ class App:
                 "previous": result.previous.name if result.previous else "",
                 "changes": result.changes,
                 "warnings": len(result.check.warnings) if result.check else 0,
-                "sets": api.set_label(sets) or api.DEFAULT_SET,
+                "sets": b.sets,
                 **self.build_json(b),
             }
             out["documents"] = self.pages(b, job)
@@ -429,7 +431,7 @@ class App:
 
         return self.jobs.start(work)
 
-    def start_pages(self, b: Build, sets: str = "") -> Job:
+    def start_pages(self, b: Build) -> Job:
         """Show the pages of a build again (历史)."""
 
         def work(job: Job) -> dict[str, Any]:
@@ -440,7 +442,7 @@ class App:
                 "previous": "",
                 "changes": "",
                 "warnings": 0,
-                "sets": sets,
+                "sets": b.sets,
                 **self.build_json(b),
                 "documents": self.pages(b, job),
             }
@@ -495,6 +497,7 @@ class App:
         out = []
         for rec in api.build_history(self.output, up.name):
             b = self.register_build(rec.folder, up.name)
+            b.sets = api.ALL_SETS_WORD if rec.documents == "、".join(api.DOCUMENT_SETS) else rec.documents
             out.append(
                 {
                     "build": b.id,
@@ -503,7 +506,7 @@ class App:
                     "issued": rec.issued,
                     "status": rec.status,
                     "changes": rec.changes,
-                    "sets": api.ALL_SETS_WORD if rec.documents == "、".join(api.DOCUMENT_SETS) else rec.documents,
+                    "sets": b.sets,
                 }
             )
         return out
@@ -860,9 +863,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         m = re.fullmatch(r"/api/reopen/([\w-]+)", path)
         if method == "POST" and m:
-            label = self._json_body().get("sets")
-            b = app.build(m.group(1))
-            self.send_json({"job": app.start_pages(b, label if isinstance(label, str) else "").id})
+            self._json_body()
+            self.send_json({"job": app.start_pages(app.build(m.group(1))).id})
             return
         if method == "POST" and path == "/api/diff":
             body = self._json_body()

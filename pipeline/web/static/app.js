@@ -315,7 +315,7 @@ async function history() {
     clear(body);
     for (const b of builds) {
       const reopen = el("button", { class: "reopen" }, "查看页面");
-      reopen.addEventListener("click", () => reopenBuild(b.build, b.sets));
+      reopen.addEventListener("click", () => reopenBuild(b.build));
       body.appendChild(el("tr", {}, el("td", {}, b.when), el("td", {}, b.folder), el("td", { class: "sets" }, b.sets), el("td", {}, b.status),
         el("td", {}, b.changes), el("td", {}, reopen)));
       addDiffChoice(b.build, "生成：" + b.folder + (b.when ? "（" + b.when + "）" : ""));
@@ -327,11 +327,11 @@ async function history() {
   }
 }
 
-async function reopenBuild(id, sets) {
+async function reopenBuild(id) {
   message("build-message", "");
   progress("build-progress", "正在打开……", 0, 0);
   try {
-    const { job } = await postJSON("/api/reopen/" + id, { sets: sets || "" });
+    const { job } = await postJSON("/api/reopen/" + id);
     showBuild(await waitJob(job, "build-progress"));
     $("build").scrollIntoView();
   } catch (e) {
