@@ -105,6 +105,13 @@ def test_import_and_export_refusals_in_chinese(serve: Served, tmp_path: Path) ->
     status, _, data = client.request("POST", "/api/import", b"x" * 10,
                                      {"X-File-Name": "big.xls", "Content-Length": str(UPLOAD_MAX + 1)})
     assert status == 413 and "不能超过" in json.loads(data)["error"]
+    long = tmp_path / ("很长的名字" * 16 + ".xlsx")  # 80 characters, 240 bytes: the new ledger's name is cut
+    long.write_bytes(ic.stacked(tmp_path).path.read_bytes())
+    status, body = send(client, "/api/import", long)
+    assert status == 200, body
+    assert body["name"].endswith(".xlsx") and len(body["name"].encode()) < 255
+    status, body = send(client, f"/api/export/{body['ledger']}", None)
+    assert status == 200 and body["name"].endswith(".xlsx") and len(body["name"].encode()) < 255, body
     status, body = send(client, "/api/import", None, "", b"x")
     assert status == 400 and "文件名" in body["error"]
     # export: a ledger not imported; an original of the wrong kind; an unknown ledger

@@ -100,9 +100,11 @@ def pdf_processes(count: int) -> int:
 
 
 # Documents of fewer bytes than this, all together, are converted by one LibreOffice: starting a second
-# costs more than it saves while layout is short (measured on 2 cores, the example's five documents of
-# about 90 KB: two processes split by size 4.5 s, one process 3.4 s). Tests set it to 0 to force parallel.
-PDF_ONE_PROCESS_BYTES = 512 * 1024
+# costs more than it saves while layout is short. Measured on 2 cores (medians, one process against two
+# split by size): the example's five documents (92 KB) 2.8 s against 3.0 s (and 3.4 s against 4.5 s in the
+# research), a 100-measure ledger's (96 KB) 4.1 s against 3.9 s, a 300-measure one's (152 KB) 8.9 s against
+# 7.7 s, a 1,000-measure one's (353 KB) 25.4 s against 17.5 s. Tests set it to 0 to force parallel.
+PDF_ONE_PROCESS_BYTES = 100 * 1024
 
 
 def _processes_for(folder: Path, sources: tuple[str, ...]) -> int:

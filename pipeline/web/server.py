@@ -270,7 +270,9 @@ class App:
                 f"{UPLOAD_MAX // (1024 * 1024)} MB。请删除无关的工作表、图片后另存，或拆分台账。",
             )
         folder = self.private_dir(kind)
-        path = folder / safe_filename(name)
+        # the suffix (checked by the caller) kept whatever the name's length; the stem short enough that a
+        # name made from it (〈stem〉-台账.xlsx, cut at 70) differs and stays under 255 bytes
+        path = folder / (safe_filename(Path(name).stem, 60) + Path(name).suffix.lower())
         with open(path, "wb") as fh:
             left = length
             while left > 0:
@@ -305,7 +307,7 @@ class App:
                 "其他格式请先在 Excel/WPS 中“另存为”.xlsx。",
             )
         source = self._store(name, body, length, "imports")
-        target = source.with_name(f"{source.stem}-台账.xlsx")
+        target = source.with_name(safe_filename(f"{source.stem}-台账", 70) + ".xlsx")  # a long name stays < 255 bytes
         try:
             result = api.import_ledger(source, target)
         except PipelineError as err:
@@ -347,7 +349,7 @@ class App:
                 400,
                 f"导出要用导入时的原台账“{original}”（把每一行写回原处）。请在“原台账”处选择这个文件，再点“导出回报台账”。",
             )
-        target = self.private_dir("exports") / safe_filename(f"{Path(original).stem}-回报.xlsx")
+        target = self.private_dir("exports") / (safe_filename(f"{Path(original).stem}-回报", 70) + ".xlsx")
         try:
             result = api.export_ledger(up.path, target, source)
         except PipelineError as err:
