@@ -281,7 +281,6 @@ def test_import_an_office_ledger_and_export_it_back(browser: Any, server: tuple[
     """导入巡察办格式的台账: the new ledger downloaded, the mapping and questions shown, the new ledger checked;
     updated in Excel and chosen again, 导出回报台账 with the original writes the status into its row."""
     import import_corpus as ic
-    from test_import_export import fill_as_clerk, set_status
 
     _, url = server
     ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, bypass_csp=True)
@@ -316,8 +315,8 @@ def test_import_an_office_ledger_and_export_it_back(browser: Any, server: tuple[
     assert "导入记录" in load_workbook(ledger).sheetnames
 
     # filled in and updated in Excel, chosen again: clean; the export asks for the original, then writes it back
-    fill_as_clerk(ledger)
-    set_status(ledger, case.measure_text, "已完成")
+    ic.fill_as_clerk(ledger)
+    ic.set_status(ledger, case.measure_text, "已完成")
     page.set_input_files("#file", str(ledger))
     page.wait_for_function("document.querySelector('#summary').textContent.includes('0 个错误')")
     page.click("#export-button")
