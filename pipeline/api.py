@@ -47,6 +47,7 @@ from pipeline.ledger.assemble import CheckResult, check_workbook
 from pipeline.ledger.blank import write_blank_ledger
 from pipeline.ledger.exporter import ExportResult
 from pipeline.ledger.importer import ImportResult
+from pipeline.ledger.importrecord import read_record
 from pipeline.ledger.model import Ledger
 from pipeline.ledger.reader import read_workbook
 from pipeline.ledger.rules import SKELETON_PENDING
@@ -664,6 +665,18 @@ def export_ledger(ledger: Path, output: Path | None = None, source: Path | None 
 
 # -- what the page (pipeline.web) needs beyond the commands -------------------------------------------------------
 
+
+def imported_from(ledger: Path) -> str | None:
+    """The file name of the office's ledger that `ledger` was imported from (its import record), or None when
+    it was not made by an import (the page says so before asking for the original). WorkbookError when
+    `ledger` cannot be read as a workbook."""
+    ledger = Path(ledger)
+    data = sniff.workbook_bytes(ledger)
+    record = read_record(sniff.load_whole(data, ledger.name))
+    source = record.get("source") if record else None
+    return source if isinstance(source, str) and source else None
+
+
 # The largest workbook file the reader opens: the page refuses a bigger upload before reading its body.
 MAX_FILE_BYTES = sniff.MAX_FILE_BYTES
 
@@ -677,6 +690,18 @@ class BuildRecord:
     issued: str
     status: str
     changes: str
+    documents: str = DEFAULT_SET  # the document sets it wrote, as 生成记录.csv's 文档 names them ("、" between)
+
+
+def _documents_of_build(folder: Path, row: dict[str, str]) -> str:
+    """The sets a build wrote: the index's 文档, else its manifest's, else the default (a build before sets)."""
+    if row.get("文档"):
+        return row["文档"]
+    manifest = archive_manifest.manifest_of(folder) or {}
+    sets = manifest.get("文档")
+    if isinstance(sets, list) and sets and all(isinstance(s, str) for s in sets):
+        return "、".join(sets)
+    return DEFAULT_SET
 
 
 def build_history(output: Path, input_name: str) -> list[BuildRecord]:
@@ -694,6 +719,7 @@ def build_history(output: Path, input_name: str) -> list[BuildRecord]:
                 issued=row.get("成文日期", ""),
                 status=row.get("结果", ""),
                 changes=row.get("与上次相比", ""),
+                documents=_documents_of_build(folder, row),
             )
         )
     return records
@@ -748,6 +774,8 @@ __all__ = [
     "document_sets",
     "set_label",
     "DOCUMENT_SETS",
+    "DEFAULT_SET",
+    "ALL_SETS_WORD",
     "SET_ALIASES",
     "ImportResult",
     "ExportResult",
@@ -757,6 +785,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "BuildRecord",
     "build_history",
+    "imported_from",
     "open_templates",
     "find_soffice",
     "convert_pdfs",

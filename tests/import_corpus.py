@@ -14,8 +14,10 @@ from typing import Any, Callable
 
 import xlwt
 from ods_maker import cell, write_ods
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+
+from pipeline.ledger import schema
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -204,3 +206,34 @@ def neither(folder: Path) -> Path:
     path = folder / "工资表.xlsx"
     wb.save(path)
     return path
+
+
+# What a clerk does to an imported ledger before it checks clean (the import, export and page tests).
+
+CLERK_INFO = {"发文机关": "中共示例党组", "被巡察单位": "示例党组", "部署机关": "市委", "巡察组": "市委第一巡察组",
+              "巡察轮次": "七届市委第五轮巡察", "巡察开始日期": date(2024, 3, 25), "巡察结束日期": date(2024, 6, 7),
+              "反馈日期": date(2024, 8, 27), "成文日期": date(2024, 12, 20)}
+
+
+def fill_as_clerk(ledger: Path) -> None:
+    """What the report asks the clerk to fill: missing 基本信息, and 整改进展 where the source had none."""
+    wb = load_workbook(ledger)
+    ws = wb[schema.INFO.name]
+    for r in range(2, ws.max_row + 1):
+        label = ws.cell(row=r, column=1).value
+        if label in CLERK_INFO and ws.cell(row=r, column=2).value in (None, ""):
+            ws.cell(row=r, column=2, value=CLERK_INFO[label])
+    ps = wb[schema.PROBLEMS.name]
+    for r in range(2, ps.max_row + 1):
+        if ps.cell(row=r, column=1).value and not ps.cell(row=r, column=5).value:
+            ps.cell(row=r, column=5, value="按措施推进。")
+    wb.save(ledger)
+
+
+def set_status(ledger: Path, action: str, status: str) -> None:
+    wb = load_workbook(ledger)
+    ws = wb[schema.MEASURES.name]
+    hits = [r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=3).value == action]
+    assert len(hits) == 1, action
+    ws.cell(row=hits[0], column=10, value=status)
+    wb.save(ledger)

@@ -10,6 +10,7 @@ from pathlib import Path
 import import_corpus as ic
 import pytest
 from helpers import run
+from import_corpus import fill_as_clerk, set_status
 from ods_maker import cell, write_ods
 from openpyxl import load_workbook
 
@@ -20,37 +21,9 @@ from pipeline.ledger.sources import read_source
 from pipeline.ledger.synonyms import FIELDS, match_field, strip_number
 from pipeline.text.dates import parse_written_deadline
 
-CLERK_INFO = {"发文机关": "中共示例党组", "被巡察单位": "示例党组", "部署机关": "市委", "巡察组": "市委第一巡察组",
-              "巡察轮次": "七届市委第五轮巡察", "巡察开始日期": date(2024, 3, 25), "巡察结束日期": date(2024, 6, 7),
-              "反馈日期": date(2024, 8, 27), "成文日期": date(2024, 12, 20)}
-
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def fill_as_clerk(ledger: Path) -> None:
-    """What the report asks the clerk to fill: missing 基本信息, and 整改进展 where the source had none."""
-    wb = load_workbook(ledger)
-    ws = wb[schema.INFO.name]
-    for r in range(2, ws.max_row + 1):
-        label = ws.cell(row=r, column=1).value
-        if label in CLERK_INFO and ws.cell(row=r, column=2).value in (None, ""):
-            ws.cell(row=r, column=2, value=CLERK_INFO[label])
-    ps = wb[schema.PROBLEMS.name]
-    for r in range(2, ps.max_row + 1):
-        if ps.cell(row=r, column=1).value and not ps.cell(row=r, column=5).value:
-            ps.cell(row=r, column=5, value="按措施推进。")
-    wb.save(ledger)
-
-
-def set_status(ledger: Path, action: str, status: str) -> None:
-    wb = load_workbook(ledger)
-    ws = wb[schema.MEASURES.name]
-    hits = [r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=3).value == action]
-    assert len(hits) == 1, action
-    ws.cell(row=hits[0], column=10, value=status)
-    wb.save(ledger)
 
 
 def grid(path: Path) -> dict[str, dict[tuple[int, int], object]]:

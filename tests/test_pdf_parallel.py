@@ -22,6 +22,7 @@ def test_pdf_timeout_kills_every_parallel_libreoffice(example_copy, tmp_path, mo
     monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: str(script))
     monkeypatch.setattr("pipeline.archive.pdf.PDF_TIMEOUT", 3)
     monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: min(count, 3))
+    monkeypatch.setattr("pipeline.archive.pdf.PDF_ONE_PROCESS_BYTES", 0)  # the example's documents are small
     try:
         r = build(example_copy, tmp_path / "out", pdf=True)
         assert r.status == "written"
@@ -54,12 +55,43 @@ def test_pdf_batches_share_the_documents_by_size(tmp_path):
     assert _pdf_batches(tmp_path, tuple(sizes), 1) == [list(sizes)]
 
 
+def test_small_documents_are_converted_by_one_libreoffice(tmp_path, monkeypatch):
+    """Documents small together go to one LibreOffice whatever the cores; large ones are shared out."""
+    from pipeline.archive import pdf
+
+    monkeypatch.setattr(pdf, "pdf_processes", lambda count: min(count, 2))
+    names = ("01_通报.docx", "02_问题清单.docx", "03_任务清单.docx")
+    for name in names:
+        (tmp_path / name).write_bytes(b"x" * 30_000)
+    assert pdf._processes_for(tmp_path, names) == 1
+    monkeypatch.setattr(pdf, "PDF_ONE_PROCESS_BYTES", 90_000)  # exactly the total: no longer small
+    assert pdf._processes_for(tmp_path, names) == 2
+    monkeypatch.setattr(pdf, "PDF_ONE_PROCESS_BYTES", 90_001)
+    assert pdf._processes_for(tmp_path, names) == 1
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for LibreOffice")
+def test_the_example_is_converted_by_one_libreoffice(example_copy, tmp_path, monkeypatch):
+    """The example's five documents (about 90 KB) on any number of cores: one LibreOffice process, all five."""
+    log = tmp_path / "calls.txt"
+    script = tmp_path / "fake-soffice"
+    script.write_text(f"#!/bin/sh\necho \"$@\" >> '{log}'\nexit 1\n")
+    script.chmod(0o755)
+    monkeypatch.setattr("pipeline.archive.pdf.find_soffice", lambda: str(script))
+    monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: min(count, 4))
+    monkeypatch.setenv("RECTIFY_CACHE_DIR", str(tmp_path / "cache"))
+    build(example_copy, tmp_path / "out", pdf=True)
+    first = log.read_text().splitlines()[0]
+    assert first.count(".docx") == 5
+
+
 def test_parallel_pdf_conversion_writes_every_pdf(example_copy, tmp_path, monkeypatch):
     from pipeline.archive.pdf import find_soffice
 
     if find_soffice() is None:
         pytest.skip("LibreOffice is not installed")
     monkeypatch.setattr("pipeline.archive.pdf.pdf_processes", lambda count: min(count, 2))
+    monkeypatch.setattr("pipeline.archive.pdf.PDF_ONE_PROCESS_BYTES", 0)
     r = build(example_copy, tmp_path / "out", pdf=True)
     assert r.status == "written" and r.notes == []
     docx = sorted(p.stem for p in r.folder.glob("0*.docx"))

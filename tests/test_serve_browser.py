@@ -275,3 +275,108 @@ def test_without_python_uno_the_page_says_why(browser: Any, tmp_path: Path, monk
         httpd.shutdown()
         httpd.server_close()
         app.close()
+
+
+def test_import_an_office_ledger_and_export_it_back(browser: Any, server: tuple[App, str], tmp_path: Path) -> None:
+    """导入巡察办格式的台账: the new ledger downloaded, the mapping and questions shown, the new ledger checked;
+    updated in Excel and chosen again, 导出回报台账 with the original writes the status into its row."""
+    import import_corpus as ic
+
+    _, url = server
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#import > summary")
+    # a damaged .xls: its Chinese message, and the page goes on
+    bad = tmp_path / "坏台账.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
+    page.set_input_files("#import-file", str(bad))
+    page.wait_for_selector("#import-message:not([hidden])")
+    assert "坏台账.xls" in page.inner_text("#import-message")
+
+    case = ic.stacked(tmp_path)
+    page.set_input_files("#import-file", str(case.path))
+    page.wait_for_selector("#import-result:not([hidden])")
+    page.click("#import-result details > summary")
+    summary = page.inner_text("#import-summary")
+    assert case.path.name in summary and f"{case.problems} 个问题" in summary and f"{case.measures} 条措施" in summary
+    report = page.locator("#import-report li").all_inner_texts()
+    assert any(t.startswith("列：") and "措施!责任领导" in t for t in report)
+    assert any(t.startswith("行：") for t in report)  # a row it did not import, and why
+    page.wait_for_selector("#findings:not([hidden])")
+    assert f"“{case.path.stem}-台账.xlsx”" in page.inner_text("#summary")
+    assert "基本信息" in page.inner_text("#groups")  # what the clerk must still fill, at its cells
+    shot(page, "20-import")
+    with page.expect_download() as dl:
+        page.click("#import-download")
+    ledger = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(ledger)
+    assert "导入记录" in load_workbook(ledger).sheetnames
+
+    # filled in and updated in Excel, chosen again: clean; the export asks for the original, then writes it back
+    ic.fill_as_clerk(ledger)
+    ic.set_status(ledger, case.measure_text, "已完成")
+    page.set_input_files("#file", str(ledger))
+    page.wait_for_function("document.querySelector('#summary').textContent.includes('0 个错误')")
+    page.click("#export-button")
+    page.wait_for_selector("#export-message:not([hidden])")
+    assert f"原台账“{case.path.name}”" in page.inner_text("#export-message")
+    page.set_input_files("#export-source", str(case.path))
+    page.click("#export-button")
+    page.wait_for_selector("#export-result:not([hidden])")
+    assert "写回 1 处" in page.inner_text("#export-summary")
+    shot(page, "21-export")
+    with page.expect_download() as dl:
+        page.click("#export-download")
+    assert dl.value.suggested_filename == f"{case.path.stem}-回报.xlsx"
+    back_path = tmp_path / "back.xlsx"
+    dl.value.save_as(back_path)
+    back = load_workbook(back_path)["整改台账"]
+    row = next(r for r in range(1, back.max_row + 1) if case.measure_text in str(back.cell(row=r, column=3).value))
+    assert back.cell(row=row, column=case.status_col).value == case.done_word
+    ctx.close()
+
+
+def test_choose_the_documents_to_build(browser: Any, server: tuple[App, str], tmp_path: Path) -> None:
+    """生成 writes the sets ticked (通报 by default; 全部 ticks all): each document with its pages, and 历史
+    names the set each build wrote."""
+    _, url = server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_selector("#set-boxes input.set")
+    ticked = page.eval_on_selector_all("#set-boxes input.set:checked", "b => b.map(x => x.value)")
+    assert ticked == ["通报"]
+    page.check("#set-all")
+    assert page.locator("#set-boxes input.set:checked").count() == len(api.DOCUMENT_SETS)
+    page.uncheck("#set-all")
+    assert page.locator("#set-boxes input.set:checked").count() == 0
+    src = tmp_path / "文档选择.xlsx"
+    src.write_bytes(EXAMPLE.read_bytes())
+    page.set_input_files("#file", str(src))
+    page.wait_for_function("!document.querySelector('#build-button').disabled")
+    page.click("#build-button")  # nothing ticked: said, nothing built
+    page.wait_for_selector("#build-message:not([hidden])")
+    assert "至少选择一项" in page.inner_text("#build-message")
+    page.check("#set-boxes input[value='整改方案']")
+    page.click("#build-button")
+    page.wait_for_selector("#build-result:not([hidden])", timeout=WAIT)
+    page.wait_for_function(LOADED, timeout=WAIT)
+    assert "整改方案" in page.inner_text("#build-status")
+    heads = page.locator("#documents .doc h3").all_inner_texts()
+    assert [h.split("（")[0] for h in heads] == ["07_整改方案.docx", "08_整改方案附件1_问题清单.docx",
+                                                "09_整改方案附件2_任务清单.docx", "10_整改方案附件3_责任清单.docx"]
+    for i in range(len(heads)):  # every document shows its pages
+        assert page.locator("#documents .doc").nth(i).locator("img.page").count() >= 1
+    shot(page, "22-sets")
+    page.uncheck("#set-boxes input[value='整改方案']")
+    page.check("#set-boxes input[value='通报']")
+    page.click("#build-button")
+    page.wait_for_function("document.querySelector('#build-status').textContent.includes('（通报）')", timeout=WAIT)
+    page.click("#history-button")
+    page.wait_for_selector("#history-table:not([hidden])")
+    assert page.locator("#history-table td.sets").all_inner_texts() == ["通报", "整改方案"]
+    shot(page, "23-history-sets")
+    ctx.close()

@@ -38,6 +38,7 @@ from pipeline.web.security import Guard, is_loopback, new_token
 
 STATIC = Path(__file__).with_name("static")
 STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+IMPORT_SUFFIXES = (".xlsx", ".xls", ".et", ".ods")  # an office's own ledger (rectify import reads these)
 UPLOAD_MAX = api.MAX_FILE_BYTES  # the reader's bound on a workbook file, as the CLI meets it
 JSON_MAX = 64 * 1024
 LEVEL_ORDER = {"error": 0, "warning": 1}
@@ -75,6 +76,7 @@ class Upload:
     path: Path
     check: api.CheckResult
     marked: Path | None = None
+    source: Path | None = None  # the office's ledger it was imported from on this page (export finds it)
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Build:
     folder: Path
     input_name: str
     files: dict[str, str] = field(default_factory=dict)  # output name → file id
+    sets: str = ""  # the document sets it wrote, as 历史 names them ("" when not known)
 
 
 def _new_id() -> str:
@@ -246,24 +249,30 @@ class App:
 
     def receive(self, name: str, body: Callable[[int], bytes], length: int) -> dict[str, Any]:
         """Store an uploaded ledger privately and check it."""
-        name = Path(name.replace("\\", "/")).name.strip()
-        if not name or name.startswith("."):
-            raise Refused(400, "没有收到文件名。请重新选择台账文件。")
+        name = _upload_name(name)
         suffix = Path(name).suffix.lower()
         if suffix not in (".xlsx", ".xlsm"):
+            hint = "；巡察办格式的台账请用上面的“导入巡察办格式的台账”" if suffix in IMPORT_SUFFIXES else ""
             raise Refused(
                 400,
-                f"“{name}”不是 Excel 台账（.xlsx）。请选择用 rectify 新建的台账，"
+                f"“{name}”不是 Excel 台账（.xlsx）{hint}。请选择用 rectify 新建的台账，"
                 "或在 Excel/WPS 中“另存为”.xlsx 格式后再选择。",
             )
+        path = self._store(name, body, length, "uploads")
+        return self._checked(name, path)
+
+    def _store(self, name: str, body: Callable[[int], bytes], length: int, kind: str) -> Path:
+        """An uploaded file's body in a new private folder, bounded as the reader bounds a workbook."""
         if length > UPLOAD_MAX:
             raise Refused(
                 413,
                 f"“{name}”太大（{length // (1024 * 1024)} MB），台账文件不能超过 "
                 f"{UPLOAD_MAX // (1024 * 1024)} MB。请删除无关的工作表、图片后另存，或拆分台账。",
             )
-        folder = self.private_dir("uploads")
-        path = folder / safe_filename(name)
+        folder = self.private_dir(kind)
+        # the suffix (checked by the caller) kept whatever the name's length; the stem short enough that a
+        # name made from it (〈stem〉-台账.xlsx, cut at 70) differs and stays under 255 bytes
+        path = folder / (safe_filename(Path(name).stem, 60) + Path(name).suffix.lower())
         with open(path, "wb") as fh:
             left = length
             while left > 0:
@@ -274,14 +283,84 @@ class App:
                 left -= len(chunk)
         if left:
             raise Refused(400, f"“{name}”没有完整收到。请重新选择文件。")
+        return path
+
+    def _checked(self, name: str, path: Path, source: Path | None = None) -> dict[str, Any]:
+        """Check a ledger in the private folder and keep it as an upload."""
         try:
             check = api.check_file(path)
         except PipelineError as err:
             raise Refused(400, err.message) from err
-        up = Upload(id=_new_id(), name=name, path=path, check=check)
+        up = Upload(id=_new_id(), name=name, path=path, check=check, source=source)
         with self.lock:
             self.uploads[up.id] = up
         return {"ledger": up.id, "name": name, **findings_json(up.check)}
+
+    def import_office(self, name: str, body: Callable[[int], bytes], length: int) -> dict[str, Any]:
+        """Import an office's one-sheet ledger into a new ledger (a download), with its mapping report, and
+        check the new ledger as any uploaded one (the source stays beside it, for 导出回报台账)."""
+        name = _upload_name(name)
+        if Path(name).suffix.lower() not in IMPORT_SUFFIXES:
+            raise Refused(
+                400,
+                f"“{name}”不是能导入的台账文件。请选择巡察办格式的台账（.xlsx、.xls、WPS 的 .et 或 .ods）；"
+                "其他格式请先在 Excel/WPS 中“另存为”.xlsx。",
+            )
+        source = self._store(name, body, length, "imports")
+        target = source.with_name(safe_filename(f"{source.stem}-台账", 70) + ".xlsx")  # a long name stays < 255 bytes
+        try:
+            result = api.import_ledger(source, target)
+        except PipelineError as err:
+            raise Refused(400, err.message) from err
+        out = self._checked(target.name, target, source)
+        out["import"] = {
+            "source": name,
+            "sheet": result.sheet,
+            "problems": len(result.problems),
+            "measures": len(result.measures),
+            "report": result.report(),
+            "questions": result.questions,
+            "missing": list(result.missing_info),
+            "file": self.add_file(target),
+        }
+        return out
+
+    def export_office(self, up: Upload, name: str, body: Callable[[int], bytes], length: int) -> dict[str, Any]:
+        """Write an imported ledger's statuses and progress back into a copy of the office's layout: from the
+        original uploaded with the request, else the one imported on this page."""
+        try:
+            original = api.imported_from(up.path)
+        except PipelineError as err:
+            raise Refused(400, err.message) from err
+        if original is None:
+            raise Refused(
+                400,
+                f"“{up.name}”不是导入得到的台账（其中没有导入记录），不知道巡察办原台账的格式，不能导出回报台账。"
+                "请先用“导入巡察办格式的台账”导入原台账，在导入得到的台账上更新后再选择它。",
+            )
+        source = up.source
+        if length > 0:
+            name = _upload_name(name)
+            if Path(name).suffix.lower() not in IMPORT_SUFFIXES:
+                raise Refused(400, f"“{name}”不是巡察办格式的台账文件。请选择导入时的原台账“{original}”。")
+            source = self._store(name, body, length, "originals")
+        if source is None:
+            raise Refused(
+                400,
+                f"导出要用导入时的原台账“{original}”（把每一行写回原处）。请在“原台账”处选择这个文件，再点“导出回报台账”。",
+            )
+        target = self.private_dir("exports") / (safe_filename(f"{Path(original).stem}-回报", 70) + ".xlsx")
+        try:
+            result = api.export_ledger(up.path, target, source)
+        except PipelineError as err:
+            raise Refused(400, err.message) from err
+        return {
+            "name": target.name,
+            "file": self.add_file(target),
+            "changed": list(result.changed),
+            "added": list(result.added),
+            "notes": list(result.notes),
+        }
 
     def marked(self, up: Upload) -> tuple[Path, str]:
         """The marked-up copy of an upload (made once)."""
@@ -314,8 +393,9 @@ class App:
             "files": [{"name": n, "id": fid} for n, fid in b.files.items()],
         }
 
-    def start_build(self, up: Upload) -> Job:
-        """Build an uploaded ledger into the output folder exactly as `rectify build` does, then its pages."""
+    def start_build(self, up: Upload, sets: tuple[str, ...] = (api.DEFAULT_SET,)) -> Job:
+        """Build an uploaded ledger's documents of `sets` into the output folder exactly as `rectify build
+        --docs` does, then their pages."""
 
         def work(job: Job) -> dict[str, Any]:
             lock = self.jobs.ledger_lock(up.name)
@@ -327,7 +407,7 @@ class App:
                 with self.templates() as tset:
                     job.progress("检查台账并生成 Word 文档")
                     # the archived copy and the index carry the clerk's own file name
-                    result = api.build_workbook(up.path, tset, self.output)
+                    result = api.build_workbook(up.path, tset, self.output, sets=sets)
             finally:
                 lock.release()
             if result.failed:
@@ -337,6 +417,7 @@ class App:
                 return out
             assert result.folder is not None
             b = self.register_build(result.folder, up.name)
+            b.sets = api.set_label(sets) or api.DEFAULT_SET
             out = {
                 "status": result.status,
                 "message": "",
@@ -344,6 +425,7 @@ class App:
                 "previous": result.previous.name if result.previous else "",
                 "changes": result.changes,
                 "warnings": len(result.check.warnings) if result.check else 0,
+                "sets": b.sets,
                 **self.build_json(b),
             }
             out["documents"] = self.pages(b, job)
@@ -362,6 +444,7 @@ class App:
                 "previous": "",
                 "changes": "",
                 "warnings": 0,
+                "sets": b.sets,
                 **self.build_json(b),
                 "documents": self.pages(b, job),
             }
@@ -416,6 +499,7 @@ class App:
         out = []
         for rec in api.build_history(self.output, up.name):
             b = self.register_build(rec.folder, up.name)
+            b.sets = api.ALL_SETS_WORD if rec.documents == "、".join(api.DOCUMENT_SETS) else rec.documents
             out.append(
                 {
                     "build": b.id,
@@ -424,6 +508,7 @@ class App:
                     "issued": rec.issued,
                     "status": rec.status,
                     "changes": rec.changes,
+                    "sets": b.sets,
                 }
             )
         return out
@@ -484,6 +569,31 @@ class App:
         name = f"{kind}整改台账.xlsx"
         api.init_ledger(folder / name, kind)
         return folder / name, name
+
+
+def _upload_name(name: str) -> str:
+    """The file name an upload gives (never a path), or a refusal."""
+    name = Path(name.replace("\\", "/")).name.strip()
+    if not name or name.startswith("."):
+        raise Refused(400, "没有收到文件名。请重新选择台账文件。")
+    return name
+
+
+def chosen_sets(value: Any) -> tuple[str, ...]:
+    """The document sets a build request names (a list of names from the page's boxes; none: the default)."""
+    if value is None or value == []:
+        return (api.DEFAULT_SET,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Refused(400, "请求内容不对。请刷新本页后重试。")
+    if api.ALL_SETS_WORD in value:
+        return tuple(api.DOCUMENT_SETS)
+    unknown = [v for v in value if v not in api.DOCUMENT_SETS]
+    if unknown:
+        raise Refused(
+            400,
+            f"没有名为“{'、'.join(unknown)}”的文档。请在“生成哪些文档”中从列出的文档里选择，或刷新本页。",
+        )
+    return tuple(n for n in api.DOCUMENT_SETS if n in value)
 
 
 def open_folder(path: Path) -> None:
@@ -670,6 +780,9 @@ class Handler(BaseHTTPRequestHandler):
                     "local": local,
                     "output": str(app.output.resolve()),
                     "examples": [{"id": i, "name": p.name} for i, p in app.examples],
+                    "sets": [{"name": n, "what": w} for n, w in api.DOCUMENT_SETS.items()],
+                    "default_set": api.DEFAULT_SET,
+                    "all_sets": api.ALL_SETS_WORD,
                 }
             )
             return
@@ -690,18 +803,32 @@ class Handler(BaseHTTPRequestHandler):
             result = app.receive(name, self._read_body, n)
             self.send_json(result)
             return
+        if method == "POST" and path == "/api/import":
+            name = unquote(self.headers.get("X-File-Name") or "")
+            n = self._length()
+            self.send_json(app.import_office(name, self._read_body, n))
+            return
+        m = re.fullmatch(r"/api/export/([\w-]+)", path)
+        if method == "POST" and m:
+            up = app.upload(m.group(1))
+            name = unquote(self.headers.get("X-File-Name") or "")
+            n = self._length()
+            self.send_json(app.export_office(up, name, self._read_body, n))
+            return
         m = re.fullmatch(r"/api/marked/([\w-]+)", path)
         if method == "GET" and m:
             p, name = app.marked(app.upload(m.group(1)))
             self.send_path(p, name)
             return
         if method == "POST" and path == "/api/build":
-            up = app.upload(str(self._json_body().get("ledger", "")))
+            body = self._json_body()
+            up = app.upload(str(body.get("ledger", "")))
+            sets = chosen_sets(body.get("sets"))
             if up.check.ledger is None:
                 raise Refused(
                     400, f"“{up.name}”有 {len(up.check.errors)} 个错误，不能生成。请先按检查结果修改台账，再重新选择。"
                 )
-            self.send_json({"job": app.start_build(up).id})
+            self.send_json({"job": app.start_build(up, sets).id})
             return
         m = re.fullmatch(r"/api/job/([\w-]+)", path)
         if method == "GET" and m:

@@ -83,15 +83,36 @@ async function loadInfo() {
     for (const ex of info.examples) {
       box.appendChild(el("a", { class: "button", href: "/api/example/" + ex.id, download: ex.name }, ex.name));
     }
+    showSets(info);
   } catch (e) {
     $("status").textContent = e.message;
   }
 }
 
+// The document sets as boxes: the default one ticked; 全部 ticks (or clears) every box.
+function showSets(info) {
+  const box = $("set-boxes");
+  clear(box);
+  const all = el("input", { type: "checkbox", id: "set-all" });
+  for (const s of info.sets) {
+    const input = el("input", { type: "checkbox", class: "set", value: s.name, checked: s.name === info.default_set });
+    input.addEventListener("change", () => { all.checked = boxes().every(b => b.checked); });
+    box.appendChild(el("label", {}, input, " " + s.name + " ", el("span", { class: "what" }, s.what)));
+  }
+  all.addEventListener("change", () => { for (const b of boxes()) b.checked = all.checked; });
+  box.appendChild(el("label", {}, all, " " + info.all_sets + "（以上全部）"));
+}
+
+function boxes() { return Array.from(document.querySelectorAll("#set-boxes input.set")); }
+
+function chosenSets() { return boxes().filter(b => b.checked).map(b => b.value); }
+
 // ---- ② check -------------------------------------------------------------------------------------
 
 async function upload(file) {
   message("check-message", "");
+  show($("import-result"), false);
+  message("import-message", "");
   show($("findings"), false);
   show($("build-result"), false);
   message("build-message", "");
@@ -113,7 +134,74 @@ async function upload(file) {
   }
 }
 
+// An office's own ledger: imported into a new ledger (a download), the mapping shown, the new ledger checked.
+async function importOffice(file) {
+  message("import-message", "");
+  message("check-message", "");
+  show($("import-result"), false);
+  show($("findings"), false);
+  show($("build-result"), false);
+  message("build-message", "");
+  progress("check-progress", "正在导入“" + file.name + "”……", 0, 0);
+  try {
+    const data = await api("/api/import", {
+      method: "POST",
+      headers: { "X-File-Name": encodeURIComponent(file.name), "Content-Type": "application/octet-stream" },
+      body: file,
+    });
+    const im = data.import;
+    $("import-summary").textContent = "已导入“" + im.source + "”（工作表“" + im.sheet + "”）：" + im.problems + " 个问题、"
+      + im.measures + " 条措施" + (im.questions.length ? "；有 " + im.questions.length + " 处需要确认（见下）。" : "。");
+    $("import-download").href = "/api/file/" + im.file;
+    $("import-download").setAttribute("download", data.name);
+    const qs = $("import-questions");
+    clear(qs);
+    for (const q of im.questions) qs.appendChild(el("li", { class: "question" }, "待确认：" + q));
+    if (im.missing.length) qs.appendChild(el("li", {}, "基本信息中还要填写：" + im.missing.join("、")));
+    const rep = $("import-report");
+    clear(rep);
+    for (const line of im.report) if (!im.missing.length || !line.startsWith("基本信息中还要填写")) rep.appendChild(el("li", {}, line));
+    show($("import-result"), true);
+    showFindings(data);
+  } catch (e) {
+    state.ledger = null;
+    state.canBuild = false;
+    message("import-message", e.message);
+  } finally {
+    show($("check-progress"), false);
+    updateButtons();
+  }
+}
+
+// 导出回报台账: the original goes with the request when chosen (else the one imported on this page).
+async function exportBack() {
+  if (!state.ledger) return;
+  message("export-message", "");
+  show($("export-result"), false);
+  $("export-button").disabled = true;
+  const file = $("export-source").files[0];
+  try {
+    const headers = { "Content-Type": "application/octet-stream" };
+    if (file) headers["X-File-Name"] = encodeURIComponent(file.name);
+    const d = await api("/api/export/" + state.ledger, { method: "POST", headers, body: file || new Blob([]) });
+    $("export-download").href = "/api/file/" + d.file;
+    $("export-download").setAttribute("download", d.name);
+    $("export-download").textContent = "下载回报台账：" + d.name;
+    $("export-summary").textContent = "写回 " + d.changed.length + " 处，新增 " + d.added.length + " 条措施。";
+    const lines = $("export-lines");
+    clear(lines);
+    for (const n of d.notes.concat(d.changed, d.added)) lines.appendChild(el("li", {}, n));
+    show($("export-result"), true);
+  } catch (e) {
+    message("export-message", e.message);
+  } finally {
+    updateButtons();
+  }
+}
+
 function showFindings(data) {
+  message("export-message", "");
+  show($("export-result"), false);
   state.ledger = data.ledger;
   state.name = data.name;
   state.canBuild = data.can_build;
@@ -157,7 +245,9 @@ async function build() {
   show($("build-result"), false);
   progress("build-progress", "开始生成……", 0, 0);
   try {
-    const { job } = await postJSON("/api/build", { ledger: state.ledger });
+    const sets = chosenSets();
+    if (!sets.length) throw new Error("请在“生成哪些文档”中至少选择一项。");
+    const { job } = await postJSON("/api/build", { ledger: state.ledger, sets: sets });
     const result = await waitJob(job, "build-progress");
     showBuild(result);
   } catch (e) {
@@ -176,7 +266,7 @@ function showBuild(r) {
     if (r.groups) renderGroups($("groups"), r.groups);
     return;
   }
-  $("build-status").textContent = (STATUS[r.status] || r.status) + "：" + r.path
+  $("build-status").textContent = (STATUS[r.status] || r.status) + (r.sets ? "（" + r.sets + "）" : "") + "：" + r.path
     + (r.previous ? "。与上次生成（" + r.previous + "）相比：" + r.changes + "。" : "")
     + (r.warnings ? "（有 " + r.warnings + " 个警告，不影响生成）" : "");
   const notes = $("build-notes");
@@ -226,7 +316,7 @@ async function history() {
     for (const b of builds) {
       const reopen = el("button", { class: "reopen" }, "查看页面");
       reopen.addEventListener("click", () => reopenBuild(b.build));
-      body.appendChild(el("tr", {}, el("td", {}, b.when), el("td", {}, b.folder), el("td", {}, b.status),
+      body.appendChild(el("tr", {}, el("td", {}, b.when), el("td", {}, b.folder), el("td", { class: "sets" }, b.sets), el("td", {}, b.status),
         el("td", {}, b.changes), el("td", {}, reopen)));
       addDiffChoice(b.build, "生成：" + b.folder + (b.when ? "（" + b.when + "）" : ""));
     }
@@ -306,6 +396,7 @@ function updateButtons() {
   $("build-button").disabled = !(state.ledger && state.canBuild);
   $("build-hint").textContent = state.ledger ? (state.canBuild ? "生成到：" + (state.info ? state.info.output : "output") : "台账有错误，改正后才能生成。") : "请先选择一个没有错误的台账。";
   $("history-button").disabled = !state.ledger;
+  $("export-button").disabled = !state.ledger;
   $("due-button").disabled = !(state.ledger && state.canBuild);
   $("diff-button").disabled = choices.size < 2;
 }
@@ -323,6 +414,16 @@ document.addEventListener("DOMContentLoaded", () => {
     if (e.dataTransfer.files.length) upload(e.dataTransfer.files[0]);
   });
   $("build-button").addEventListener("click", build);
+  const idrop = $("import-drop");
+  $("import-file").addEventListener("change", e => { if (e.target.files.length) importOffice(e.target.files[0]); e.target.value = ""; });
+  idrop.addEventListener("dragover", e => { e.preventDefault(); idrop.classList.add("over"); });
+  idrop.addEventListener("dragleave", () => idrop.classList.remove("over"));
+  idrop.addEventListener("drop", e => {
+    e.preventDefault();
+    idrop.classList.remove("over");
+    if (e.dataTransfer.files.length) importOffice(e.dataTransfer.files[0]);
+  });
+  $("export-button").addEventListener("click", exportBack);
   $("history-button").addEventListener("click", history);
   $("diff-button").addEventListener("click", diff);
   $("due-button").addEventListener("click", due);
