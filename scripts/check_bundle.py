@@ -9,8 +9,8 @@
    wheel are also evaluated for the target, and what they add must resolve from the bundle too.
 3. Runs the bundle's own 安装.sh on this machine (a fresh .venv beside it, pip told `--no-index`), then
    builds the bundled example with the installed `rectify` console script into a temporary folder and
-   checks the five documents and manifest.json exist; then the 启动.sh console (no page yet) is given
-   `rectify build` on its standard input and must build input/ into the bundle's output/.
+   checks the five documents and manifest.json exist; then 启动.sh must start the page: it prints the page's
+   address, and that address (with its token) serves the page.
 
 pip runs with PIP_CONFIG_FILE=/dev/null and no PIP_* variables for the offline steps, so no configured
 find-links or index can stand in for the bundle. Exits 1 with a message on the first failure.
@@ -118,7 +118,7 @@ def unpack(zip_path: Path, dest: Path) -> Path:
 
 
 def check_install(folder: Path, scratch: Path) -> None:
-    """Step 3: 安装.sh into a fresh .venv, the installed command builds the example, 启动.sh's console builds."""
+    """Step 3: 安装.sh into a fresh .venv, the installed command builds the example, 启动.sh opens the page."""
     if (folder / ".venv").exists():
         raise CheckFailed("解压出的安装包中已有 .venv。")
     env = offline_env()
@@ -135,12 +135,47 @@ def check_install(folder: Path, scratch: Path) -> None:
         "安装的 rectify build 失败", env=env, cwd=scratch)
     check_documents(out, "安装的 rectify build")
     print(f"  安装.sh 通过；安装的 rectify build 生成了 {len(DOCUMENTS)} 个文档（{out}）")
-    proc = subprocess.run(["bash", str(folder / "启动.sh")], input="rectify build\nexit\n", capture_output=True,
-                          text=True, encoding="utf-8", errors="replace", env=env, cwd=scratch, timeout=600)
-    if "rectify build" not in proc.stdout:
-        raise CheckFailed("启动.sh 没有列出命令：\n" + (proc.stdout + proc.stderr)[-2000:])
-    check_documents(folder / "output", "启动.sh 窗口中的 rectify build")
-    print("  启动.sh 通过：窗口中的 rectify build 生成了自带示例")
+    check_start(folder, env, scratch)
+
+
+def check_start(folder: Path, env: dict[str, str], scratch: Path) -> None:
+    """启动.sh opens the page: it prints the page's address, and that address serves the page."""
+    import http.cookiejar
+    import re
+    import signal
+    import urllib.request
+
+    env = dict(env, BROWSER="true")  # `true` as the browser: nothing is opened on this machine
+    proc = subprocess.Popen(["bash", str(folder / "启动.sh")], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace", env=env,
+                            cwd=scratch, start_new_session=True)
+    seen: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 120
+        url = None
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            found = re.search(r"http://127\.0\.0\.1:\d+/\S*token=\S+", line)
+            url = found.group(0) if found else None
+        if url is None:
+            raise CheckFailed("启动.sh 没有打开页面（没有打印页面地址）：\n" + "".join(seen)[-2000:])
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(url, timeout=30) as response:
+            page = response.read().decode("utf-8", "replace")
+        if response.status != 200 or "整改台账" not in page:
+            raise CheckFailed(f"启动.sh 打开的页面不对（HTTP {response.status}）：\n" + page[:500])
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    print(f"  启动.sh 通过：打开了本工具的页面（{url.split('?')[0]}）")
 
 
 def check_documents(out: Path, what: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.archive import loprofile
+from pipeline.procs import kill_group
 
 PDF_TIMEOUT = 180  # seconds for LibreOffice to convert all documents of one build
 
@@ -57,31 +58,6 @@ def _convert_cmd(soffice: str, profile: Path, folder: Path, names: list[str]) ->
         str(folder),
         *[str(folder / s) for s in names],
     ]
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    if os.name == "nt":
-        try:
-            subprocess.run(
-                ["taskkill", "/F", "/T", "/PID", str(proc.pid)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=30,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            pass
-        proc.kill()
-    else:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 # LibreOffice processes converting at once at most (each holds a few hundred MB while laying out).
@@ -176,12 +152,12 @@ def _run_all_in_own_groups(
             proc.wait(timeout=max(0.0, deadline - time.monotonic()))
     except BaseException:  # timeout, Ctrl-C, a process that cannot start: no LibreOffice may outlive the build
         for proc in procs:
-            _kill_group(proc)
+            kill_group(proc)
         raise
     finally:
         for proc in procs:
             if proc.poll() is None:
-                _kill_group(proc)
+                kill_group(proc)
         restore()
 
 

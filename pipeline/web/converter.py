@@ -19,7 +19,6 @@ import os
 import queue
 import secrets
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Callable
 
 from pipeline import api
+from pipeline.procs import kill_group
 
 WORKER = Path(__file__).with_name("uno_worker.py")
 FONTS = Path(__file__).resolve().parent.parent / "fonts.conf"
@@ -79,36 +79,6 @@ def uno_python(soffice: str) -> str | None:
         if ok:
             return str(cand)
     return None
-
-
-def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
-    """Kill a worker and the LibreOffice it started (its own process group / session)."""
-    if proc.poll() is None or os.name != "nt":
-        if os.name == "nt":
-            try:
-                subprocess.run(
-                    ["taskkill", "/F", "/T", "/PID", str(proc.pid)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    timeout=30,
-                    check=False,
-                )
-            except (OSError, subprocess.SubprocessError):
-                pass
-        else:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            proc.kill()
-        except OSError:
-            pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 class WarmOffice:
@@ -179,7 +149,7 @@ class WarmOffice:
         except queue.Empty:
             first = None
         if not first or not json.loads(first).get("ready"):
-            _kill_tree(proc)
+            kill_group(proc)
             return False
         self._proc, self._lines = proc, lines
         return True
@@ -195,7 +165,7 @@ class WarmOffice:
 
     def _stop_locked(self) -> None:
         if self._proc is not None:
-            _kill_tree(self._proc)
+            kill_group(self._proc)
         self._proc = None
 
     def warm_up(self) -> bool:
@@ -206,7 +176,7 @@ class WarmOffice:
     def kill_office(self) -> None:
         """Kill the running worker and LibreOffice as a crash would (used by tests of the supervision)."""
         if self._proc is not None:
-            _kill_tree(self._proc)
+            kill_group(self._proc)
 
     def _convert_one(self, src: Path, dst: Path) -> bool:
         """One document through the warm LibreOffice (started or restarted as needed)."""
