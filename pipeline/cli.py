@@ -31,6 +31,18 @@ DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("templates")
 
 
+# The -t/--templates option, the same wherever a command uses templates (build, serve).
+_templates_option = click.option(
+    "-t",
+    "--templates",
+    "templates_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
+)
+
+
 def _templates_or_default(directory: Path | None) -> Path | None:
     """The template folder named, else ./templates when there is one, else None (the built-in templates)."""
     if directory is None and DEFAULT_TEMPLATES.is_dir():
@@ -410,15 +422,7 @@ def _write_utf8(text: str) -> None:
     default=DEFAULT_OUTPUT,
     help=f"输出文件夹（默认：{DEFAULT_OUTPUT}）；每次生成在其中新建一个子文件夹。",
 )
-@click.option(
-    "-t",
-    "--templates",
-    "templates_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
-)
+@_templates_option
 @click.option("--force", is_flag=True, help="已有同名但内容不同的生成结果时直接替换（默认另建“-2”等新文件夹）。")
 @click.option(
     "--replace-edited",
@@ -658,15 +662,7 @@ EXAMPLE_FOLDERS = (DEFAULT_INPUT, Path("examples"))
     default=DEFAULT_OUTPUT,
     help=f"生成结果放在哪个文件夹（默认：{DEFAULT_OUTPUT}，与 rectify build 相同）。",
 )
-@click.option(
-    "-t",
-    "--templates",
-    "templates_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="模板文件夹（默认：当前目录的 templates 文件夹，没有时用内置模板）。",
-)
+@_templates_option
 @click.option("--port", metavar="端口", type=int, default=8765, help="端口号（默认：8765；0 表示任选一个空闲端口）。")
 @click.option(
     "--host",

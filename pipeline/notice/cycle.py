@@ -7,9 +7,11 @@ problem, the ones not made public included. Narrative parts come from 正文 row
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from pipeline.ledger import placeholders as figures
 from pipeline.ledger import schema
-from pipeline.ledger.model import Ledger, Measure, Paragraph
+from pipeline.ledger.model import Ledger, Measure, Paragraph, Problem
 from pipeline.ledger.numbering import label
 from pipeline.notice.outline import Block, _narrative, _Writer, clean, grouped, sentence
 from pipeline.text.dates import format_date
@@ -57,45 +59,53 @@ def _measure_sentence(no: int, m: Measure) -> tuple[str, str]:
     return sentence(m.action), "".join(parts)
 
 
-def _tasks(w: _Writer, ledger: Ledger, level: int) -> None:
-    """The plan's 整改任务: （一）方面 → 1.问题 → 一是具体问题 → （1）measures with owners and deadlines."""
+def _each_problem(w: _Writer, ledger: Ledger, level: int, section: str, run_in: bool) -> Iterator[tuple[Problem, int]]:
+    """Every problem (public or not) under its headings in `section`: （一）方面 → 1.问题 → 一是具体问题 (run in at the
+    start of what follows when `run_in`); yields each problem with the level of what goes under it."""
     for a_no, (aspect, headings) in enumerate(grouped(ledger.problems).items(), start=1):
         a_level = level + 1
         if aspect:
-            w.heading("tasks", a_level, label("（一）", a_no), "（一）", aspect, role="aspect")
+            w.heading(section, a_level, label("（一）", a_no), "（一）", aspect, role="aspect")
         for h_no, (heading, rows) in enumerate(headings.items(), start=1):
-            w.heading("tasks", a_level + 1, label("1.", h_no), "1.", heading, role="problem")
+            w.heading(section, a_level + 1, label("1.", h_no), "1.", heading, role="problem")
             item_no = 0
             for p in rows:
                 if p.item:
                     item_no += 1
                     w.heading(
-                        "tasks",
+                        section,
                         a_level + 2,
                         label("一是", item_no),
                         "一是",
                         p.item,
                         role="item",
+                        run_in=run_in,
                         status=p.status,
                         as_sentence=True,
                     )
-                for m_no, m in enumerate(ledger.measures_of(p.id), start=1):
-                    lead, text = _measure_sentence(m_no, m)
-                    w.flush()
-                    w.blocks.append(
-                        Block(
-                            "tasks",
-                            "paragraph",
-                            a_level + 3,
-                            text,
-                            lead_label=label("（1）", m_no),
-                            lead=lead,
-                            lead_style="plain",
-                            status=m.status,
-                            role="measure",
-                        )
-                    )
-                w.flush()
+                yield p, a_level + 2
+
+
+def _tasks(w: _Writer, ledger: Ledger, level: int) -> None:
+    """The plan's 整改任务: （一）方面 → 1.问题 → 一是具体问题 → （1）measures with owners and deadlines."""
+    for p, p_level in _each_problem(w, ledger, level, "tasks", run_in=False):
+        for m_no, m in enumerate(ledger.measures_of(p.id), start=1):
+            lead, text = _measure_sentence(m_no, m)
+            w.flush()
+            w.blocks.append(
+                Block(
+                    "tasks",
+                    "paragraph",
+                    p_level + 1,
+                    text,
+                    lead_label=label("（1）", m_no),
+                    lead=lead,
+                    lead_style="plain",
+                    status=m.status,
+                    role="measure",
+                )
+            )
+        w.flush()
 
 
 def plan_outline(ledger: Ledger) -> list[Block]:
@@ -126,31 +136,11 @@ def open_measures(ledger: Ledger) -> list[Measure]:
 
 def _problems_all(w: _Writer, ledger: Ledger, level: int) -> None:
     """Every problem (public or not): （一）方面 → 1.问题 → 一是具体问题 → progress → 整改状态."""
-    for a_no, (aspect, headings) in enumerate(grouped(ledger.problems).items(), start=1):
-        a_level = level + 1
-        if aspect:
-            w.heading("progress", a_level, label("（一）", a_no), "（一）", aspect, role="aspect")
-        for h_no, (heading, rows) in enumerate(headings.items(), start=1):
-            w.heading("progress", a_level + 1, label("1.", h_no), "1.", heading, role="problem")
-            item_no = 0
-            for p in rows:
-                if p.item:
-                    item_no += 1
-                    w.heading(
-                        "progress",
-                        a_level + 2,
-                        label("一是", item_no),
-                        "一是",
-                        p.item,
-                        role="item",
-                        run_in=True,
-                        status=p.status,
-                        as_sentence=True,
-                    )
-                for text in p.progress:
-                    w.paragraph("progress", a_level + 2, text, role="progress", status=p.status)
-                w.paragraph("progress", a_level + 2, f"整改状态：{p.status}。", role="status", status=p.status)
-                w.flush()
+    for p, p_level in _each_problem(w, ledger, level, "progress", run_in=True):
+        for text in p.progress:
+            w.paragraph("progress", p_level, text, role="progress", status=p.status)
+        w.paragraph("progress", p_level, f"整改状态：{p.status}。", role="status", status=p.status)
+        w.flush()
 
 
 def report_outline(ledger: Ledger) -> list[Block]:
