@@ -26,6 +26,7 @@ from pipeline.archive import naming, store
 from pipeline.archive import pdf as archive_pdf
 from pipeline.documents import preflight
 from pipeline.documents.checklists import task_numbers as _task_numbers
+from pipeline.documents.layout import CHECKLISTS_BY_NAME
 from pipeline.documents.registry import (
     ALL_SETS_WORD,
     DEFAULT_SET,
@@ -318,6 +319,7 @@ def _render_each(
 ) -> dict[str, bytes]:
     info = ledger.inspection
     out = {}
+    notice: bytes | None = None
     for spec in documents:
         # each document's own title in its properties, without the title's line breaks
         props = render.DocProperties(title=spec.title(ledger).replace("\n", ""), author=info.issuer, when=info.issued)
@@ -327,7 +329,42 @@ def _render_each(
         out[spec.output] = render.place_parts(
             render.first_section_on_page_one(rendered), sealed=info.sealed != schema.NO
         )
+        if spec.template == _NOTICE_TEMPLATE:
+            notice = render.first_section_on_page_one(rendered)
+    if info.attachments == schema.YES and notice is not None:
+        _number_attachments(ledger, render, documents, out, render.page_count(notice, info.sealed != schema.NO))
     return out
+
+
+_NOTICE_TEMPLATE = DOCUMENTS[0].template  # 通报.docx: the registry's first document
+
+
+def _number_attachments(
+    ledger: Ledger,
+    render: ModuleType,
+    documents: tuple[DocumentSpec, ...],
+    out: dict[str, bytes],
+    notice_pages: int | None,
+) -> None:
+    """The checklists that go as 附件 numbered on from the notice (GB/T 9704-2012 chapter 8: 附件 bound
+    with the document are numbered with it): 附件N's first page is the notice's last page, plus the pages
+    of 附件1 … 附件N-1, plus one. The checklists' pages are known exactly (one table a page, cut by
+    layout.paginate); the notice's are estimated (pipeline.documents.pagination). When the notice is
+    not estimated (an office's template of another construction) the 附件 keep their own numbers."""
+    if notice_pages is None:
+        return
+    attached = sorted(
+        (
+            spec
+            for spec in documents
+            if spec.template in CHECKLISTS_BY_NAME and CHECKLISTS_BY_NAME[spec.template].attachment
+        ),
+        key=lambda spec: CHECKLISTS_BY_NAME[spec.template].attachment,
+    )
+    after = notice_pages
+    for spec in attached:
+        out[spec.output] = render.number_from(out[spec.output], after + 1)
+        after += max(1, len(spec.context_for(ledger)["pages"]))
 
 
 def manifest(

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -521,6 +522,17 @@ def choose(document_xml: bytes, styles_xml: bytes, record_height: int) -> str | 
     """'page' (the 版记 at the foot of the body's last page, an even one with room), 'blank' (the body
     ends on an even page without room: a blank page, then the 版记, both without page numbers) or 'next'
     (the body ends on an odd page: the 版记 on the next page, numbered); None when not estimated."""
+    chosen = _choose(document_xml, styles_xml, record_height)
+    return chosen[0] if chosen else None
+
+
+# How many pages each construction adds after the body's last page: none (the 版记 on it), the 版记's
+# page, or a blank page and the 版记's page.
+_PAGES_AFTER_BODY = {"page": 0, "next": 1, "blank": 2}
+
+
+def _choose(document_xml: bytes, styles_xml: bytes, record_height: int) -> tuple[str, int] | None:
+    """The construction (see choose) and the body's last page."""
     stop = record_break_index(document_xml)
     if stop is None:
         return None
@@ -528,7 +540,7 @@ def choose(document_xml: bytes, styles_xml: bytes, record_height: int) -> str | 
     if central is None:
         return None
     if central.page % 2:
-        return "next"
+        return "next", central.page
     longer = estimate(document_xml, styles_xml, stop, MARGIN_LINES)
     shorter = estimate(document_xml, styles_xml, stop, -MARGIN_LINES)
     assert longer is not None and shorter is not None
@@ -536,20 +548,41 @@ def choose(document_xml: bytes, styles_xml: bytes, record_height: int) -> str | 
         longer.page == central.page == shorter.page
         and central.used + (ROOM_LINES * central.pitch) + record_height <= central.text_height
     ):
-        return "page"
-    return "blank"
+        return "page", central.page
+    return "blank", central.page
 
 
-def place_record(parts: dict[str, bytes]) -> dict[str, bytes]:
-    """The 版记 placed by GB/T 9704 7.5 (see the module's docstring); `parts` as they are when the
-    document is not the notice template's construction or cannot be estimated."""
+def notice_pages(parts: dict[str, bytes]) -> int | None:
+    """The notice's page count as place_record will lay it out: the body's estimated last page and the
+    pages the 版记's construction adds after it (a blank page, the 版记's page), or a notice without a 版记
+    (one section) its body's last page; None when the document is not the notice template's construction
+    or cannot be estimated."""
+    document_xml, styles_xml = parts.get("word/document.xml"), parts.get("word/styles.xml")
+    if document_xml is None or styles_xml is None:
+        return None
+    if not may_hold_record_section(document_xml):
+        whole = estimate(document_xml, styles_xml)
+        return whole.page if whole is not None else None
+    found = _record_parts(parts)
+    if found is None:
+        return None
+    chosen = _choose(parts["word/document.xml"], parts["word/styles.xml"], found[-1])
+    if chosen is None:
+        return None
+    case, body_last = chosen
+    return body_last + _PAGES_AFTER_BODY[case]
+
+
+def _record_parts(parts: dict[str, bytes]) -> tuple[Any, int, dict[str, str], Any, int, int] | None:
+    """The notice's document root, where its body's section ends, the 版记 footers, the 版记 table, the
+    text block's width and the 版记's height; None when the parts are not the template's construction."""
     document_xml, styles_xml = parts.get("word/document.xml"), parts.get("word/styles.xml")
     rels_xml = parts.get("word/_rels/document.xml.rels")
     if document_xml is None or styles_xml is None or rels_xml is None:
-        return parts
+        return None
     stop = record_break_index(document_xml) if may_hold_record_section(document_xml) else None
     if stop is None:
-        return parts
+        return None
     rels = {
         r.get("Id"): r.get("Target", "")
         for r in etree.fromstring(rels_xml).findall(f"{{{_REL_NS}}}Relationship")
@@ -563,19 +596,32 @@ def place_record(parts: dict[str, bytes]) -> dict[str, bytes]:
     record_footers = _footer_targets(final, rels)
     body_footers = _footer_targets(body_sect, rels)
     if not record_footers or set(record_footers.values()) & set(body_footers.values()):
-        return parts
+        return None
     footer_xml = parts.get(record_footers.get("default", ""))
     if footer_xml is None:
-        return parts
+        return None
     table = etree.fromstring(footer_xml).find("w:tbl", NS)
     if table is None:
-        return parts
+        return None
     styles = read_styles(styles_xml)
     size, mar = final.find("w:pgSz", NS), final.find("w:pgMar", NS)
     width = (_int(size, "w") or 0) - (_int(mar, "left") or 0) - (_int(mar, "right") or 0)
     pitch = _int(final.find("w:docGrid", NS), "linePitch") or 579
-    height = _record_height(table, styles, width, pitch)
-    case = choose(document_xml, styles_xml, height)
+    return root, stop, record_footers, table, width, _record_height(table, styles, width, pitch)
+
+
+def place_record(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The 版记 placed by GB/T 9704 7.5 (see the module's docstring); `parts` as they are when the
+    document is not the notice template's construction or cannot be estimated."""
+    found = _record_parts(parts)
+    if found is None:
+        return parts
+    root, stop, record_footers, table, width, height = found
+    body = root.find("w:body", NS)
+    children = list(body)
+    break_p = children[stop]
+    body_sect = break_p.find("w:pPr/w:sectPr", NS)
+    case = choose(parts["word/document.xml"], parts["word/styles.xml"], height)
     out = dict(parts)
     if case == "blank":
         for name in set(record_footers.values()):

@@ -24,7 +24,7 @@ from lxml import etree
 
 from pipeline.documents.builtin import is_builtin_bytes
 from pipeline.documents.package import Members, docx_problems
-from pipeline.documents.pagination import may_hold_record_section, place_record
+from pipeline.documents.pagination import may_hold_record_section, notice_pages, place_record
 from pipeline.documents.placement import fit_issuer_mark, place_closing
 from pipeline.documents.preflight import DOC_PROPERTY_MAX
 from pipeline.documents.sandbox import RenderSandbox, check_source
@@ -522,3 +522,55 @@ def place_parts(docx: bytes, sealed: bool) -> bytes:
     if placed == parts:
         return docx
     return _zip_members(dict(placed))
+
+
+def page_count(docx: bytes, sealed: bool) -> int | None:
+    """The notice's page count once place_parts has placed its parts (estimated, see
+    pipeline.documents.pagination); None when the notice is not the template's construction."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as src:
+        xml = src.read("word/document.xml")
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["word/document.xml"] = place_closing(fit_issuer_mark(xml), sealed)
+    return notice_pages(parts)
+
+
+_WML = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# What follows w:pgNumType in a w:sectPr (ISO 29500 17.6.17, CT_SectPr's sequence)
+_AFTER_PG_NUM_TYPE = {
+    f"{{{_WML}}}{name}"
+    for name in (
+        "cols",
+        "formProt",
+        "vAlign",
+        "noEndnote",
+        "titlePg",
+        "textDirection",
+        "bidi",
+        "rtlGutter",
+        "docGrid",
+        "printerSettings",
+        "sectPrChange",
+    )
+}
+
+
+def number_from(docx: bytes, start: int) -> bytes:
+    """The document's pages numbered from `start` (a 附件 bound with the notice is numbered on from it,
+    GB/T 9704-2012 chapter 8): w:pgNumType w:start on its first section."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    sect = next(root.iter(f"{{{_WML}}}sectPr"), None)
+    if sect is None:
+        return docx
+    numbering = sect.find(f"{{{_WML}}}pgNumType")
+    if numbering is None:
+        numbering = etree.Element(f"{{{_WML}}}pgNumType")
+        after = next((c for c in sect if c.tag in _AFTER_PG_NUM_TYPE), None)
+        if after is None:
+            sect.append(numbering)
+        else:
+            after.addprevious(numbering)
+    numbering.set(f"{{{_WML}}}start", str(start))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _zip_members(dict(parts))
