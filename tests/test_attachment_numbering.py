@@ -89,3 +89,16 @@ def test_only_the_attachments_get_a_start(built):
     for file, data in files.items():  # type: ignore[union-attr]
         xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
         assert (b"w:pgNumType" in xml and b"w:start=" in xml) == (file in ATTACHED), file
+
+
+def test_the_attachment_title_stands_on_the_third_line(tmp_path):
+    """GB/T 9704 ch. 8: “附件N” at the top left, the title on the third line (one empty line between)."""
+    from conftest import EXAMPLE
+    from docx import Document
+
+    (result,) = api.build_many([EXAMPLE], None, tmp_path / "out", sets=("整改方案",))
+    assert not result.failed, result.message
+    for n, name in enumerate(("08_整改方案附件1_问题清单.docx", "09_整改方案附件2_任务清单.docx"), start=1):
+        texts = [p.text for p in Document(str(result.folder / name)).paragraphs]
+        at = texts.index(f"附件{n}")
+        assert texts[at + 1] == "" and "清单" in texts[at + 2], (name, texts[at : at + 3])

@@ -42,7 +42,7 @@ PAGE_FILL = 0.97
 # stand-in font, 6 pt after), the issuer line (4号, 14 pt, 6 pt after) and the optional 附件 label (3号).
 TITLE_BLOCK = 18 * 1.45 + 6
 ISSUER_BLOCK = 14 * 1.45 + 6
-ATTACHMENT_BLOCK = 16 * 1.45
+ATTACHMENT_BLOCK = 2 * 16 * 1.45  # the 附件N label and the empty line under it (the title on the third line)
 # The 督办清单's sentence above its table (4号, up to two lines, 6 pt after).
 NOTE_BLOCK = 2 * 14 * 1.45 + 6
 # Between two pages' tables: the 1 pt paragraph that carries the page break.

@@ -60,6 +60,7 @@ def _build_checklist(checklist: Checklist, path: Path) -> Path:
     doc = _new_document(CHECKLIST_PAGE, checklist.title)
     _tag(doc, "{%p if attachment %}")
     _paragraph(doc, TABLE_ATTACHMENT, "{{ attachment }}")
+    _paragraph(doc, TABLE_ATTACHMENT)  # GB/T 9704 ch. 8: the title on the third line, one line below the label
     _tag(doc, "{%p endif %}")
     _paragraph(doc, TABLE_TITLE, "{{ title }}")
     _tag(doc, "{%p if issuer or date %}")
